@@ -1,0 +1,14 @@
+//! duet-core: the pure-Rust domain of the duet authenticator.
+//!
+//! One module per concern. Time, randomness, storage and signing are passed
+//! in by the caller so every function here is deterministic under test.
+//! Nothing in this crate knows about FFI; `bindings/` converts types.
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod error;
+pub mod otp;
+pub mod secret;
+
+pub use error::ErrorCode;

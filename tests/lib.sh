@@ -1,0 +1,33 @@
+# Shared helpers for tests/stages/*.sh. Source it; do not run it.
+# Every stage installs what it needs itself: CI starts on a fresh machine.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export ROOT
+export CARGO_TERM_COLOR=never
+# Caches that outlive the work tree (a fresh clone reuses them on the same machine).
+export DUET_CACHE="${DUET_CACHE:-$HOME/.cache/duet-ci}"
+mkdir -p "$DUET_CACHE"
+
+_apt_updated=""
+# need_apt PKG...: installs Debian packages that are missing.
+need_apt() {
+  local missing=()
+  for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ -z "$_apt_updated" ] && [ ! -f /tmp/.duet-apt-updated ]; then
+    apt-get update -qq && touch /tmp/.duet-apt-updated
+  fi
+  _apt_updated=1
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# py_venv: creates (once) and activates the test venv with the given PyPI packages.
+py_venv() {
+  local venv="$DUET_CACHE/venv"
+  [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
+  # shellcheck disable=SC1091
+  . "$venv/bin/activate"
+  if [ $# -gt 0 ]; then pip install -q --disable-pip-version-check "$@"; fi
+}
+
+step() { echo; echo "=== $* ==="; }
