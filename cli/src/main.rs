@@ -1,6 +1,13 @@
 //! `duet`: desktop authenticator, demo and reference server.
+//!
+//! Each subcommand lives in its own module; `main` only dispatches. Errors are
+//! printed as `error CODE: message` on stderr with a non-zero exit status, so
+//! scripts can rely on stdout carrying only the requested output.
+
+mod report;
 
 use clap::{Parser, Subcommand};
+use std::process::ExitCode;
 
 /// duet: an open authenticator (OTP codes, push approvals).
 #[derive(Parser)]
@@ -13,7 +20,8 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {}
 
-fn main() -> std::process::ExitCode {
+fn main() -> ExitCode {
     let cli = Cli::parse();
+    #[allow(unreachable_code)]
     match cli.command {}
 }

@@ -1,0 +1,11 @@
+//! How the CLI reports errors: `error CODE: sentence` on stderr, exit status 1.
+
+use duet_core::ErrorCode;
+use std::process::ExitCode;
+
+/// Prints a coded error on stderr and returns the failure exit status.
+#[allow(dead_code)]
+pub fn fail(err: &dyn ErrorCode) -> ExitCode {
+    eprintln!("error {}: {}", err.code(), err);
+    ExitCode::FAILURE
+}
