@@ -7,8 +7,10 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod account;
 pub mod error;
 pub mod otp;
 pub mod secret;
 
+pub use account::OtpAccount;
 pub use error::ErrorCode;

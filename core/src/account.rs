@@ -1,0 +1,22 @@
+//! An OTP account: what an `otpauth://` URI, an import or the vault describes.
+
+use crate::otp::OtpParams;
+use crate::secret::Secret;
+
+/// One OTP account (secret plus labels and parameters).
+///
+/// `Debug` is safe to log: the secret prints redacted.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OtpAccount {
+    /// Who issued the account ("Example Corp"); `None` when the source gave none.
+    pub issuer: Option<String>,
+    /// The account name shown to the user ("alice@example.com").
+    pub name: String,
+    /// The shared secret.
+    pub secret: Secret,
+    /// Algorithm, digits, kind and step.
+    pub params: OtpParams,
+    /// URI parameters duet does not interpret (image, color, ...), kept in order so a
+    /// URI survives a round trip.
+    pub extra: Vec<(String, String)>,
+}

@@ -1,0 +1,1 @@
+//! Helpers shared by duet's end-to-end tests (`tests/tests/*.rs`).
