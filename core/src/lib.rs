@@ -10,7 +10,9 @@
 pub mod account;
 pub mod error;
 pub mod otp;
+pub mod push;
 pub mod secret;
+pub mod verifier;
 
 pub use account::OtpAccount;
 pub use error::ErrorCode;
