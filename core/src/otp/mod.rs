@@ -2,7 +2,21 @@
 //!
 //! Pure functions of (secret, parameters, time or counter). Time is always an
 //! argument; nothing here reads the clock.
+//!
+//! - [`Generator`]: one per loaded account; computes codes, seconds left, the next code.
+//! - [`code`], [`code_for_counter`]: one-shot helpers.
+//! - [`verify`]: the server side (look-around window, HOTP look-ahead and
+//!   resynchronisation, replay refusal).
 
+mod error;
+mod generator;
+pub mod hmac;
 mod params;
+pub mod verify;
 
-pub use params::{Algorithm, OtpKind, OtpParams};
+pub use error::OtpError;
+pub use generator::{Generator, STEAM_ALPHABET, code, code_for_counter};
+pub use params::{
+    Algorithm, DEFAULT_PERIOD, MAX_DIGITS, MAX_PERIOD, MIN_DIGITS, MIN_PERIOD, OtpKind, OtpParams,
+    STEAM_DIGITS,
+};

@@ -1,0 +1,130 @@
+//! OTP benchmarks: one TOTP code per algorithm, duet against its baselines in the same run.
+//!
+//! Groups (ids are parsed by `scripts/bench_ratios.py`):
+//! - `totp_sha1`, `totp_sha256`, `totp_sha512`, each with functions
+//!   - `duet_loaded`: `Generator::code_at` on an account already loaded (keyed state cached);
+//!   - `duet_scratch`: `otp::code` (validation, key setup, code);
+//!   - `baseline_rustcrypto_cached`: raw `hmac` + `sha1`/`sha2` with the keyed state cached,
+//!     plus dynamic truncation: the lower limit any implementation on these crates can reach;
+//!   - `totp_rs`: totp-rs 6 `generate(t).to_string()` (it keys HMAC on every call);
+//!   - `ring_cached`, `ring_scratch`: ring's HMAC with the key cached / set up per code.
+//!
+//! `cargo test --all-targets` runs this once per benchmark in test mode (fast);
+//! `cargo bench -p duet-core --bench otp` measures.
+
+use std::hint::black_box;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use duet_core::otp::{self, Algorithm, Generator, OtpKind, OtpParams};
+use duet_core::secret::Secret;
+use hmac::{KeyInit, Mac};
+
+/// RFC 6238 Appendix B seeds: 20, 32 and 64 bytes for SHA-1, SHA-256, SHA-512.
+fn seed(alg: Algorithm) -> Vec<u8> {
+    let base = b"1234567890";
+    let len = match alg {
+        Algorithm::Sha1 => 20,
+        Algorithm::Sha256 => 32,
+        Algorithm::Sha512 => 64,
+    };
+    base.iter().cycle().take(len).copied().collect()
+}
+
+const T: u64 = 1_111_111_109;
+
+/// Dynamic truncation + 6-digit reduction, as every baseline must do to produce a code.
+fn truncate6(tag: &[u8]) -> u32 {
+    let o = usize::from(tag[tag.len() - 1] & 0x0f);
+    (u32::from_be_bytes([tag[o], tag[o + 1], tag[o + 2], tag[o + 3]]) & 0x7fff_ffff) % 1_000_000
+}
+
+fn cached_code<M: Mac + Clone>(keyed: &M, t: u64) -> u32 {
+    let mut mac = keyed.clone();
+    mac.update(&(t / 30).to_be_bytes());
+    truncate6(&mac.finalize().into_bytes())
+}
+
+fn bench_alg(c: &mut Criterion, alg: Algorithm) {
+    let key = seed(alg);
+    let secret = Secret::new(key.clone());
+    let params = OtpParams {
+        kind: OtpKind::Totp { period: 30, t0: 0 },
+        algorithm: alg,
+        digits: 6,
+    };
+    let generator = Generator::new(&secret, &params).expect("valid params");
+    let name = format!("totp_{}", alg.name().to_ascii_lowercase());
+    let mut g = c.benchmark_group(&name);
+
+    g.bench_function("duet_loaded", |b| {
+        b.iter(|| generator.code_at(black_box(T)).expect("after T0"))
+    });
+    g.bench_function("duet_scratch", |b| {
+        b.iter(|| otp::code(black_box(&secret), &params, black_box(T)).expect("valid"))
+    });
+
+    match alg {
+        Algorithm::Sha1 => {
+            let keyed = hmac::Hmac::<sha1::Sha1>::new_from_slice(&key).expect("any key length");
+            g.bench_function("baseline_rustcrypto_cached", |b| {
+                b.iter(|| cached_code(&keyed, black_box(T)))
+            });
+        }
+        Algorithm::Sha256 => {
+            let keyed = hmac::Hmac::<sha2::Sha256>::new_from_slice(&key).expect("any key length");
+            g.bench_function("baseline_rustcrypto_cached", |b| {
+                b.iter(|| cached_code(&keyed, black_box(T)))
+            });
+        }
+        Algorithm::Sha512 => {
+            let keyed = hmac::Hmac::<sha2::Sha512>::new_from_slice(&key).expect("any key length");
+            g.bench_function("baseline_rustcrypto_cached", |b| {
+                b.iter(|| cached_code(&keyed, black_box(T)))
+            });
+        }
+    }
+
+    let totp_alg = match alg {
+        Algorithm::Sha1 => totp_rs::Algorithm::SHA1,
+        Algorithm::Sha256 => totp_rs::Algorithm::SHA256,
+        Algorithm::Sha512 => totp_rs::Algorithm::SHA512,
+    };
+    let totp = totp_rs::Builder::new()
+        .with_algorithm(totp_alg)
+        .with_digits(6)
+        .with_step_duration(30)
+        .with_secret(key.clone())
+        .build()
+        .expect("totp-rs accepts the RFC seeds");
+    g.bench_function("totp_rs", |b| b.iter(|| totp.generate(black_box(T)).to_string()));
+
+    let ring_alg = match alg {
+        Algorithm::Sha1 => ring::hmac::HMAC_SHA1_FOR_LEGACY_USE_ONLY,
+        Algorithm::Sha256 => ring::hmac::HMAC_SHA256,
+        Algorithm::Sha512 => ring::hmac::HMAC_SHA512,
+    };
+    let ring_key = ring::hmac::Key::new(ring_alg, &key);
+    g.bench_function("ring_cached", |b| {
+        b.iter(|| {
+            let t = black_box(T) / 30;
+            truncate6(ring::hmac::sign(&ring_key, &t.to_be_bytes()).as_ref())
+        })
+    });
+    g.bench_function("ring_scratch", |b| {
+        b.iter(|| {
+            let k = ring::hmac::Key::new(ring_alg, black_box(&key));
+            let t = black_box(T) / 30;
+            truncate6(ring::hmac::sign(&k, &t.to_be_bytes()).as_ref())
+        })
+    });
+    g.finish();
+}
+
+fn totp(c: &mut Criterion) {
+    for alg in [Algorithm::Sha1, Algorithm::Sha256, Algorithm::Sha512] {
+        bench_alg(c, alg);
+    }
+}
+
+criterion_group!(benches, totp);
+criterion_main!(benches);
