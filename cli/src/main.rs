@@ -4,6 +4,7 @@
 //! printed as `error CODE: message` on stderr with a non-zero exit status, so
 //! scripts can rely on stdout carrying only the requested output.
 
+mod cmd_serve;
 mod report;
 
 use clap::{Parser, Subcommand};
@@ -18,10 +19,14 @@ struct Cli {
 }
 
 #[derive(Subcommand)]
-enum Command {}
+enum Command {
+    /// Run the reference push server and helpdesk page.
+    Serve(cmd_serve::ServeArgs),
+}
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    #[allow(unreachable_code)]
-    match cli.command {}
+    match cli.command {
+        Command::Serve(a) => cmd_serve::run(a),
+    }
 }

@@ -1,0 +1,111 @@
+//! `duet serve`: runs the reference push server and helpdesk page (docs/server.md).
+
+use crate::report;
+use clap::Args;
+use duet_cli::serve::run::{Options, serve};
+use duet_cli::serve::users::NameRules;
+use duet_cli::serve::{Config, error::ServerError};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Options of `duet serve`.
+#[derive(Args, Debug)]
+pub struct ServeArgs {
+    /// Address to listen on. Loopback by default; put a TLS reverse proxy in front or
+    /// pass --tls-cert/--tls-key before listening on a public address.
+    #[arg(long, default_value = "127.0.0.1:8440")]
+    listen: SocketAddr,
+    /// Directory for the database and key file.
+    #[arg(long, default_value = "duet-server")]
+    data_dir: PathBuf,
+    /// SQLite database (default: DATA_DIR/duet-server.sqlite).
+    #[arg(long)]
+    db: Option<PathBuf>,
+    /// Sealing key file, created with mode 0600 (default: DATA_DIR/server.key).
+    #[arg(long)]
+    key_file: Option<PathBuf>,
+    /// Name of the first admin.
+    #[arg(long, default_value = "admin")]
+    admin_name: String,
+    /// File holding the first admin's password (needed on first start only).
+    #[arg(long)]
+    admin_password_file: Option<PathBuf>,
+    /// TLS certificate chain (PEM).
+    #[arg(long, requires = "tls_key")]
+    tls_cert: Option<PathBuf>,
+    /// TLS private key (PEM).
+    #[arg(long, requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
+    /// Base URL devices and browsers use (set it when behind a reverse proxy).
+    #[arg(long)]
+    public_url: Option<String>,
+    /// Organisation name shown on phones.
+    #[arg(long, default_value = "duet")]
+    issuer: String,
+    /// Match `name@domain` (Windows UPN) user names on the part before `@`.
+    #[arg(long)]
+    strip_upn_domain: bool,
+    /// Rotate the server signing key at start (devices learn the new key at their next poll).
+    #[arg(long)]
+    rotate_server_key: bool,
+}
+
+impl ServeArgs {
+    fn options(&self) -> Options {
+        Options {
+            listen: self.listen,
+            db_path: self.db.clone().unwrap_or_else(|| self.data_dir.join("duet-server.sqlite")),
+            key_file: self.key_file.clone().unwrap_or_else(|| self.data_dir.join("server.key")),
+            admin_name: self.admin_name.clone(),
+            admin_password_file: self.admin_password_file.clone(),
+            tls: self.tls_cert.clone().zip(self.tls_key.clone()),
+            public_url: self.public_url.clone(),
+            rotate_key: self.rotate_server_key,
+        }
+    }
+}
+
+/// Runs the server until Ctrl-C or SIGTERM.
+pub fn run(args: ServeArgs) -> ExitCode {
+    let config = Config {
+        issuer: args.issuer.clone(),
+        name_rules: NameRules { strip_upn_domain: args.strip_upn_domain },
+        ..Config::default()
+    };
+    if let Err(e) = std::fs::create_dir_all(&args.data_dir) {
+        return report::fail(&ServerError::Config(format!("cannot create {}: {e}", args.data_dir.display())));
+    }
+    let rt = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt,
+        Err(e) => return report::fail(&ServerError::Config(format!("cannot start the async runtime: {e}"))),
+    };
+    let res = rt.block_on(serve(
+        args.options(),
+        config,
+        |url, _| {
+            println!("duet serve: listening on {url}");
+            println!("duet serve: helpdesk page {url}/helpdesk");
+        },
+        shutdown_signal(),
+    ));
+    match res {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => report::fail(&e),
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}

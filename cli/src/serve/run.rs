@@ -1,0 +1,96 @@
+//! Starting the server: opening storage and keys, binding, plain HTTP or TLS.
+
+use super::clock::{Clock, SystemClock};
+use super::error::ServerError;
+use super::{Config, State, admin, db, keys};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use zeroize::Zeroizing;
+
+/// Where the server keeps its state and how it is reached.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// Address to bind (127.0.0.1 unless told otherwise).
+    pub listen: SocketAddr,
+    /// SQLite database file.
+    pub db_path: PathBuf,
+    /// File holding the sealing key (created with mode 0600).
+    pub key_file: PathBuf,
+    /// First admin's name.
+    pub admin_name: String,
+    /// File with the first admin's password (read only when no admin exists).
+    pub admin_password_file: Option<PathBuf>,
+    /// TLS certificate chain and key (PEM), both or neither.
+    pub tls: Option<(PathBuf, PathBuf)>,
+    /// Public base URL; `None` derives it from `listen` and TLS.
+    pub public_url: Option<String>,
+    /// Rotate the server key at start.
+    pub rotate_key: bool,
+}
+
+/// Opens the database and key, creating the first admin and server key if needed.
+pub fn open_state(opts: &Options, mut config: Config, clock: Arc<dyn Clock>, bound: SocketAddr) -> Result<Arc<State>, ServerError> {
+    if let Some(dir) = opts.db_path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| ServerError::Config(format!("cannot create {}: {e}", dir.display())))?;
+    }
+    let conn = db::open(Some(&opts.db_path))?;
+    let seal = keys::load_or_create_key_file(&opts.key_file)?;
+    let now = clock.now();
+    let admins: i64 = conn.query_row("SELECT COUNT(*) FROM admins", [], |r| r.get(0))?;
+    if admins == 0 {
+        let path = opts.admin_password_file.as_ref().ok_or_else(|| {
+            ServerError::Config("no admin exists yet: pass --admin-password-file with the first admin's password".into())
+        })?;
+        let pw = Zeroizing::new(
+            std::fs::read_to_string(path)
+                .map_err(|e| ServerError::Config(format!("cannot read {}: {e}", path.display())))?,
+        );
+        let pw = pw.trim_end_matches(['\n', '\r']);
+        admin::ensure_first_admin(&conn, &opts.admin_name, pw, now)?;
+        db::audit(&conn, now, "server", "first_admin_created", None, &opts.admin_name)?;
+    }
+    config.secure_cookies = opts.tls.is_some();
+    config.public_url = opts.public_url.clone().unwrap_or_else(|| {
+        let scheme = if opts.tls.is_some() { "https" } else { "http" };
+        format!("{scheme}://{bound}")
+    });
+    let state = State::new(conn, seal, clock, config)?;
+    if opts.rotate_key {
+        state.rotate_key()?;
+    }
+    Ok(state)
+}
+
+/// Binds, opens state and serves until `shutdown` resolves. `ready` gets the bound URL.
+pub async fn serve(
+    opts: Options,
+    config: Config,
+    ready: impl FnOnce(&str, &Arc<State>),
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> Result<(), ServerError> {
+    let listener = std::net::TcpListener::bind(opts.listen)
+        .map_err(|e| ServerError::Config(format!("cannot listen on {}: {e}", opts.listen)))?;
+    listener.set_nonblocking(true).map_err(|e| ServerError::Config(e.to_string()))?;
+    let bound = listener.local_addr().map_err(|e| ServerError::Config(e.to_string()))?;
+    let state = open_state(&opts, config, Arc::new(SystemClock), bound)?;
+    let app = super::build(state.clone()).into_make_service();
+    ready(&state.config.public_url, &state);
+    let handle = axum_server::Handle::new();
+    let h2 = handle.clone();
+    tokio::spawn(async move {
+        shutdown.await;
+        h2.graceful_shutdown(Some(std::time::Duration::from_secs(2)));
+    });
+    let res = match &opts.tls {
+        Some((cert, key)) => {
+            let _ = rustls::crypto::ring::default_provider().install_default();
+            let tls = axum_server::tls_rustls::RustlsConfig::from_pem_file(cert, key)
+                .await
+                .map_err(|e| ServerError::Config(format!("cannot load the TLS certificate or key: {e}")))?;
+            axum_server::from_tcp_rustls(listener, tls).handle(handle).serve(app).await
+        }
+        None => axum_server::from_tcp(listener).handle(handle).serve(app).await,
+    };
+    res.map_err(|e| ServerError::Config(format!("the server stopped: {e}")))
+}
