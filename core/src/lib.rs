@@ -9,9 +9,11 @@
 
 pub mod account;
 pub mod error;
+pub mod migration;
 pub mod otp;
 pub mod push;
 pub mod secret;
+pub mod uri;
 pub mod verifier;
 
 pub use account::OtpAccount;
