@@ -13,6 +13,7 @@ pub mod migration;
 pub mod otp;
 pub mod push;
 pub mod secret;
+pub mod transfer;
 pub mod uri;
 pub mod verifier;
 
