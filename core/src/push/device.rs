@@ -84,8 +84,16 @@ fn open_signed(
         return Err(PushError::Malformed);
     }
     check_head(&env.payload, typ).map_err(head_err)?;
-    verify_signature(alg, key, &env.payload, &env.sig)?;
+    match alg {
+        SignatureAlgorithm::EcdsaP256Sha256 => verify_server_signature(key, &env.payload, &env.sig)?,
+    }
     Ok(env.payload)
+}
+
+/// Verifies a server signature (raw `r||s`) over `msg` with the server key an account trusts.
+/// Every server-signed message the phone accepts goes through here.
+pub fn verify_server_signature(server_key: &[u8], msg: &[u8], sig: &[u8]) -> Result<(), PushError> {
+    verify_signature(SignatureAlgorithm::EcdsaP256Sha256, server_key, msg, sig)
 }
 
 fn device_alg(signer: &dyn DeviceSigner) -> SignatureAlgorithm {
@@ -493,7 +501,7 @@ pub fn parse_poll_response(
                     return Err(PushError::Malformed);
                 }
                 check_head(&e.payload, TYP_REQUEST).map_err(head_err)?;
-                verify_signature(SignatureAlgorithm::EcdsaP256Sha256, &current.server_key, &e.payload, &e.sig)?;
+                verify_server_signature(&current.server_key, &e.payload, &e.sig)?;
                 verify_request_payload(current, e.payload, now, store)
             });
         match checked {

@@ -24,7 +24,7 @@ pub use clock::{ClockReport, clock_offset};
 pub use code::ManualCode;
 pub use device::{
     DeviceInfo, PollOutcome, PushAccount, PushProvider, Registered, VerifiedRequest,
-    apply_server_key_rotation, build_answer, build_device_key_rotation, build_poll,
+    apply_server_key_rotation, build_answer, verify_server_signature, build_device_key_rotation, build_poll,
     build_push_token, build_registration, build_unenroll, finish_registration,
     parse_enrollment_lookup, parse_poll_response, verify_request,
 };
