@@ -9,13 +9,17 @@
 
 pub mod account;
 pub mod error;
+pub mod keys;
 pub mod migration;
 pub mod otp;
+pub mod pipush;
 pub mod push;
 pub mod secret;
 pub mod transfer;
+pub mod transport;
 pub mod uri;
 pub mod verifier;
+pub mod vault;
 
 pub use account::OtpAccount;
 pub use error::ErrorCode;
