@@ -93,7 +93,8 @@ fn parse_token(raw: &str) -> Result<OtpAccount, EntryProblem> {
     // A fresh token added from a URI with counter 0 is stored as -1.
     let counter = match t.counter {
         None => None,
-        Some(c) if c >= -1 => Some((c + 1) as u64),
+        // i64::MAX + 1 still fits the u64 duet keeps.
+        Some(c) if c >= -1 => Some((c as i128 + 1) as u64),
         Some(_) => return Err(EntryProblem::new(skip::MALFORMED, "its HOTP counter is negative")),
     };
     Fields {
