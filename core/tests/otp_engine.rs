@@ -172,3 +172,19 @@ fn every_error_has_a_code_and_a_sentence() {
     codes.dedup();
     assert_eq!(codes.len(), all.len(), "codes are distinct");
 }
+
+#[test]
+fn inline_codes_match_string_codes() {
+    let p = OtpParams { kind: OtpKind::Totp { period: 30, t0: 0 }, algorithm: Algorithm::Sha1, digits: 8 };
+    let g = Generator::new(&secret(), &p).unwrap();
+    // RFC 6238 Appendix B, SHA-1, time 59 and the following step.
+    let now = g.current(59).unwrap();
+    assert_eq!(now, "94287082");
+    assert_eq!(now.as_str(), "94287082");
+    assert_eq!(now.to_string(), "94287082");
+    assert_eq!(String::from(now.clone()), g.code_at(59).unwrap());
+    assert_eq!(&*now, "94287082");
+    assert_eq!(g.upcoming(59).unwrap(), g.at_counter(2));
+    assert_eq!(g.next_code(59).unwrap(), g.code_for_counter(2));
+    assert!(!format!("{now:?}").contains("9428"));
+}

@@ -1,6 +1,6 @@
 //! Code generation: HOTP (RFC 4226), TOTP (RFC 6238) and Steam Guard.
 
-use super::hmac::{KeyedHmac, Tag};
+use super::hmac::KeyedHmac;
 use super::{OtpError, OtpKind, OtpParams};
 use crate::secret::Secret;
 
@@ -26,36 +26,94 @@ impl std::fmt::Debug for Generator {
     }
 }
 
-/// RFC 4226 §5.3 dynamic truncation: 31 bits at the offset named by the low
-/// nibble of the tag's last byte (the full tag, for SHA-256/512 too).
-fn truncate(tag: &Tag) -> u32 {
-    let t = tag.as_bytes();
-    let offset = usize::from(t[t.len() - 1] & 0x0f);
-    u32::from_be_bytes([t[offset], t[offset + 1], t[offset + 2], t[offset + 3]]) & 0x7fff_ffff
+/// A code as shown to the user: 5 to 10 ASCII characters, kept inline (no
+/// heap allocation), so the next code of a loaded account costs one HMAC.
+///
+/// Derefs to `&str`; `String::from(code)` or `to_string()` when an owned
+/// string is needed. `Debug` is redacted (a code is a short-lived credential).
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct Code {
+    /// The code is `buf[start..]`.
+    buf: [u8; 10],
+    start: u8,
 }
 
-/// Decimal code, left-padded with zeros. 31 bits never exceed 10 digits, so
-/// for 10 digits the value is printed whole (as pyotp does).
-fn decimal(value: u32, digits: u8) -> String {
-    let mut buf = [b'0'; 10];
-    let mut v = value;
-    let n = usize::from(digits);
-    for slot in buf[..n].iter_mut().rev() {
-        *slot = b'0' + (v % 10) as u8;
-        v /= 10;
+/// 10^0 ..= 10^9.
+const POW10: [u32; 10] =
+    [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000, 1_000_000_000];
+
+impl Code {
+    /// Decimal code, left-padded with zeros. 31 bits never exceed 10 digits,
+    /// so with 10 digits the value is printed whole (as pyotp does).
+    fn decimal(value: u32, digits: u8) -> Code {
+        let mut buf = [b'0'; 10];
+        // All ten digits from constant divisors: independent multiply-shifts
+        // the CPU runs in parallel, rather than a chain of divisions by 10.
+        for (i, slot) in buf.iter_mut().enumerate() {
+            *slot = b'0' + ((value / POW10[9 - i]) % 10) as u8;
+        }
+        Code { buf, start: 10 - digits.min(10) }
     }
-    buf[..n].iter().map(|&b| char::from(b)).collect()
+
+    /// Steam Guard: 5 characters, least significant base-26 digit first.
+    fn steam(value: u32) -> Code {
+        let mut buf = [0u8; 10];
+        let mut v = value as usize;
+        for slot in buf[5..].iter_mut() {
+            *slot = STEAM_ALPHABET[v % STEAM_ALPHABET.len()];
+            v /= STEAM_ALPHABET.len();
+        }
+        Code { buf, start: 5 }
+    }
+
+    /// The code as text.
+    pub fn as_str(&self) -> &str {
+        // Only ASCII is ever written, so this never falls back.
+        std::str::from_utf8(&self.buf[usize::from(self.start)..]).unwrap_or_default()
+    }
 }
 
-/// Steam Guard: 5 characters, least significant base-26 digit first.
-fn steam(value: u32) -> String {
-    let mut v = value as usize;
-    let mut s = String::with_capacity(5);
-    for _ in 0..5 {
-        s.push(char::from(STEAM_ALPHABET[v % STEAM_ALPHABET.len()]));
-        v /= STEAM_ALPHABET.len();
+impl std::ops::Deref for Code {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
     }
-    s
+}
+
+impl AsRef<str> for Code {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl std::fmt::Display for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::fmt::Debug for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Code({} chars, redacted)", self.buf.len() - usize::from(self.start))
+    }
+}
+
+impl PartialEq<str> for Code {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for Code {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl From<Code> for String {
+    fn from(code: Code) -> String {
+        code.as_str().to_owned()
+    }
 }
 
 impl Generator {
@@ -77,13 +135,18 @@ impl Generator {
     }
 
     /// The code for a moving factor (HOTP counter or TOTP time step), formatted
-    /// for the account (decimal digits, or Steam characters).
-    pub fn code_for_counter(&self, counter: u64) -> String {
-        let value = truncate(&self.mac.tag(&counter.to_be_bytes()));
+    /// for the account (decimal digits, or Steam characters), without allocating.
+    pub fn at_counter(&self, counter: u64) -> Code {
+        let value = self.mac.hotp_value(counter);
         match self.params.kind {
-            OtpKind::Steam { .. } => steam(value),
-            _ => decimal(value, self.params.digits),
+            OtpKind::Steam { .. } => Code::steam(value),
+            _ => Code::decimal(value, self.params.digits),
         }
+    }
+
+    /// [`Generator::at_counter`] as a `String`.
+    pub fn code_for_counter(&self, counter: u64) -> String {
+        self.at_counter(counter).into()
     }
 
     /// The TOTP time step for `unix_time`: `floor((unix_time - T0) / period)`.
@@ -103,30 +166,49 @@ impl Generator {
         }
     }
 
-    /// The code to show now: for TOTP and Steam the code of `unix_time`'s step;
-    /// for HOTP the code of the account's stored counter (time is ignored).
+    /// The moving factor of the code to show now: `unix_time`'s step, or the
+    /// stored HOTP counter.
+    fn current_counter(&self, unix_time: u64) -> Result<u64, OtpError> {
+        match self.params.kind {
+            OtpKind::Hotp { counter } => Ok(counter),
+            _ => self.time_step(unix_time),
+        }
+    }
+
+    /// The code to show now, without allocating: for TOTP and Steam the code of
+    /// `unix_time`'s step; for HOTP the code of the account's stored counter
+    /// (time is ignored).
+    ///
+    /// # Errors
+    /// `E_OTP_TIME_BEFORE_T0`.
+    pub fn current(&self, unix_time: u64) -> Result<Code, OtpError> {
+        Ok(self.at_counter(self.current_counter(unix_time)?))
+    }
+
+    /// The code after the current one, without allocating: the next time step,
+    /// or the HOTP counter + 1.
+    ///
+    /// # Errors
+    /// `E_OTP_TIME_BEFORE_T0`, `E_OTP_COUNTER_OVERFLOW`.
+    pub fn upcoming(&self, unix_time: u64) -> Result<Code, OtpError> {
+        let next = self.current_counter(unix_time)?.checked_add(1).ok_or(OtpError::CounterOverflow)?;
+        Ok(self.at_counter(next))
+    }
+
+    /// [`Generator::current`] as a `String`.
     ///
     /// # Errors
     /// `E_OTP_TIME_BEFORE_T0`.
     pub fn code_at(&self, unix_time: u64) -> Result<String, OtpError> {
-        let counter = match self.params.kind {
-            OtpKind::Hotp { counter } => counter,
-            _ => self.time_step(unix_time)?,
-        };
-        Ok(self.code_for_counter(counter))
+        self.current(unix_time).map(String::from)
     }
 
-    /// The code after the current one: the next time step, or the HOTP counter + 1.
+    /// [`Generator::upcoming`] as a `String`.
     ///
     /// # Errors
     /// `E_OTP_TIME_BEFORE_T0`, `E_OTP_COUNTER_OVERFLOW`.
     pub fn next_code(&self, unix_time: u64) -> Result<String, OtpError> {
-        let current = match self.params.kind {
-            OtpKind::Hotp { counter } => counter,
-            _ => self.time_step(unix_time)?,
-        };
-        let next = current.checked_add(1).ok_or(OtpError::CounterOverflow)?;
-        Ok(self.code_for_counter(next))
+        self.upcoming(unix_time).map(String::from)
     }
 
     /// Seconds until the code of `unix_time` expires (1..=period).
@@ -165,9 +247,10 @@ mod tests {
 
     #[test]
     fn decimal_pads_and_keeps_ten_digits() {
-        assert_eq!(decimal(7, 6), "000007");
-        assert_eq!(decimal(1_234_567_890, 6), "567890");
-        assert_eq!(decimal(2_147_483_647, 10), "2147483647");
-        assert_eq!(decimal(42, 10), "0000000042");
+        assert_eq!(Code::decimal(7, 6), "000007");
+        assert_eq!(Code::decimal(1_234_567_890, 6), "567890");
+        assert_eq!(Code::decimal(2_147_483_647, 10), "2147483647");
+        assert_eq!(Code::decimal(42, 10), "0000000042");
+        assert_eq!(format!("{:?}", Code::decimal(42, 6)), "Code(6 chars, redacted)");
     }
 }

@@ -69,6 +69,21 @@ fn tag_of<M: Mac + Clone>(keyed: &M, message: &[u8]) -> Tag {
     tag
 }
 
+/// RFC 4226 §5.3 dynamic truncation: 31 bits at the offset named by the low
+/// nibble of the tag's last byte (the full tag, for SHA-256/512 too).
+pub fn dynamic_truncation(tag: &[u8]) -> u32 {
+    let offset = usize::from(tag[tag.len() - 1] & 0x0f);
+    u32::from_be_bytes([tag[offset], tag[offset + 1], tag[offset + 2], tag[offset + 3]]) & 0x7fff_ffff
+}
+
+// Truncates straight from the digest's output array: no copy of the tag.
+#[inline]
+fn hotp_of<M: Mac + Clone>(keyed: &M, counter: u64) -> u32 {
+    let mut mac = keyed.clone();
+    mac.update(&counter.to_be_bytes());
+    dynamic_truncation(&mac.finalize().into_bytes())
+}
+
 impl KeyedHmac {
     /// Keys HMAC with `key` (any length, including empty, as HMAC allows;
     /// the OTP layer refuses empty secrets before this).
@@ -86,6 +101,17 @@ impl KeyedHmac {
             Keyed::Sha1(_) => Algorithm::Sha1,
             Keyed::Sha256(_) => Algorithm::Sha256,
             Keyed::Sha512(_) => Algorithm::Sha512,
+        }
+    }
+
+    /// The 31-bit HOTP value of `counter`: dynamic truncation of
+    /// HMAC(key, counter as 8 big-endian bytes), before reduction to digits.
+    #[inline]
+    pub fn hotp_value(&self, counter: u64) -> u32 {
+        match &self.0 {
+            Keyed::Sha1(m) => hotp_of(m, counter),
+            Keyed::Sha256(m) => hotp_of(m, counter),
+            Keyed::Sha512(m) => hotp_of(m, counter),
         }
     }
 

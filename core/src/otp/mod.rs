@@ -15,7 +15,7 @@ mod params;
 pub mod verify;
 
 pub use error::OtpError;
-pub use generator::{Generator, STEAM_ALPHABET, code, code_for_counter};
+pub use generator::{Code, Generator, STEAM_ALPHABET, code, code_for_counter};
 pub use params::{
     Algorithm, DEFAULT_PERIOD, MAX_DIGITS, MAX_PERIOD, MIN_DIGITS, MIN_PERIOD, OtpKind, OtpParams,
     STEAM_DIGITS,

@@ -71,7 +71,7 @@ fn normalise(generator: &Generator, code: &str) -> Result<Vec<u8>, OtpError> {
 }
 
 fn matches(generator: &Generator, counter: u64, code: &[u8]) -> bool {
-    generator.code_for_counter(counter).as_bytes().ct_eq(code).into()
+    generator.at_counter(counter).as_bytes().ct_eq(code).into()
 }
 
 /// Verifies a TOTP or Steam code submitted at `unix_time`.

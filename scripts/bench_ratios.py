@@ -1,0 +1,97 @@
+#!/usr/bin/env python3
+"""Runs duet's criterion benchmarks and prints each result as a ratio to its baseline.
+
+Usage:
+  python3 scripts/bench_ratios.py                 # cargo bench -p duet-core --bench otp, then ratios
+  python3 scripts/bench_ratios.py --bench otp --bench uri   # several bench targets
+  python3 scripts/bench_ratios.py --no-run        # only read target/criterion from the last run
+  python3 scripts/bench_ratios.py --check         # exit 1 if an OTP target is missed
+
+Reads criterion's target/criterion/<group>/<function>/new/estimates.json. In a
+group that has a function named `baseline_*`, every function is divided by it.
+Ratios use the median (robust on a busy machine); the mean is shown too.
+OTP targets (docs/benchmarks.md): duet_loaded <= 1.1 x baseline_rustcrypto_cached,
+duet_scratch <= totp_rs.
+"""
+import argparse
+import glob
+import json
+import os
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def target_dir():
+    out = subprocess.run(["cargo", "metadata", "--format-version", "1", "--no-deps"], cwd=ROOT,
+                         capture_output=True, text=True, check=True).stdout
+    return json.loads(out)["target_directory"]
+
+
+def fmt(ns):
+    return f"{ns / 1000:.2f} us" if ns >= 1000 else f"{ns:.1f} ns"
+
+
+def load(criterion_dir, groups=None):
+    results = {}
+    for path in glob.glob(os.path.join(criterion_dir, "*", "*", "new", "estimates.json")):
+        parts = path.split(os.sep)
+        group, function = parts[-4], parts[-3]
+        if groups and not any(group.startswith(g) for g in groups):
+            continue
+        with open(path) as f:
+            est = json.load(f)
+        results.setdefault(group, {})[function] = (est["median"]["point_estimate"], est["mean"]["point_estimate"])
+    return results
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--bench", action="append", help="bench target of duet-core (default: otp)")
+    ap.add_argument("--no-run", action="store_true", help="do not run cargo bench; read the last results")
+    ap.add_argument("--check", action="store_true", help="exit 1 when an OTP target is missed")
+    ap.add_argument("--group", action="append", help="only groups starting with this prefix")
+    ap.add_argument("criterion_args", nargs="*", help="passed to criterion after --")
+    args = ap.parse_args()
+    benches = args.bench or ["otp"]
+    if not args.no_run:
+        for b in benches:
+            cmd = ["cargo", "bench", "-p", "duet-core", "--bench", b, "--", *args.criterion_args]
+            print("$", " ".join(cmd), flush=True)
+            subprocess.run(cmd, cwd=ROOT, check=True)
+    results = load(os.path.join(target_dir(), "criterion"), args.group)
+    if not results:
+        sys.exit("no criterion results found; run without --no-run first")
+    missed = []
+    for group in sorted(results):
+        funcs = results[group]
+        base = next((f for f in sorted(funcs) if f.startswith("baseline")), None)
+        print(f"\n{group}" + (f"  (ratios to {base})" if base else ""))
+        for name, (median, mean) in sorted(funcs.items(), key=lambda kv: kv[1][0]):
+            ratio = f"{median / funcs[base][0]:6.2f}x" if base else ""
+            print(f"  {name:<28} median {fmt(median):>10}  mean {fmt(mean):>10}  {ratio}")
+        if group.startswith("totp_") and base:
+            loaded = funcs.get("duet_loaded", (None,))[0]
+            scratch = funcs.get("duet_scratch", (None,))[0]
+            totp_rs = funcs.get("totp_rs", (None,))[0]
+            if loaded is not None:
+                r = loaded / funcs[base][0]
+                ok = r <= 1.1
+                print(f"  target loaded <= 1.1x baseline: {r:.2f}x {'met' if ok else 'MISSED'}")
+                if not ok:
+                    missed.append(f"{group} loaded {r:.2f}x")
+            if scratch is not None and totp_rs is not None:
+                r = scratch / totp_rs
+                ok = r <= 1.0
+                print(f"  target scratch <= totp-rs: {r:.2f}x {'met' if ok else 'MISSED'}")
+                if not ok:
+                    missed.append(f"{group} scratch {r:.2f}x totp-rs")
+    if missed:
+        print("\nmissed:", "; ".join(missed))
+    if args.check and missed:
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
