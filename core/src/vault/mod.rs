@@ -15,10 +15,12 @@
 
 mod error;
 mod record;
+mod replay;
 pub mod schema;
 pub mod seal;
 
 pub use error::VaultError;
+pub use replay::VaultReplayStore;
 
 use crate::OtpAccount;
 use crate::keys::{KeyProvider, KeySlot, VaultKey};
@@ -608,14 +610,15 @@ impl Vault {
         ctx.sign().as_ref()[..16].to_vec()
     }
 
-    /// Records a challenge id as seen within `scope` (e.g. a push account id). Returns
-    /// `true` the first time and `false` for a replay. Ids are stored only as keyed
-    /// hashes, so the file does not reveal them.
-    pub fn mark_challenge_seen(&mut self, scope: &str, challenge_id: &str, now: u64) -> Result<bool, VaultError> {
+    /// Records a challenge id as answered within `scope` (a push account id). Returns
+    /// `true` the first time and `false` for a replay (insert-if-absent, atomic). Ids
+    /// are stored only as keyed hashes, so the file does not reveal them; `expires_at`
+    /// tells when the entry may be pruned.
+    pub fn mark_challenge_seen(&mut self, scope: &str, challenge_id: &str, expires_at: i64) -> Result<bool, VaultError> {
         let tag = self.challenge_tag(scope, challenge_id);
         let n = self.storage(self.conn.execute(
-            "INSERT OR IGNORE INTO seen_challenges(tag, seen_at) VALUES (?1, ?2)",
-            params![tag, now as i64],
+            "INSERT OR IGNORE INTO seen_challenges(tag, expires_at) VALUES (?1, ?2)",
+            params![tag, expires_at],
         ))?;
         Ok(n == 1)
     }
@@ -631,9 +634,9 @@ impl Vault {
         )
     }
 
-    /// Forgets ids seen before `cutoff` (their challenges have expired anyway).
-    pub fn prune_challenges(&mut self, cutoff: u64) -> Result<usize, VaultError> {
-        self.storage(self.conn.execute("DELETE FROM seen_challenges WHERE seen_at < ?1", [cutoff as i64]))
+    /// Forgets ids whose challenge expired before `before` (refused by expiry anyway).
+    pub fn prune_challenges(&mut self, before: i64) -> Result<usize, VaultError> {
+        self.storage(self.conn.execute("DELETE FROM seen_challenges WHERE expires_at < ?1", [before]))
     }
 
     // ---- settings ----

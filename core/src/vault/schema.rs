@@ -45,9 +45,9 @@ CREATE TABLE push_accounts (
 );
 CREATE TABLE seen_challenges (
     tag BLOB PRIMARY KEY,
-    seen_at INTEGER NOT NULL
+    expires_at INTEGER NOT NULL
 ) WITHOUT ROWID;
-CREATE INDEX seen_challenges_seen_at ON seen_challenges(seen_at);
+CREATE INDEX seen_challenges_expires_at ON seen_challenges(expires_at);
 CREATE TABLE settings (
     name TEXT PRIMARY KEY,
     updated_at INTEGER NOT NULL,
