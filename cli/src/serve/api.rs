@@ -133,16 +133,25 @@ pub fn start_for_app(st: &State, app_id: Option<i64>, body: &StartSignin) -> Res
     match body.method {
         Method::Push => {
             signin::check_push_allowed(&conn, &user, &st.config.limits, now)?;
-            let devs = devices::active_for_user(&conn, user.id)?;
-            if devs.is_empty() {
+            if devices::active_for_user(&conn, user.id)?.is_empty() {
                 return Err(ServerError::NoDevice);
             }
-            let expires_at = now + st.config.limits.push_ttl;
-            let (state, number) = protocol::new_request(st, &id, &user, &body.client, now, expires_at)?;
-            signin::insert(&conn, &NewSignin {
+            // Signing (one ECDSA signature per device) happens outside the database lock.
+            drop(conn);
+            let sign_in = protocol::new_request(st, &user, &body.client, now)?;
+            let id = sign_in.challenge_id.clone();
+            let number = sign_in.number.map(|n| n.to_string()).unwrap_or_default();
+            let expires_at = sign_in.expires_at.max(0) as u64;
+            let state = serde_json::to_vec(&sign_in).map_err(|e| ServerError::Storage(e.to_string()))?;
+            let mut conn = st.db();
+            let tx = conn.transaction()?;
+            // Check again under the lock: two concurrent pushes must not both pass.
+            signin::check_push_allowed(&tx, &user, &st.config.limits, now)?;
+            signin::insert(&tx, &NewSignin {
                 id: &id, user_id: user.id, app_id, kind: "push", status: Status::Pending,
                 number: Some(&number), request_state: Some(&state), client: &client, expires_at,
             }, now)?;
+            tx.commit()?;
             Ok(SigninView { id, status: Status::Pending, number: Some(number), expires_at })
         }
         Method::Passcode => {
@@ -189,7 +198,7 @@ fn check_passcode(
     use duet_core::otp::{Generator, verify::TotpWindow, verify::verify_totp};
     let mut replayed = false;
     for (device_id, sealed, last) in devices::otp_secrets(conn, user.id)? {
-        let raw = st.seal().open("duet-device-otp-secret-v1", &sealed)?;
+        let raw = st.seal().open(protocol::OTP_SECRET, &sealed)?;
         let secret = Secret::new(raw.to_vec());
         let params = protocol::offline_otp_params();
         let Ok(gen_) = Generator::new(&secret, &params) else { continue };

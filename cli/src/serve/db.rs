@@ -44,18 +44,17 @@ CREATE TABLE IF NOT EXISTS applications (
   created_at INTEGER NOT NULL,
   revoked_at INTEGER
 );
--- Verifier state for pending enrollments (opaque to the server).
+-- One-time enrollments; the secret is sealed (it lets a phone register).
 CREATE TABLE IF NOT EXISTS enrollments (
   id TEXT PRIMARY KEY,
   user_id INTEGER NOT NULL REFERENCES users(id),
-  manual_code TEXT NOT NULL,
-  link TEXT NOT NULL,
-  state BLOB NOT NULL,
+  code TEXT,
+  secret_sealed BLOB NOT NULL,
   created_at INTEGER NOT NULL,
   expires_at INTEGER NOT NULL,
   used_at INTEGER
 );
-CREATE INDEX IF NOT EXISTS enrollments_code ON enrollments(manual_code);
+-- state: the verifier's DeviceRecord as JSON. server_key_id: the server key the device trusts.
 CREATE TABLE IF NOT EXISTS devices (
   id INTEGER PRIMARY KEY,
   user_id INTEGER NOT NULL REFERENCES users(id),
@@ -63,8 +62,11 @@ CREATE TABLE IF NOT EXISTS devices (
   state BLOB NOT NULL,
   platform TEXT NOT NULL,
   label TEXT NOT NULL,
+  server_key_id INTEGER NOT NULL,
   otp_secret_sealed BLOB,
   last_otp_step INTEGER NOT NULL DEFAULT -1,
+  push_provider TEXT,
+  push_token TEXT,
   enrolled_at INTEGER NOT NULL,
   last_seen INTEGER,
   clock_offset INTEGER,
@@ -107,8 +109,7 @@ CREATE TABLE IF NOT EXISTS server_keys (
   sealed_private BLOB NOT NULL,
   public_key BLOB NOT NULL,
   created_at INTEGER NOT NULL,
-  retired_at INTEGER,
-  rotation_message BLOB
+  retired_at INTEGER
 );
 ";
 

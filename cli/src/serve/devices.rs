@@ -24,9 +24,11 @@ pub struct Device {
     pub clock_offset: Option<i64>,
     /// Revoked at.
     pub revoked_at: Option<u64>,
+    /// Row id of the server key this device trusts.
+    pub server_key_id: i64,
 }
 
-const COLS: &str = "id, user_id, account_id, platform, label, enrolled_at, last_seen, clock_offset, revoked_at";
+const COLS: &str = "id, user_id, account_id, platform, label, enrolled_at, last_seen, clock_offset, revoked_at, server_key_id";
 
 fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Device> {
     Ok(Device {
@@ -39,6 +41,7 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Device> {
         last_seen: r.get::<_, Option<i64>>(6)?.map(|v| v as u64),
         clock_offset: r.get(7)?,
         revoked_at: r.get::<_, Option<i64>>(8)?.map(|v| v as u64),
+        server_key_id: r.get(9)?,
     })
 }
 
@@ -95,14 +98,16 @@ pub struct NewDevice<'a> {
     pub label: &'a str,
     /// Sealed offline passcode secret, if the server issued one.
     pub otp_secret_sealed: Option<&'a [u8]>,
+    /// The server key the device registered under.
+    pub server_key_id: i64,
 }
 
 /// Stores a newly registered device.
 pub fn insert(conn: &Connection, d: &NewDevice<'_>, now: u64) -> Result<i64, ServerError> {
     conn.execute(
-        "INSERT INTO devices (user_id, account_id, state, platform, label, otp_secret_sealed, enrolled_at, last_seen)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
-        params![d.user_id, d.account_id, d.state, d.platform, d.label, d.otp_secret_sealed, now as i64],
+        "INSERT INTO devices (user_id, account_id, state, platform, label, otp_secret_sealed, enrolled_at, last_seen, server_key_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?8)",
+        params![d.user_id, d.account_id, d.state, d.platform, d.label, d.otp_secret_sealed, now as i64, d.server_key_id],
     )?;
     Ok(conn.last_insert_rowid())
 }
@@ -140,5 +145,20 @@ pub fn otp_secrets(conn: &Connection, user_id: i64) -> Result<Vec<(i64, Vec<u8>,
 /// Stores the last accepted TOTP step of a device (a code is accepted once).
 pub fn set_last_otp_step(conn: &Connection, id: i64, step: u64) -> Result<(), ServerError> {
     conn.execute("UPDATE devices SET last_otp_step = ?1 WHERE id = ?2", params![step as i64, id])?;
+    Ok(())
+}
+
+/// Records that a device now trusts server key `key_id` (its rotation message was sent).
+pub fn set_server_key_id(conn: &Connection, id: i64, key_id: i64) -> Result<(), ServerError> {
+    conn.execute("UPDATE devices SET server_key_id = ?1 WHERE id = ?2", params![key_id, id])?;
+    Ok(())
+}
+
+/// Stores a device's push token (FCM or APNs) for wake-ups.
+pub fn set_push_token(conn: &Connection, id: i64, provider: &str, token: &str) -> Result<(), ServerError> {
+    conn.execute(
+        "UPDATE devices SET push_provider = ?1, push_token = ?2 WHERE id = ?3",
+        params![provider, token, id],
+    )?;
     Ok(())
 }

@@ -1,6 +1,6 @@
 //! The server's errors: each a stable code, an HTTP status and one sentence.
 //!
-//! API clients get `{"error":{"code":..,"message":..}}`; the helpdesk page shows the code
+//! API clients get `{"error":"E_...","message":"..."}`; the helpdesk page shows the code
 //! together with the guidance line from `docs/errors.md` (see [`guidance`]).
 
 use axum::http::StatusCode;
@@ -169,7 +169,8 @@ impl IntoResponse for ServerError {
         if let ServerError::Storage(detail) = &self {
             eprintln!("duet serve: storage error: {detail}");
         }
-        let body = serde_json::json!({"error": {"code": self.code(), "message": self.to_string()}});
+        // The same flat shape as the protocol's errors (docs/protocol.md).
+        let body = serde_json::json!({"error": self.code(), "message": self.to_string()});
         (self.status(), axum::Json(body)).into_response()
     }
 }

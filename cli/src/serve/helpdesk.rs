@@ -245,7 +245,7 @@ pub async fn home(AxState(st): AxState<Arc<State>>, headers: HeaderMap) -> PageR
             " " button type="submit" { "Create application and API key" }
         }
         h2 { "Server key" }
-        p { "Fingerprint " code #server-fingerprint { (protocol::fingerprint(st.key().public_key())) } }
+        p { "Fingerprint " code #server-fingerprint { (protocol::fingerprint(&st.verifier().verifier.server_public_key())) } }
         form method="post" action="/helpdesk/server-key/rotate" {
             (csrf_field(&s))
             button type="submit" { "Rotate the server key" }
@@ -361,9 +361,10 @@ pub async fn enrollment_page(AxState(st): AxState<Arc<State>>, headers: HeaderMa
         @if e.used { p.ok #enrolled { "This enrollment was used: the device is registered." } }
         @else if left == 0 { (error_block(&ServerError::EnrollmentExpired)) }
         @else {
-            p { "Ask the user to open duet and scan this code." }
+            p { "Ask the user to open duet and scan this code. Server key fingerprint: "
+                code #fingerprint { (protocol::fingerprint(&st.verifier().verifier.server_public_key())) } }
             div.qr #qr { (PreEscaped(qr)) }
-            p { "On the phone itself, tap: " a #enroll-link href=(e.link) { "enroll this phone" } }
+            p { "On the phone itself, tap: " a #enroll-link href=(e.https_link) { "enroll this phone" } }
             p { "If the camera does not work, read out this activation code: " code.big #manual-code { (e.manual_code) } }
             p { "Expires at " (when(e.expires_at)) ", in " span #countdown data-expires=(left) { (left) } " s." }
             script { (PreEscaped("(function(){var c=document.getElementById('countdown');var t=+c.dataset.expires;\

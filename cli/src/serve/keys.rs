@@ -6,10 +6,12 @@
 
 use super::crypto::{SealKey, random_bytes};
 use super::error::ServerError;
-use ring::rand::SystemRandom;
-use ring::signature::{ECDSA_P256_SHA256_FIXED_SIGNING, EcdsaKeyPair, KeyPair};
+use duet_core::secret::Secret;
+use duet_core::verifier::{ServerKey, VerifierError};
+use ring::rand::{SecureRandom, SystemRandom};
 use rusqlite::{Connection, OptionalExtension, params};
 use std::path::Path;
+use std::sync::Arc;
 use zeroize::Zeroizing;
 
 const PURPOSE: &str = "duet-server-signing-key-v1";
@@ -58,56 +60,42 @@ pub fn load_or_create_key_file(path: &Path) -> Result<SealKey, ServerError> {
     SealKey::new(&bytes)
 }
 
-/// The server's current signing key.
-pub struct ServerKey {
-    /// Row id in `server_keys`.
+fn rng() -> Arc<dyn SecureRandom + Send + Sync> {
+    Arc::new(SystemRandom::new())
+}
+
+fn to_server_error(e: VerifierError) -> ServerError {
+    match e {
+        VerifierError::KeyInvalid => ServerError::KeyUnseal,
+        other => ServerError::Config(format!("cannot create the server key: {other}")),
+    }
+}
+
+/// A stored server key: its row id and the key.
+pub struct StoredKey {
+    /// Row id in `server_keys` (devices remember which key they trust).
     pub id: i64,
-    pair: EcdsaKeyPair,
-    pkcs8: Zeroizing<Vec<u8>>,
+    /// The key.
+    pub key: ServerKey,
 }
 
-impl ServerKey {
-    /// The uncompressed SEC1 public key (65 bytes).
-    pub fn public_key(&self) -> &[u8] {
-        self.pair.public_key().as_ref()
-    }
-    /// The PKCS#8 private key, for the verifier's signer.
-    pub fn pkcs8(&self) -> &[u8] {
-        &self.pkcs8
-    }
-    /// Signs `msg` with ECDSA P-256 / SHA-256, raw r||s (64 bytes).
-    pub fn sign(&self, msg: &[u8]) -> Vec<u8> {
-        self.pair
-            .sign(&SystemRandom::new(), msg)
-            .expect("ECDSA signing with a valid key cannot fail")
-            .as_ref()
-            .to_vec()
-    }
-    fn from_pkcs8(id: i64, pkcs8: Zeroizing<Vec<u8>>) -> Result<Self, ServerError> {
-        let pair = EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, &pkcs8, &SystemRandom::new())
-            .map_err(|_| ServerError::KeyUnseal)?;
-        Ok(ServerKey { id, pair, pkcs8 })
-    }
-}
-
-fn generate() -> Zeroizing<Vec<u8>> {
-    let doc = EcdsaKeyPair::generate_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, &SystemRandom::new())
-        .expect("P-256 key generation cannot fail with the OS RNG");
-    Zeroizing::new(doc.as_ref().to_vec())
-}
-
-fn insert(conn: &Connection, seal: &SealKey, pkcs8: Zeroizing<Vec<u8>>, now: u64) -> Result<ServerKey, ServerError> {
-    let sealed = seal.seal(PURPOSE, &pkcs8);
-    let key = ServerKey::from_pkcs8(0, pkcs8)?;
+fn insert(conn: &Connection, seal: &SealKey, key: ServerKey, now: u64) -> Result<StoredKey, ServerError> {
+    let pkcs8 = key.export_pkcs8();
+    let sealed = seal.seal(PURPOSE, pkcs8.expose());
     conn.execute(
         "INSERT INTO server_keys (sealed_private, public_key, created_at) VALUES (?1, ?2, ?3)",
         params![sealed, key.public_key(), now as i64],
     )?;
-    Ok(ServerKey { id: conn.last_insert_rowid(), ..key })
+    Ok(StoredKey { id: conn.last_insert_rowid(), key })
+}
+
+fn unseal(seal: &SealKey, sealed: &[u8]) -> Result<ServerKey, ServerError> {
+    let raw = seal.open(PURPOSE, sealed)?;
+    ServerKey::from_pkcs8(Secret::new(raw.to_vec()), rng()).map_err(to_server_error)
 }
 
 /// The current key, creating one on first start.
-pub fn load_or_create(conn: &Connection, seal: &SealKey, now: u64) -> Result<ServerKey, ServerError> {
+pub fn load_or_create(conn: &Connection, seal: &SealKey, now: u64) -> Result<StoredKey, ServerError> {
     let row: Option<(i64, Vec<u8>)> = conn
         .query_row(
             "SELECT id, sealed_private FROM server_keys WHERE retired_at IS NULL ORDER BY id DESC LIMIT 1",
@@ -116,35 +104,23 @@ pub fn load_or_create(conn: &Connection, seal: &SealKey, now: u64) -> Result<Ser
         )
         .optional()?;
     match row {
-        Some((id, sealed)) => ServerKey::from_pkcs8(id, seal.open(PURPOSE, &sealed)?),
-        None => insert(conn, seal, generate(), now),
+        Some((id, sealed)) => Ok(StoredKey { id, key: unseal(seal, &sealed)? }),
+        None => insert(conn, seal, ServerKey::generate(rng()).map_err(to_server_error)?, now),
     }
 }
 
-/// Replaces the current key with a fresh one. `announce` builds the rotation message
-/// (signed by the old key, per docs/protocol.md) from the old and new keys; it is stored
-/// so devices can fetch it. Returns the new key.
-pub fn rotate(
-    conn: &Connection,
-    seal: &SealKey,
-    old: &ServerKey,
-    now: u64,
-    announce: impl FnOnce(&ServerKey, &ServerKey) -> Vec<u8>,
-) -> Result<ServerKey, ServerError> {
-    let new = insert(conn, seal, generate(), now)?;
-    let msg = announce(old, &new);
-    conn.execute(
-        "UPDATE server_keys SET retired_at = ?1, rotation_message = ?2 WHERE id = ?3",
-        params![now as i64, msg, old.id],
-    )?;
-    Ok(new)
+/// A (possibly retired) key by id, to sign rotation messages for devices that still trust it.
+pub fn by_id(conn: &Connection, seal: &SealKey, id: i64) -> Result<Option<ServerKey>, ServerError> {
+    let sealed: Option<Vec<u8>> = conn
+        .query_row("SELECT sealed_private FROM server_keys WHERE id = ?1", [id], |r| r.get(0))
+        .optional()?;
+    sealed.map(|s| unseal(seal, &s)).transpose()
 }
 
-/// Rotation messages for every retired key, oldest first (devices walk the chain).
-pub fn rotation_chain(conn: &Connection) -> Result<Vec<Vec<u8>>, ServerError> {
-    let mut st = conn.prepare(
-        "SELECT rotation_message FROM server_keys WHERE rotation_message IS NOT NULL ORDER BY id",
-    )?;
-    let v = st.query_map([], |r| r.get(0))?.collect::<Result<Vec<_>, _>>()?;
-    Ok(v)
+/// Replaces the current key with a fresh one and retires the old one. Devices learn the
+/// new key from a rotation message signed by the key they trust, sent with their next poll.
+pub fn rotate(conn: &Connection, seal: &SealKey, old_id: i64, now: u64) -> Result<StoredKey, ServerError> {
+    let new = insert(conn, seal, ServerKey::generate(rng()).map_err(to_server_error)?, now)?;
+    conn.execute("UPDATE server_keys SET retired_at = ?1 WHERE id = ?2", params![now as i64, old_id])?;
+    Ok(new)
 }

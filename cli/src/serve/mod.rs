@@ -28,7 +28,7 @@ pub mod users;
 use clock::Clock;
 use crypto::SealKey;
 use error::ServerError;
-use keys::ServerKey;
+use duet_core::verifier::Verifier;
 use rusqlite::Connection;
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
@@ -75,7 +75,7 @@ pub struct State {
     /// Settings.
     pub config: Config,
     seal: SealKey,
-    key: RwLock<Arc<ServerKey>>,
+    verifier: RwLock<Arc<KeyedVerifier>>,
     /// Woken whenever a sign-in changes state (long polls wait on it).
     pub changed: tokio::sync::Notify,
 }
@@ -83,13 +83,14 @@ pub struct State {
 impl State {
     /// Opens the state: creates the schema and, on first start, the server key.
     pub fn new(conn: Connection, seal: SealKey, clock: Arc<dyn Clock>, config: Config) -> Result<Arc<Self>, ServerError> {
-        let key = keys::load_or_create(&conn, &seal, clock.now())?;
+        let stored = keys::load_or_create(&conn, &seal, clock.now())?;
+        let verifier = KeyedVerifier::new(stored, &config)?;
         Ok(Arc::new(State {
             db: Mutex::new(conn),
             clock,
             config,
             seal,
-            key: RwLock::new(Arc::new(key)),
+            verifier: RwLock::new(Arc::new(verifier)),
             changed: tokio::sync::Notify::new(),
         }))
     }
@@ -105,26 +106,42 @@ impl State {
         self.clock.now()
     }
 
-    /// The current server signing key.
-    pub fn key(&self) -> Arc<ServerKey> {
-        self.key.read().unwrap_or_else(|p| p.into_inner()).clone()
+    /// The protocol verifier with the current server key.
+    pub fn verifier(&self) -> Arc<KeyedVerifier> {
+        self.verifier.read().unwrap_or_else(|p| p.into_inner()).clone()
     }
 
-    /// The sealing key (server key, offline passcode secrets).
+    /// The sealing key (server key, enrollment secrets, offline passcode secrets).
     pub fn seal(&self) -> &SealKey {
         &self.seal
     }
 
-    /// Rotates the server key (see [`keys::rotate`]); returns the new public key.
+    /// Rotates the server key; returns the new public key. Devices get a rotation message
+    /// signed by the key they trust with their next poll (see `protocol::poll`).
     pub fn rotate_key(&self) -> Result<Vec<u8>, ServerError> {
         let conn = self.db();
-        let old = self.key();
-        let new = keys::rotate(&conn, &self.seal, &old, self.now(), |o, n| {
-            protocol::rotation_message(o, n, self.now())
-        })?;
-        let public = new.public_key().to_vec();
-        *self.key.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(new);
-        db::audit(&conn, self.now(), "server", "server_key_rotated", None, &hex::encode(&public))?;
+        let old = self.verifier();
+        let new = keys::rotate(&conn, &self.seal, old.key_id, self.now())?;
+        let kv = KeyedVerifier::new(new, &self.config)?;
+        let public = kv.verifier.server_public_key();
+        *self.verifier.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(kv);
+        db::audit(&conn, self.now(), "server", "server_key_rotated", None, &protocol::fingerprint(&public))?;
         Ok(public)
+    }
+}
+
+/// A verifier and the row id of its server key.
+pub struct KeyedVerifier {
+    /// Row id in `server_keys`.
+    pub key_id: i64,
+    /// The core's protocol verifier.
+    pub verifier: Verifier,
+}
+
+impl KeyedVerifier {
+    fn new(stored: keys::StoredKey, config: &Config) -> Result<Self, ServerError> {
+        let verifier = Verifier::new(stored.key, &config.public_url, &config.issuer)
+            .map_err(|e| ServerError::Config(format!("the public URL or issuer is not usable ({e}); use https:// (http only on 127.0.0.1)")))?;
+        Ok(KeyedVerifier { key_id: stored.id, verifier })
     }
 }

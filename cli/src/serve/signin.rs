@@ -157,7 +157,7 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Signin> {
 /// Marks pending sign-ins past their deadline as expired.
 pub fn expire(conn: &Connection, now: u64) -> Result<(), ServerError> {
     conn.execute(
-        "UPDATE signins SET status = 'expired' WHERE status = 'pending' AND expires_at <= ?1",
+        "UPDATE signins SET status = 'expired' WHERE status = 'pending' AND expires_at < ?1",
         [now as i64],
     )?;
     Ok(())
