@@ -56,7 +56,7 @@ pub fn write(account: &OtpAccount) -> String {
     for (key, value) in &account.extra {
         // An extra the reader would interpret (possible only in accounts built by
         // hand) would change the account on reading; leave it out.
-        if interpret(ty, key, value).is_none() && !key.is_empty() {
+        if interpret(ty, key, value).is_none() {
             let _ = write!(uri, "&{}={}", encode_value(key), encode_value(value));
         }
     }
