@@ -6,6 +6,7 @@
 //! ARMv8 SHA extensions at run time, which is why they are used rather than
 //! ring (whose SHA-1 is portable code; see `docs/benchmarks.md`).
 
+use hmac::digest::FixedOutput;
 use hmac::{KeyInit, Mac};
 use sha1::Sha1;
 use sha2::{Sha256, Sha512};
@@ -77,11 +78,13 @@ pub fn dynamic_truncation(tag: &[u8]) -> u32 {
 }
 
 // Truncates straight from the digest's output array: no copy of the tag.
-#[inline]
-fn hotp_of<M: Mac + Clone>(keyed: &M, counter: u64) -> u32 {
+#[inline(always)]
+fn hotp_of<M: Mac + FixedOutput + Clone>(keyed: &M, counter: u64) -> u32 {
     let mut mac = keyed.clone();
-    mac.update(&counter.to_be_bytes());
-    dynamic_truncation(&mac.finalize().into_bytes())
+    Mac::update(&mut mac, &counter.to_be_bytes());
+    // `finalize_fixed` skips the constant-time wrapper `Mac::finalize` adds
+    // (the tag is truncated here, never compared).
+    dynamic_truncation(&mac.finalize_fixed())
 }
 
 impl KeyedHmac {
