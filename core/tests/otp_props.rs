@@ -141,8 +141,14 @@ proptest! {
             Ok(g) => {
                 prop_assert!(!empty);
                 prop_assert_eq!(g.current(0).unwrap().len(), usize::from(digits));
+                prop_assert_eq!(duet_core::otp::code(&secret, &params, 0).unwrap(), g.code_at(0).unwrap());
             }
-            Err(e) => prop_assert!(e.code().starts_with("E_OTP_")),
+            Err(e) => {
+                prop_assert!(e.code().starts_with("E_OTP_"));
+                // The one-shot helpers refuse the same way, before any arithmetic.
+                prop_assert_eq!(duet_core::otp::code(&secret, &params, 0).unwrap_err(), e.clone());
+                prop_assert_eq!(duet_core::otp::code_for_counter(&secret, &params, 0).unwrap_err(), e);
+            }
         }
     }
 }

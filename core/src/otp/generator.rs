@@ -128,16 +128,45 @@ impl From<Code> for String {
     }
 }
 
+/// RFC 6238 §4.2: `floor((unix_time - T0) / period)`.
+#[inline]
+fn step_of(unix_time: u64, t0: u64, period: u32) -> Result<u64, OtpError> {
+    let since = unix_time.checked_sub(t0).ok_or(OtpError::TimeBeforeT0)?;
+    // 32-bit division is several times faster than 64-bit on common
+    // CPUs, and covers every time before 2106.
+    Ok(match u32::try_from(since) {
+        Ok(since) => u64::from(since / period),
+        Err(_) => since / u64::from(period),
+    })
+}
+
+/// The moving factor of the code to show at `unix_time`: its time step, or
+/// the stored HOTP counter.
+#[inline]
+fn counter_at(params: &OtpParams, unix_time: u64) -> Result<u64, OtpError> {
+    match params.kind {
+        OtpKind::Hotp { counter } => Ok(counter),
+        OtpKind::Totp { period, t0 } => step_of(unix_time, t0, period),
+        OtpKind::Steam { period } => step_of(unix_time, 0, period),
+    }
+}
+
+/// Formats a 31-bit HOTP value for the account.
+#[inline]
+fn format(params: &OtpParams, value: u32) -> Code {
+    match params.kind {
+        OtpKind::Steam { .. } => Code::steam(value),
+        _ => Code::decimal(value, params.digits),
+    }
+}
+
 impl Generator {
     /// Validates `params`, refuses an empty secret, and keys HMAC once.
     ///
     /// # Errors
     /// `E_OTP_SECRET_EMPTY`, `E_OTP_DIGITS_RANGE`, `E_OTP_STEAM_DIGITS`, `E_OTP_PERIOD_RANGE`.
     pub fn new(secret: &Secret, params: &OtpParams) -> Result<Self, OtpError> {
-        params.validate()?;
-        if secret.is_empty() {
-            return Err(OtpError::SecretEmpty);
-        }
+        check(secret, params)?;
         Ok(Generator { mac: KeyedHmac::new(params.algorithm, secret.expose()), params: *params })
     }
 
@@ -150,11 +179,7 @@ impl Generator {
     /// for the account (decimal digits, or Steam characters), without allocating.
     #[inline]
     pub fn at_counter(&self, counter: u64) -> Code {
-        let value = self.mac.hotp_value(counter);
-        match self.params.kind {
-            OtpKind::Steam { .. } => Code::steam(value),
-            _ => Code::decimal(value, self.params.digits),
-        }
+        format(&self.params, self.mac.hotp_value(counter))
     }
 
     /// [`Generator::at_counter`] as a `String`.
@@ -169,13 +194,7 @@ impl Generator {
     #[inline]
     pub fn time_step(&self, unix_time: u64) -> Result<u64, OtpError> {
         let (period, t0) = self.period_t0()?;
-        let since = unix_time.checked_sub(t0).ok_or(OtpError::TimeBeforeT0)?;
-        // 32-bit division is several times faster than 64-bit on common
-        // CPUs, and covers every time before 2106.
-        Ok(match u32::try_from(since) {
-            Ok(since) => u64::from(since / period),
-            Err(_) => since / u64::from(period),
-        })
+        step_of(unix_time, t0, period)
     }
 
     fn period_t0(&self) -> Result<(u32, u64), OtpError> {
@@ -189,10 +208,7 @@ impl Generator {
     /// stored HOTP counter.
     #[inline]
     fn current_counter(&self, unix_time: u64) -> Result<u64, OtpError> {
-        match self.params.kind {
-            OtpKind::Hotp { counter } => Ok(counter),
-            _ => self.time_step(unix_time),
-        }
+        counter_at(&self.params, unix_time)
     }
 
     /// The code to show now, without allocating: for TOTP and Steam the code of
@@ -251,7 +267,25 @@ impl Generator {
 /// # Errors
 /// As [`Generator::new`] and [`Generator::code_at`].
 pub fn code(secret: &Secret, params: &OtpParams, unix_time: u64) -> Result<String, OtpError> {
-    Generator::new(secret, params)?.code_at(unix_time)
+    check(secret, params)?;
+    let counter = counter_at(params, unix_time)?;
+    Ok(code_once(secret, params, counter).into())
+}
+
+/// The checks every entry point makes before any arithmetic on the parameters.
+fn check(secret: &Secret, params: &OtpParams) -> Result<(), OtpError> {
+    params.validate()?;
+    if secret.is_empty() {
+        return Err(OtpError::SecretEmpty);
+    }
+    Ok(())
+}
+
+/// Keys HMAC and uses the keyed state up (no clone, no Generator). Call
+/// [`check`] first.
+fn code_once(secret: &Secret, params: &OtpParams, counter: u64) -> Code {
+    let value = super::hmac::hotp_value_once(params.algorithm, secret.expose(), counter);
+    format(params, value)
 }
 
 /// One-shot: the code for an explicit counter or time step.
@@ -259,7 +293,8 @@ pub fn code(secret: &Secret, params: &OtpParams, unix_time: u64) -> Result<Strin
 /// # Errors
 /// As [`Generator::new`].
 pub fn code_for_counter(secret: &Secret, params: &OtpParams, counter: u64) -> Result<String, OtpError> {
-    Ok(Generator::new(secret, params)?.code_for_counter(counter))
+    check(secret, params)?;
+    Ok(code_once(secret, params, counter).into())
 }
 
 #[cfg(test)]

@@ -87,6 +87,25 @@ fn hotp_of<M: Mac + FixedOutput + Clone>(keyed: &M, counter: u64) -> u32 {
     dynamic_truncation(&mac.finalize_fixed())
 }
 
+// One-shot: the freshly keyed state is used up, not cloned.
+#[inline(always)]
+fn hotp_once<M: Mac + FixedOutput>(mut mac: M, counter: u64) -> u32 {
+    Mac::update(&mut mac, &counter.to_be_bytes());
+    dynamic_truncation(&mac.finalize_fixed())
+}
+
+/// The 31-bit HOTP value of `counter` under `key`, computed once: keys HMAC
+/// and uses the state up, without the clone (or the move into a
+/// [`KeyedHmac`]) that a cached state needs. Same HMAC code path otherwise.
+#[inline]
+pub fn hotp_value_once(algorithm: Algorithm, key: &[u8], counter: u64) -> u32 {
+    match algorithm {
+        Algorithm::Sha1 => hotp_once(keyed::<hmac::Hmac<Sha1>>(key), counter),
+        Algorithm::Sha256 => hotp_once(keyed::<hmac::Hmac<Sha256>>(key), counter),
+        Algorithm::Sha512 => hotp_once(keyed::<hmac::Hmac<Sha512>>(key), counter),
+    }
+}
+
 impl KeyedHmac {
     /// Keys HMAC with `key` (any length, including empty, as HMAC allows;
     /// the OTP layer refuses empty secrets before this).
