@@ -90,7 +90,8 @@ impl ErrorCode for TransferError {
 
 /// Stable codes of the reasons a single entry is skipped (see `docs/errors.md`).
 ///
-/// An entry rejected by the otpauth URI parser carries that parser's own `E_URI_...` code instead.
+/// An entry rejected by the otpauth URI parser carries that parser's own code instead (see the
+/// `uri` and `migration` sections of `docs/errors.md`).
 pub mod skip {
     /// The entry lacks a required field or a field has the wrong type.
     pub const MALFORMED: &str = "E_TRANSFER_ENTRY_MALFORMED";
@@ -118,7 +119,7 @@ pub struct Skipped {
     pub index: usize,
     /// What the user knows the entry by ("Issuer: name"), or `entry N` when unreadable.
     pub label: String,
-    /// Stable code, one of [`skip`] or an `E_URI_...` code.
+    /// Stable code, one of [`skip`], or a code of the otpauth or transfer-link reader.
     pub code: &'static str,
     /// One sentence saying why (never contains the secret).
     pub reason: String,
