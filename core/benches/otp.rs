@@ -5,10 +5,12 @@
 //!   - `duet_loaded`: `Generator::current` on an account already loaded (keyed state
 //!     cached; the code is returned inline, no allocation);
 //!   - `duet_loaded_string`: the same through `Generator::code_at`, which returns a `String`;
-//!   - `duet_scratch`: `otp::code` (validation, key setup, code);
+//!   - `duet_scratch`: `otp::current` (validation, key setup, code; inline, no allocation);
+//!   - `duet_scratch_string`: `otp::code`, the same returning a `String`;
 //!   - `baseline_rustcrypto_cached`: raw `hmac` + `sha1`/`sha2` with the keyed state cached,
 //!     plus dynamic truncation: the lower limit any implementation on these crates can reach;
-//!   - `totp_rs`: totp-rs 6 `generate(t).to_string()` (it keys HMAC on every call);
+//!   - `totp_rs`: totp-rs 6 `generate(t)` (keys HMAC on every call; returns its inline `Token`);
+//!   - `totp_rs_string`: `generate(t).to_string()`, the code as a `String`;
 //!   - `ring_cached`, `ring_scratch`: ring's HMAC with the key cached / set up per code.
 //!
 //! `cargo test --all-targets` runs this once per benchmark in test mode (fast);
@@ -65,6 +67,9 @@ fn bench_alg(c: &mut Criterion, alg: Algorithm) {
         b.iter(|| generator.code_at(black_box(T)).expect("after T0"))
     });
     g.bench_function("duet_scratch", |b| {
+        b.iter(|| otp::current(black_box(&secret), &params, black_box(T)).expect("valid"))
+    });
+    g.bench_function("duet_scratch_string", |b| {
         b.iter(|| otp::code(black_box(&secret), &params, black_box(T)).expect("valid"))
     });
 
@@ -101,7 +106,8 @@ fn bench_alg(c: &mut Criterion, alg: Algorithm) {
         .with_secret(key.clone())
         .build()
         .expect("totp-rs accepts the RFC seeds");
-    g.bench_function("totp_rs", |b| b.iter(|| totp.generate(black_box(T)).to_string()));
+    g.bench_function("totp_rs", |b| b.iter(|| totp.generate(black_box(T))));
+    g.bench_function("totp_rs_string", |b| b.iter(|| totp.generate(black_box(T)).to_string()));
 
     let ring_alg = match alg {
         Algorithm::Sha1 => ring::hmac::HMAC_SHA1_FOR_LEGACY_USE_ONLY,

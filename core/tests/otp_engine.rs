@@ -188,3 +188,13 @@ fn inline_codes_match_string_codes() {
     assert_eq!(g.next_code(59).unwrap(), g.code_for_counter(2));
     assert!(!format!("{now:?}").contains("9428"));
 }
+
+#[test]
+fn one_shot_helpers_agree_with_the_generator() {
+    // RFC 6238 Appendix B, SHA-1, 8 digits, time 1111111109.
+    let p = OtpParams { kind: OtpKind::Totp { period: 30, t0: 0 }, algorithm: Algorithm::Sha1, digits: 8 };
+    assert_eq!(otp::current(&secret(), &p, 1111111109).unwrap(), "07081804");
+    assert_eq!(otp::code(&secret(), &p, 1111111109).unwrap(), "07081804");
+    assert_eq!(otp::code_for_counter(&secret(), &p, 37037036).unwrap(), "07081804");
+    assert_eq!(otp::current(&secret(), &p, 0).unwrap(), Generator::new(&secret(), &p).unwrap().current(0).unwrap());
+}

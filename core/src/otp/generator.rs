@@ -267,9 +267,17 @@ impl Generator {
 /// # Errors
 /// As [`Generator::new`] and [`Generator::code_at`].
 pub fn code(secret: &Secret, params: &OtpParams, unix_time: u64) -> Result<String, OtpError> {
+    current(secret, params, unix_time).map(String::from)
+}
+
+/// One-shot [`code`] without allocating: the [`Code`] inline.
+///
+/// # Errors
+/// As [`Generator::new`] and [`Generator::current`].
+pub fn current(secret: &Secret, params: &OtpParams, unix_time: u64) -> Result<Code, OtpError> {
     check(secret, params)?;
     let counter = counter_at(params, unix_time)?;
-    Ok(code_once(secret, params, counter).into())
+    Ok(code_once(secret, params, counter))
 }
 
 /// The checks every entry point makes before any arithmetic on the parameters.
