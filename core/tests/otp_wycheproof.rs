@@ -4,7 +4,8 @@
 //! Wycheproof groups carry a `tagSize` in bits: truncated groups compare the
 //! leftmost `tagSize / 8` bytes (RFC 2104 §5). `invalid` cases carry modified
 //! tags and must not match. Cases whose message is 8 bytes long are also run
-//! through `Generator::code_for_counter` and compared with the RFC 4226
+//! through `Generator::code_for_counter` (cached keyed state) and
+//! `otp::code_for_counter` (one-shot) and compared with the RFC 4226
 //! truncation of the expected tag, computed here independently.
 
 use duet_core::otp::hmac::KeyedHmac;
@@ -86,13 +87,13 @@ fn run(file: &str, alg: Algorithm, name: &str, full_tag_bytes: usize) -> (usize,
             if msg.len() == 8 && tag_len == full_tag_bytes && case.result == "valid" && !key.is_empty() {
                 let counter = u64::from_be_bytes(msg.clone().try_into().unwrap());
                 let params = OtpParams { kind: OtpKind::Hotp { counter: 0 }, algorithm: alg, digits: 10 };
-                let generator = Generator::new(&Secret::new(key), &params).unwrap();
-                assert_eq!(
-                    generator.code_for_counter(counter),
-                    format!("{:010}", rfc4226_value(&expected)),
-                    "tcId {}",
-                    case.tc_id
-                );
+                let secret = Secret::new(key);
+                let expected_code = format!("{:010}", rfc4226_value(&expected));
+                // The cached-state path (Generator) and the one-shot path.
+                let generator = Generator::new(&secret, &params).unwrap();
+                assert_eq!(generator.code_for_counter(counter), expected_code, "tcId {}", case.tc_id);
+                let once = duet_core::otp::code_for_counter(&secret, &params, counter).unwrap();
+                assert_eq!(once, expected_code, "tcId {}", case.tc_id);
                 via_generator += 1;
             }
         }

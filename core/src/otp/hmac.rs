@@ -61,10 +61,10 @@ fn keyed<M: KeyInit>(key: &[u8]) -> M {
     }
 }
 
-fn tag_of<M: Mac + Clone>(keyed: &M, message: &[u8]) -> Tag {
+fn tag_of<M: Mac + FixedOutput + Clone>(keyed: &M, message: &[u8]) -> Tag {
     let mut mac = keyed.clone();
-    mac.update(message);
-    let out = mac.finalize().into_bytes();
+    Mac::update(&mut mac, message);
+    let out = mac.finalize_fixed();
     let mut tag = Tag { bytes: [0; MAX_TAG_LEN], len: out.len() };
     tag.bytes[..out.len()].copy_from_slice(&out);
     tag
