@@ -1,0 +1,8 @@
+// The duet core as an Android library (AAR): Rust in jniLibs/<abi>/, UniFFI Kotlin on JNA.
+pluginManagement {
+    repositories { google(); mavenCentral(); gradlePluginPortal() }
+}
+dependencyResolutionManagement {
+    repositories { google(); mavenCentral() }
+}
+rootProject.name = "duet-core-android"

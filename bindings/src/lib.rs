@@ -1,0 +1,18 @@
+//! duet-bindings: the UniFFI layer over `duet-core` for Kotlin (Android) and Swift (iOS).
+//!
+//! It only converts: core types to FFI records/enums/objects, core errors to [`DuetError`]
+//! (stable code + helpdesk sentence), and app-implemented callbacks (signer, key provider,
+//! transport, clock) to the core's traits. No logic lives here, so what the Kotlin and Swift
+//! tests show about this API holds for the core.
+
+#![warn(missing_docs)]
+
+pub mod account;
+pub mod clock;
+pub mod error;
+pub mod otp;
+pub mod push;
+
+pub use error::DuetError;
+
+uniffi::setup_scaffolding!("duet");

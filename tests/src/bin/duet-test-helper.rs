@@ -1,0 +1,82 @@
+//! A duet push server for the Kotlin and Swift binding tests, driven over stdin/stdout.
+//!
+//! It wraps [`duet_tests::push_server::TestServer`] (the core's verifier with a fresh key) so the
+//! mobile tests approve real signed requests without any server code in the mobile API.
+//! One command per line, space-separated; binary values in lowercase hex; every command answers
+//! one line starting with `ok` or `err`:
+//!
+//! - `enroll USER NOW` -> `ok LINK`
+//! - `http METHOD PATH HEXBODY NOW` (HEXBODY `-` for empty) -> `ok STATUS HEXBODY`
+//! - `signin USER SERVICE MODE NOW` (MODE `none`, `type2`, `pick3`) -> `ok CHALLENGE NUMBER|-`
+//! - `status CHALLENGE NOW` -> `ok approved|denied|pending|...`
+//! - `quit`
+
+use std::io::{BufRead, Write};
+
+use duet_core::verifier::MatchMode;
+use duet_tests::push_server::TestServer;
+
+fn hex(b: &[u8]) -> String {
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+fn unhex(s: &str) -> Option<Vec<u8>> {
+    if s == "-" {
+        return Some(Vec::new());
+    }
+    if s.len() % 2 != 0 {
+        return None;
+    }
+    (0..s.len()).step_by(2).map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok()).collect()
+}
+
+fn mode(s: &str) -> Option<MatchMode> {
+    match s {
+        "none" => Some(MatchMode::None),
+        "type2" => Some(MatchMode::Type { digits: 2 }),
+        "pick3" => Some(MatchMode::Pick { digits: 2, choices: 3 }),
+        _ => None,
+    }
+}
+
+fn run(server: &mut TestServer, words: &[&str]) -> Result<String, String> {
+    let num = |s: &str| s.parse::<i64>().map_err(|_| format!("bad number {s}"));
+    match words {
+        ["enroll", user, now] => Ok(server.enroll(user, num(now)?).0),
+        ["http", method, path, body, now] => {
+            let body = unhex(body).ok_or("bad hex")?;
+            let (status, out) = server.handle(method, path, &body, num(now)?);
+            Ok(format!("{status} {}", if out.is_empty() { "-".to_string() } else { hex(&out) }))
+        }
+        ["signin", user, service, m, now] => {
+            let m = mode(m).ok_or("bad mode")?;
+            let s = server.start_sign_in(user, service, m, num(now)?).map_err(|e| e.to_string())?;
+            Ok(format!("{} {}", s.challenge_id, s.number.map_or("-".to_string(), |n| n.to_string())))
+        }
+        ["status", cid, now] => {
+            let st = server.status(cid, num(now)?).ok_or("unknown challenge")?;
+            Ok(st.wire_name().to_string())
+        }
+        _ => Err(format!("unknown command {words:?}")),
+    }
+}
+
+fn main() {
+    let mut server = TestServer::new("https://mfa.example.com", "Example Corp");
+    let stdin = std::io::stdin();
+    let mut out = std::io::stdout().lock();
+    for line in stdin.lock().lines() {
+        let Ok(line) = line else { break };
+        let words: Vec<&str> = line.split_whitespace().collect();
+        if words == ["quit"] {
+            break;
+        }
+        let reply = match run(&mut server, &words) {
+            Ok(s) => format!("ok {s}"),
+            Err(e) => format!("err {}", e.replace('\n', " ")),
+        };
+        if writeln!(out, "{reply}").and_then(|_| out.flush()).is_err() {
+            break;
+        }
+    }
+}

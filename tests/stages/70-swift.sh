@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Swift: generates the UniFFI Swift bindings, compiles them with swiftc inside a Debian trixie chroot
+# (Swift is packaged for trixie, not for this bookworm host) and runs the Swift test executable
+# tests/swift/ against the Linux cdylib; checks ios/Package.swift with `swift package dump-package`.
+# The chroot is cached in $DUET_CACHE/swift-trixie and built from nothing on a fresh machine (~5 min).
+# DUET_INSTALL_ONLY=1 stops after the toolchain install.
+source "$(dirname "$0")/../lib.sh"
+cd "$ROOT"
+
+CHROOT="$DUET_CACHE/swift-trixie"
+# Bump when the package list changes so cached chroots are completed.
+CHROOT_PKGS="swiftlang libc6-dev libstdc++-14-dev libssl-dev"
+CHROOT_STAMP="$CHROOT/.duet-ready"
+
+install_swift_chroot() {
+  need_apt debootstrap debian-archive-keyring
+  if [ -f "$CHROOT_STAMP" ] && [ "$(cat "$CHROOT_STAMP")" = "$CHROOT_PKGS" ]; then
+    echo "swift chroot cached in $CHROOT"; return 0
+  fi
+  if [ ! -x "$CHROOT/usr/bin/apt-get" ] || [ ! -f "$CHROOT/.duet-debootstrap-done" ]; then
+    step "debootstrap trixie into $CHROOT"
+    rm -rf "$CHROOT"
+    debootstrap --variant=minbase trixie "$CHROOT" http://deb.debian.org/debian >"$DUET_CACHE/debootstrap.log" 2>&1 \
+      || { tail -30 "$DUET_CACHE/debootstrap.log"; return 1; }
+    touch "$CHROOT/.duet-debootstrap-done"
+  fi
+  step "apt-get install $CHROOT_PKGS (in chroot)"
+  cp /etc/resolv.conf "$CHROOT/etc/resolv.conf" 2>/dev/null || true
+  in_chroot sh -c "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $CHROOT_PKGS >/dev/null"
+  echo "$CHROOT_PKGS" >"$CHROOT_STAMP"
+}
+
+# in_chroot CMD...: runs CMD inside the chroot with /proc mounted (unmounted again afterwards).
+in_chroot() {
+  local mounted=""
+  if ! mountpoint -q "$CHROOT/proc"; then mount -t proc proc "$CHROOT/proc"; mounted=1; fi
+  local rc=0
+  chroot "$CHROOT" /usr/bin/env -i PATH=/usr/local/bin:/usr/bin:/bin HOME=/root LANG=C.UTF-8 "$@" || rc=$?
+  if [ -n "$mounted" ]; then umount "$CHROOT/proc" || umount -l "$CHROOT/proc"; fi
+  return $rc
+}
+
+install_swift_chroot
+[ "${DUET_INSTALL_ONLY:-}" = 1 ] && exit 0
+
+step "build the cdylib and generate the Swift bindings"
+cargo build --locked -p duet-bindings --lib --bin uniffi-bindgen -p duet-tests --bin duet-test-helper
+LIB="$ROOT/target/debug/libduet_bindings.so"
+# Everything swiftc needs is copied into the chroot (no bind mounts to forget).
+WORK="$CHROOT/duet"
+rm -rf "$WORK" && mkdir -p "$WORK/gen" "$WORK/lib"
+"$ROOT/target/debug/uniffi-bindgen" generate --library "$LIB" --language swift --no-format --out-dir "$WORK/gen"
+cp "$LIB" "$WORK/lib/"
+cp "$ROOT/target/debug/duet-test-helper" "$WORK/lib/"
+cp -r tests/swift/Sources tests/swift/COpenSSL "$WORK/"
+mkdir -p "$WORK/ios/Sources/DuetCore"
+cp ios/Package.swift "$WORK/ios/"
+find ios/Sources/DuetCore -name "*.swift" ! -name DuetCore.swift -exec cp {} "$WORK/ios/Sources/DuetCore/" \;
+
+step "swiftc (in the trixie chroot)"
+in_chroot sh -c 'cd /duet && swiftc -O -module-name DuetSwiftTests \
+  -I gen -Xcc -fmodule-map-file=gen/DuetCoreFFI.modulemap -I COpenSSL \
+  -L lib -lduet_bindings -Xlinker -rpath -Xlinker /duet/lib \
+  gen/DuetCore.swift ios/Sources/DuetCore/*.swift Sources/*.swift -o duet-swift-tests'
+
+step "Swift tests against the Linux cdylib"
+in_chroot /usr/bin/env DUET_TEST_HELPER=/duet/lib/duet-test-helper /duet/duet-swift-tests
+
+step "swift package dump-package (ios/Package.swift)"
+in_chroot sh -c 'cd /duet/ios && swift package dump-package' >"$ROOT/target/ios-package.json"
+python3 - "$ROOT/target/ios-package.json" <<'PY'
+import json, sys
+p = json.load(open(sys.argv[1]))
+targets = {t["name"]: t for t in p["targets"]}
+binary = [t for t in p["targets"] if t["type"] == "binary"]
+assert binary and binary[0]["path"].endswith(".xcframework"), "ios/Package.swift needs an XCFramework binaryTarget"
+assert any(t["type"] == "regular" for t in p["targets"]), "ios/Package.swift needs the Swift wrapper target"
+assert p["products"], "ios/Package.swift exports no product"
+print("Package.swift:", p["name"], sorted(targets))
+PY
