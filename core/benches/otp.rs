@@ -107,7 +107,9 @@ fn bench_alg(c: &mut Criterion, alg: Algorithm) {
         .build()
         .expect("totp-rs accepts the RFC seeds");
     g.bench_function("totp_rs", |b| b.iter(|| totp.generate(black_box(T))));
-    g.bench_function("totp_rs_string", |b| b.iter(|| totp.generate(black_box(T)).to_string()));
+    g.bench_function("totp_rs_string", |b| {
+        b.iter(|| totp.generate(black_box(T)).to_string())
+    });
 
     let ring_alg = match alg {
         Algorithm::Sha1 => ring::hmac::HMAC_SHA1_FOR_LEGACY_USE_ONLY,

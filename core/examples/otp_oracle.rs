@@ -49,15 +49,28 @@ fn run(case: &Case) -> Result<String, String> {
         other => return Err(format!("BADCASE alg {other}")),
     };
     let kind = match case.kind.as_str() {
-        "hotp" => OtpKind::Hotp { counter: case.counter },
-        "totp" => OtpKind::Totp { period: case.period, t0: case.t0 },
-        "steam" => OtpKind::Steam { period: case.period },
+        "hotp" => OtpKind::Hotp {
+            counter: case.counter,
+        },
+        "totp" => OtpKind::Totp {
+            period: case.period,
+            t0: case.t0,
+        },
+        "steam" => OtpKind::Steam {
+            period: case.period,
+        },
         other => return Err(format!("BADCASE kind {other}")),
     };
     let secret = Secret::new(unhex(&case.key).map_err(|e| format!("BADCASE key {e}"))?);
-    let params = OtpParams { kind, algorithm, digits: case.digits };
+    let params = OtpParams {
+        kind,
+        algorithm,
+        digits: case.digits,
+    };
     let generator = Generator::new(&secret, &params).map_err(|e| format!("ERR {}", e.code()))?;
-    generator.code_at(case.time).map_err(|e| format!("ERR {}", e.code()))
+    generator
+        .code_at(case.time)
+        .map_err(|e| format!("ERR {}", e.code()))
 }
 
 fn main() {

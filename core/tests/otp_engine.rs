@@ -6,7 +6,10 @@ use duet_core::otp::{self, Algorithm, Generator, OtpError, OtpKind, OtpParams};
 use duet_core::secret::Secret;
 
 fn unhex(s: &str) -> Vec<u8> {
-    (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap()).collect()
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+        .collect()
 }
 
 /// Produced by the npm package `steam-totp` 2.1.2 (`generateAuthCode`, with
@@ -16,19 +19,43 @@ fn unhex(s: &str) -> Vec<u8> {
 fn steam_guard_vectors_from_steam_totp() {
     let vectors = [
         ("3132333435363738393031323334353637383930", 59, "PV9M4"),
-        ("3132333435363738393031323334353637383930", 1111111109, "PY4YB"),
-        ("3132333435363738393031323334353637383930", 1234567890, "VHHQY"),
-        ("3132333435363738393031323334353637383930", 2000000000, "9N776"),
+        (
+            "3132333435363738393031323334353637383930",
+            1111111109,
+            "PY4YB",
+        ),
+        (
+            "3132333435363738393031323334353637383930",
+            1234567890,
+            "VHHQY",
+        ),
+        (
+            "3132333435363738393031323334353637383930",
+            2000000000,
+            "9N776",
+        ),
         ("00", 0, "RYH4D"),
-        ("ffffffffffffffffffffffffffffffffffffffff", 1700000000, "MCX6Y"),
-        ("0102030405060708090a0b0c0d0e0f1011121314", 1763856000, "63P64"),
+        (
+            "ffffffffffffffffffffffffffffffffffffffff",
+            1700000000,
+            "MCX6Y",
+        ),
+        (
+            "0102030405060708090a0b0c0d0e0f1011121314",
+            1763856000,
+            "63P64",
+        ),
         ("deadbeefcafebabe0011223344556677", 4294967295, "WFY4C"),
         ("48656c6c6f21deadbeef", 1600000029, "6K7YN"),
         ("48656c6c6f21deadbeef", 1600000050, "8RCYN"),
     ];
     for (key, time, expected) in vectors {
         let secret = Secret::new(unhex(key));
-        assert_eq!(otp::code(&secret, &OtpParams::steam(), time).unwrap(), expected, "{key} at {time}");
+        assert_eq!(
+            otp::code(&secret, &OtpParams::steam(), time).unwrap(),
+            expected,
+            "{key} at {time}"
+        );
     }
 }
 
@@ -93,15 +120,28 @@ fn period_outside_1_to_86400_is_refused() {
 fn empty_secret_is_refused() {
     let e = Generator::new(&Secret::new(Vec::new()), &OtpParams::totp_default()).unwrap_err();
     assert_eq!(e.code(), "E_OTP_SECRET_EMPTY");
-    assert_eq!(otp::code(&Secret::new(Vec::new()), &OtpParams::steam(), 0).unwrap_err(), e);
+    assert_eq!(
+        otp::code(&Secret::new(Vec::new()), &OtpParams::steam(), 0).unwrap_err(),
+        e
+    );
 }
 
 #[test]
 fn time_helpers() {
-    let p = OtpParams { kind: OtpKind::Totp { period: 30, t0: 100 }, algorithm: Algorithm::Sha1, digits: 6 };
+    let p = OtpParams {
+        kind: OtpKind::Totp {
+            period: 30,
+            t0: 100,
+        },
+        algorithm: Algorithm::Sha1,
+        digits: 6,
+    };
     let g = Generator::new(&secret(), &p).unwrap();
     assert_eq!(g.code_at(99).unwrap_err().code(), "E_OTP_TIME_BEFORE_T0");
-    assert_eq!(g.seconds_left(99).unwrap_err().code(), "E_OTP_TIME_BEFORE_T0");
+    assert_eq!(
+        g.seconds_left(99).unwrap_err().code(),
+        "E_OTP_TIME_BEFORE_T0"
+    );
     assert_eq!(g.next_code(0).unwrap_err().code(), "E_OTP_TIME_BEFORE_T0");
     assert_eq!(g.seconds_left(100).unwrap(), 30);
     assert_eq!(g.seconds_left(129).unwrap(), 1);
@@ -111,22 +151,44 @@ fn time_helpers() {
     assert_eq!(g.next_code(100).unwrap(), g.code_at(130).unwrap());
     assert_eq!(g.next_code(129).unwrap(), g.code_for_counter(1));
     // Period of a day, latest representable time.
-    let day = OtpParams { kind: OtpKind::Totp { period: 86_400, t0: 0 }, ..p };
+    let day = OtpParams {
+        kind: OtpKind::Totp {
+            period: 86_400,
+            t0: 0,
+        },
+        ..p
+    };
     let g = Generator::new(&secret(), &day).unwrap();
-    assert_eq!(g.seconds_left(u64::MAX).unwrap(), 86_400 - (u64::MAX % 86_400) as u32);
+    assert_eq!(
+        g.seconds_left(u64::MAX).unwrap(),
+        86_400 - (u64::MAX % 86_400) as u32
+    );
     assert!(g.next_code(u64::MAX).is_ok());
     // Period of one second at the end of time: the next step does not exist.
-    let one = OtpParams { kind: OtpKind::Totp { period: 1, t0: 0 }, ..p };
+    let one = OtpParams {
+        kind: OtpKind::Totp { period: 1, t0: 0 },
+        ..p
+    };
     let g = Generator::new(&secret(), &one).unwrap();
-    assert_eq!(g.next_code(u64::MAX).unwrap_err().code(), "E_OTP_COUNTER_OVERFLOW");
+    assert_eq!(
+        g.next_code(u64::MAX).unwrap_err().code(),
+        "E_OTP_COUNTER_OVERFLOW"
+    );
     assert!(g.code_at(u64::MAX).is_ok());
 }
 
 #[test]
 fn hotp_has_no_time() {
-    let p = OtpParams { kind: OtpKind::Hotp { counter: u64::MAX }, algorithm: Algorithm::Sha1, digits: 6 };
+    let p = OtpParams {
+        kind: OtpKind::Hotp { counter: u64::MAX },
+        algorithm: Algorithm::Sha1,
+        digits: 6,
+    };
     let g = Generator::new(&secret(), &p).unwrap();
-    assert_eq!(g.seconds_left(0).unwrap_err().code(), "E_OTP_NOT_TIME_BASED");
+    assert_eq!(
+        g.seconds_left(0).unwrap_err().code(),
+        "E_OTP_NOT_TIME_BASED"
+    );
     assert_eq!(g.time_step(0).unwrap_err().code(), "E_OTP_NOT_TIME_BASED");
     assert!(g.code_at(0).is_ok());
     assert_eq!(g.next_code(0).unwrap_err().code(), "E_OTP_COUNTER_OVERFLOW");
@@ -175,7 +237,11 @@ fn every_error_has_a_code_and_a_sentence() {
 
 #[test]
 fn inline_codes_match_string_codes() {
-    let p = OtpParams { kind: OtpKind::Totp { period: 30, t0: 0 }, algorithm: Algorithm::Sha1, digits: 8 };
+    let p = OtpParams {
+        kind: OtpKind::Totp { period: 30, t0: 0 },
+        algorithm: Algorithm::Sha1,
+        digits: 8,
+    };
     let g = Generator::new(&secret(), &p).unwrap();
     // RFC 6238 Appendix B, SHA-1, time 59 and the following step.
     let now = g.current(59).unwrap();
@@ -192,9 +258,19 @@ fn inline_codes_match_string_codes() {
 #[test]
 fn one_shot_helpers_agree_with_the_generator() {
     // RFC 6238 Appendix B, SHA-1, 8 digits, time 1111111109.
-    let p = OtpParams { kind: OtpKind::Totp { period: 30, t0: 0 }, algorithm: Algorithm::Sha1, digits: 8 };
+    let p = OtpParams {
+        kind: OtpKind::Totp { period: 30, t0: 0 },
+        algorithm: Algorithm::Sha1,
+        digits: 8,
+    };
     assert_eq!(otp::current(&secret(), &p, 1111111109).unwrap(), "07081804");
     assert_eq!(otp::code(&secret(), &p, 1111111109).unwrap(), "07081804");
-    assert_eq!(otp::code_for_counter(&secret(), &p, 37037036).unwrap(), "07081804");
-    assert_eq!(otp::current(&secret(), &p, 0).unwrap(), Generator::new(&secret(), &p).unwrap().current(0).unwrap());
+    assert_eq!(
+        otp::code_for_counter(&secret(), &p, 37037036).unwrap(),
+        "07081804"
+    );
+    assert_eq!(
+        otp::current(&secret(), &p, 0).unwrap(),
+        Generator::new(&secret(), &p).unwrap().current(0).unwrap()
+    );
 }

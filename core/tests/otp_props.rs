@@ -2,14 +2,18 @@
 //! keys, algorithms, digits, periods, T0 and times, and arbitrary submitted
 //! codes (the verifier's outside input) never panicking.
 
+use duet_core::ErrorCode;
 use duet_core::otp::verify::{TotpWindow, resync_hotp, verify_hotp, verify_totp};
 use duet_core::otp::{Algorithm, Generator, OtpKind, OtpParams};
 use duet_core::secret::Secret;
-use duet_core::ErrorCode;
 use proptest::prelude::*;
 
 fn algorithm() -> impl Strategy<Value = Algorithm> {
-    prop_oneof![Just(Algorithm::Sha1), Just(Algorithm::Sha256), Just(Algorithm::Sha512)]
+    prop_oneof![
+        Just(Algorithm::Sha1),
+        Just(Algorithm::Sha256),
+        Just(Algorithm::Sha512)
+    ]
 }
 
 fn key() -> impl Strategy<Value = Vec<u8>> {
@@ -17,15 +21,28 @@ fn key() -> impl Strategy<Value = Vec<u8>> {
 }
 
 fn totp_params() -> impl Strategy<Value = OtpParams> {
-    (algorithm(), 6u8..=10, 1u32..=86_400, 0u64..=4_000_000_000, any::<bool>()).prop_map(
-        |(algorithm, digits, period, t0, steam)| {
-            if steam {
-                OtpParams { kind: OtpKind::Steam { period }, algorithm, digits: 5 }
-            } else {
-                OtpParams { kind: OtpKind::Totp { period, t0 }, algorithm, digits }
-            }
-        },
+    (
+        algorithm(),
+        6u8..=10,
+        1u32..=86_400,
+        0u64..=4_000_000_000,
+        any::<bool>(),
     )
+        .prop_map(|(algorithm, digits, period, t0, steam)| {
+            if steam {
+                OtpParams {
+                    kind: OtpKind::Steam { period },
+                    algorithm,
+                    digits: 5,
+                }
+            } else {
+                OtpParams {
+                    kind: OtpKind::Totp { period, t0 },
+                    algorithm,
+                    digits,
+                }
+            }
+        })
 }
 
 proptest! {

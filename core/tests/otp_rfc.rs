@@ -6,7 +6,11 @@ use duet_core::secret::Secret;
 const RFC4226_SECRET: &[u8] = b"12345678901234567890";
 
 fn hotp(digits: u8, counter: u64) -> OtpParams {
-    OtpParams { kind: OtpKind::Hotp { counter }, algorithm: Algorithm::Sha1, digits }
+    OtpParams {
+        kind: OtpKind::Hotp { counter },
+        algorithm: Algorithm::Sha1,
+        digits,
+    }
 }
 
 /// RFC 4226 Appendix D: HOTP values for counters 0..=9 (6 digits) and the
@@ -18,8 +22,8 @@ fn rfc4226_appendix_d() {
         "520489",
     ];
     let truncated: [u32; 10] = [
-        1284755224, 1094287082, 137359152, 1726969429, 1640338314, 868254676, 1918287922,
-        82162583, 673399871, 645520489,
+        1284755224, 1094287082, 137359152, 1726969429, 1640338314, 868254676, 1918287922, 82162583,
+        673399871, 645520489,
     ];
     let secret = Secret::new(RFC4226_SECRET.to_vec());
     let gen6 = Generator::new(&secret, &hotp(6, 0)).unwrap();
@@ -27,9 +31,15 @@ fn rfc4226_appendix_d() {
     for counter in 0..10u64 {
         let i = counter as usize;
         assert_eq!(gen6.code_for_counter(counter), six[i], "counter {counter}");
-        assert_eq!(gen10.code_for_counter(counter), format!("{:010}", truncated[i]));
+        assert_eq!(
+            gen10.code_for_counter(counter),
+            format!("{:010}", truncated[i])
+        );
         // The one-shot API and `code_at` use the stored HOTP counter, whatever the time.
-        assert_eq!(otp::code(&secret, &hotp(6, counter), 1_700_000_000).unwrap(), six[i]);
+        assert_eq!(
+            otp::code(&secret, &hotp(6, counter), 1_700_000_000).unwrap(),
+            six[i]
+        );
         let stored = Generator::new(&secret, &hotp(6, counter)).unwrap();
         assert_eq!(stored.code_at(0).unwrap(), six[i]);
         if counter < 9 {
@@ -45,7 +55,10 @@ fn rfc6238_appendix_b() {
     let seeds: [(Algorithm, &[u8]); 3] = [
         (Algorithm::Sha1, b"12345678901234567890"),
         (Algorithm::Sha256, b"12345678901234567890123456789012"),
-        (Algorithm::Sha512, b"1234567890123456789012345678901234567890123456789012345678901234"),
+        (
+            Algorithm::Sha512,
+            b"1234567890123456789012345678901234567890123456789012345678901234",
+        ),
     ];
     let table: [(u64, [&str; 3]); 6] = [
         (59, ["94287082", "46119246", "90693936"]),
@@ -65,7 +78,11 @@ fn rfc6238_appendix_b() {
         let secret = Secret::new(seed.to_vec());
         let generator = Generator::new(&secret, &params).unwrap();
         for (time, expected) in &table {
-            assert_eq!(generator.code_at(*time).unwrap(), expected[col], "{alg:?} at {time}");
+            assert_eq!(
+                generator.code_at(*time).unwrap(),
+                expected[col],
+                "{alg:?} at {time}"
+            );
             assert_eq!(otp::code(&secret, &params, *time).unwrap(), expected[col]);
             checked += 1;
         }
@@ -78,7 +95,10 @@ fn rfc6238_appendix_b() {
 fn t0_shifts_the_steps() {
     let secret = Secret::new(RFC4226_SECRET.to_vec());
     let params = OtpParams {
-        kind: OtpKind::Totp { period: 30, t0: 1000 },
+        kind: OtpKind::Totp {
+            period: 30,
+            t0: 1000,
+        },
         algorithm: Algorithm::Sha1,
         digits: 8,
     };

@@ -41,7 +41,10 @@ struct Case {
 
 fn hex(s: &str) -> Vec<u8> {
     assert!(s.len() % 2 == 0, "odd hex length");
-    (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).expect("hex")).collect()
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).expect("hex"))
+        .collect()
 }
 
 /// RFC 4226 §5.3, written out here so the test does not trust the engine's copy.
@@ -84,14 +87,27 @@ fn run(file: &str, alg: Algorithm, name: &str, full_tag_bytes: usize) -> (usize,
             }
             run += 1;
             // Full-length valid tags over 8-byte messages are HOTP computations.
-            if msg.len() == 8 && tag_len == full_tag_bytes && case.result == "valid" && !key.is_empty() {
+            if msg.len() == 8
+                && tag_len == full_tag_bytes
+                && case.result == "valid"
+                && !key.is_empty()
+            {
                 let counter = u64::from_be_bytes(msg.clone().try_into().unwrap());
-                let params = OtpParams { kind: OtpKind::Hotp { counter: 0 }, algorithm: alg, digits: 10 };
+                let params = OtpParams {
+                    kind: OtpKind::Hotp { counter: 0 },
+                    algorithm: alg,
+                    digits: 10,
+                };
                 let secret = Secret::new(key);
                 let expected_code = format!("{:010}", rfc4226_value(&expected));
                 // The cached-state path (Generator) and the one-shot path.
                 let generator = Generator::new(&secret, &params).unwrap();
-                assert_eq!(generator.code_for_counter(counter), expected_code, "tcId {}", case.tc_id);
+                assert_eq!(
+                    generator.code_for_counter(counter),
+                    expected_code,
+                    "tcId {}",
+                    case.tc_id
+                );
                 let once = duet_core::otp::code_for_counter(&secret, &params, counter).unwrap();
                 assert_eq!(once, expected_code, "tcId {}", case.tc_id);
                 via_generator += 1;

@@ -9,7 +9,9 @@ use crate::error::ErrorCode;
 #[non_exhaustive]
 pub enum OtpError {
     /// The secret has no bytes.
-    #[error("The account's secret key is empty; re-add the account from the site's QR code or setup key.")]
+    #[error(
+        "The account's secret key is empty; re-add the account from the site's QR code or setup key."
+    )]
     SecretEmpty,
     /// Digits outside 6..=10 for HOTP/TOTP.
     #[error("Codes with {digits} digits are not supported; duet supports 6 to 10 digits.")]
@@ -24,13 +26,17 @@ pub enum OtpError {
         digits: u8,
     },
     /// Period outside 1..=86_400 s.
-    #[error("A code period of {period} seconds is not supported; duet supports 1 to 86400 seconds.")]
+    #[error(
+        "A code period of {period} seconds is not supported; duet supports 1 to 86400 seconds."
+    )]
     PeriodRange {
         /// The period that was asked for.
         period: u32,
     },
     /// The time lies before the account's `T0`.
-    #[error("The device clock is earlier than the account's start time; check the date and time settings.")]
+    #[error(
+        "The device clock is earlier than the account's start time; check the date and time settings."
+    )]
     TimeBeforeT0,
     /// A time-only operation on a counter-based (HOTP) account.
     #[error("This account is counter-based (HOTP); it has no time period.")]
@@ -47,19 +53,25 @@ pub enum OtpError {
         max: u32,
     },
     /// The submitted code has the wrong length or characters.
-    #[error("The code has the wrong format; enter the {expected}-character code the authenticator shows.")]
+    #[error(
+        "The code has the wrong format; enter the {expected}-character code the authenticator shows."
+    )]
     CodeFormat {
         /// The number of characters expected.
         expected: u8,
     },
     /// The code matches no counter or time step in the window.
-    #[error("The code is not correct; enter the current code, and check that the device clock is right.")]
+    #[error(
+        "The code is not correct; enter the current code, and check that the device clock is right."
+    )]
     CodeMismatch,
     /// The code matches a time step or counter that was already accepted.
     #[error("This code was already used; wait for the next code and enter that one.")]
     CodeReplayed,
     /// HOTP resynchronisation found no two consecutive counters matching the two codes.
-    #[error("The two codes could not be matched; press the token's button twice and enter the two new codes in order.")]
+    #[error(
+        "The two codes could not be matched; press the token's button twice and enter the two new codes in order."
+    )]
     ResyncFailed,
 }
 

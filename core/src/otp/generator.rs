@@ -39,8 +39,18 @@ pub struct Code {
 }
 
 /// 10^0 ..= 10^9.
-const POW10: [u32; 10] =
-    [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000, 1_000_000_000];
+const POW10: [u32; 10] = [
+    1,
+    10,
+    100,
+    1_000,
+    10_000,
+    100_000,
+    1_000_000,
+    10_000_000,
+    100_000_000,
+    1_000_000_000,
+];
 
 impl Code {
     /// Decimal code, left-padded with zeros. 31 bits never exceed 10 digits,
@@ -64,7 +74,10 @@ impl Code {
         for (i, slot) in buf[10 - N..].iter_mut().rev().enumerate() {
             *slot = b'0' + ((value / POW10[i]) % 10) as u8;
         }
-        Code { buf, start: (10 - N) as u8 }
+        Code {
+            buf,
+            start: (10 - N) as u8,
+        }
     }
 
     /// Steam Guard: 5 characters, least significant base-26 digit first.
@@ -106,7 +119,11 @@ impl std::fmt::Display for Code {
 
 impl std::fmt::Debug for Code {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Code({} chars, redacted)", self.buf.len() - usize::from(self.start))
+        write!(
+            f,
+            "Code({} chars, redacted)",
+            self.buf.len() - usize::from(self.start)
+        )
     }
 }
 
@@ -167,7 +184,10 @@ impl Generator {
     /// `E_OTP_SECRET_EMPTY`, `E_OTP_DIGITS_RANGE`, `E_OTP_STEAM_DIGITS`, `E_OTP_PERIOD_RANGE`.
     pub fn new(secret: &Secret, params: &OtpParams) -> Result<Self, OtpError> {
         check(secret, params)?;
-        Ok(Generator { mac: KeyedHmac::new(params.algorithm, secret.expose()), params: *params })
+        Ok(Generator {
+            mac: KeyedHmac::new(params.algorithm, secret.expose()),
+            params: *params,
+        })
     }
 
     /// The account's parameters.
@@ -228,7 +248,10 @@ impl Generator {
     /// # Errors
     /// `E_OTP_TIME_BEFORE_T0`, `E_OTP_COUNTER_OVERFLOW`.
     pub fn upcoming(&self, unix_time: u64) -> Result<Code, OtpError> {
-        let next = self.current_counter(unix_time)?.checked_add(1).ok_or(OtpError::CounterOverflow)?;
+        let next = self
+            .current_counter(unix_time)?
+            .checked_add(1)
+            .ok_or(OtpError::CounterOverflow)?;
         Ok(self.at_counter(next))
     }
 
@@ -300,7 +323,11 @@ fn code_once(secret: &Secret, params: &OtpParams, counter: u64) -> Code {
 ///
 /// # Errors
 /// As [`Generator::new`].
-pub fn code_for_counter(secret: &Secret, params: &OtpParams, counter: u64) -> Result<String, OtpError> {
+pub fn code_for_counter(
+    secret: &Secret,
+    params: &OtpParams,
+    counter: u64,
+) -> Result<String, OtpError> {
     check(secret, params)?;
     Ok(code_once(secret, params, counter).into())
 }
@@ -315,6 +342,9 @@ mod tests {
         assert_eq!(Code::decimal(1_234_567_890, 6), "567890");
         assert_eq!(Code::decimal(2_147_483_647, 10), "2147483647");
         assert_eq!(Code::decimal(42, 10), "0000000042");
-        assert_eq!(format!("{:?}", Code::decimal(42, 6)), "Code(6 chars, redacted)");
+        assert_eq!(
+            format!("{:?}", Code::decimal(42, 6)),
+            "Code(6 chars, redacted)"
+        );
     }
 }

@@ -65,7 +65,10 @@ fn tag_of<M: Mac + FixedOutput + Clone>(keyed: &M, message: &[u8]) -> Tag {
     let mut mac = keyed.clone();
     Mac::update(&mut mac, message);
     let out = mac.finalize_fixed();
-    let mut tag = Tag { bytes: [0; MAX_TAG_LEN], len: out.len() };
+    let mut tag = Tag {
+        bytes: [0; MAX_TAG_LEN],
+        len: out.len(),
+    };
     tag.bytes[..out.len()].copy_from_slice(&out);
     tag
 }
@@ -74,7 +77,12 @@ fn tag_of<M: Mac + FixedOutput + Clone>(keyed: &M, message: &[u8]) -> Tag {
 /// nibble of the tag's last byte (the full tag, for SHA-256/512 too).
 pub fn dynamic_truncation(tag: &[u8]) -> u32 {
     let offset = usize::from(tag[tag.len() - 1] & 0x0f);
-    u32::from_be_bytes([tag[offset], tag[offset + 1], tag[offset + 2], tag[offset + 3]]) & 0x7fff_ffff
+    u32::from_be_bytes([
+        tag[offset],
+        tag[offset + 1],
+        tag[offset + 2],
+        tag[offset + 3],
+    ]) & 0x7fff_ffff
 }
 
 // Truncates straight from the digest's output array: no copy of the tag.

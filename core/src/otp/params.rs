@@ -62,7 +62,10 @@ impl OtpParams {
     /// The common case: TOTP, SHA-1, 6 digits, 30 s, T0 = 0.
     pub const fn totp_default() -> Self {
         OtpParams {
-            kind: OtpKind::Totp { period: DEFAULT_PERIOD, t0: 0 },
+            kind: OtpKind::Totp {
+                period: DEFAULT_PERIOD,
+                t0: 0,
+            },
             algorithm: Algorithm::Sha1,
             digits: 6,
         }
@@ -71,7 +74,9 @@ impl OtpParams {
     /// Steam Guard: 5 characters, SHA-1, 30 s.
     pub const fn steam() -> Self {
         OtpParams {
-            kind: OtpKind::Steam { period: DEFAULT_PERIOD },
+            kind: OtpKind::Steam {
+                period: DEFAULT_PERIOD,
+            },
             algorithm: Algorithm::Sha1,
             digits: STEAM_DIGITS,
         }
@@ -85,12 +90,16 @@ impl OtpParams {
         use crate::otp::OtpError;
         match self.kind {
             OtpKind::Steam { .. } if self.digits != STEAM_DIGITS => {
-                return Err(OtpError::SteamDigits { digits: self.digits });
+                return Err(OtpError::SteamDigits {
+                    digits: self.digits,
+                });
             }
             OtpKind::Hotp { .. } | OtpKind::Totp { .. }
                 if !(MIN_DIGITS..=MAX_DIGITS).contains(&self.digits) =>
             {
-                return Err(OtpError::DigitsRange { digits: self.digits });
+                return Err(OtpError::DigitsRange {
+                    digits: self.digits,
+                });
             }
             _ => {}
         }

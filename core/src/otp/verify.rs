@@ -34,7 +34,10 @@ pub struct TotpWindow {
 impl Default for TotpWindow {
     /// One step back, none ahead: RFC 6238 §5.2's recommendation.
     fn default() -> Self {
-        TotpWindow { before: 1, after: 0 }
+        TotpWindow {
+            before: 1,
+            after: 0,
+        }
     }
 }
 
@@ -62,12 +65,20 @@ fn normalise(generator: &Generator, code: &str) -> Result<Vec<u8>, OtpError> {
     let bytes: Vec<u8> = code.bytes().filter(|&b| b != b' ').collect();
     let steam = matches!(generator.params().kind, OtpKind::Steam { .. });
     let ok_char = |b: &u8| {
-        if steam { b.is_ascii_alphanumeric() } else { b.is_ascii_digit() }
+        if steam {
+            b.is_ascii_alphanumeric()
+        } else {
+            b.is_ascii_digit()
+        }
     };
     if bytes.len() != usize::from(digits) || !bytes.iter().all(ok_char) {
         return Err(OtpError::CodeFormat { expected: digits });
     }
-    Ok(if steam { bytes.to_ascii_uppercase() } else { bytes })
+    Ok(if steam {
+        bytes.to_ascii_uppercase()
+    } else {
+        bytes
+    })
 }
 
 fn matches(generator: &Generator, counter: u64, code: &[u8]) -> bool {
@@ -94,7 +105,10 @@ pub fn verify_totp(
     let current = generator.time_step(unix_time)?;
     let widest = window.before.max(window.after);
     if widest > MAX_TOTP_WINDOW {
-        return Err(OtpError::WindowRange { steps: widest, max: MAX_TOTP_WINDOW });
+        return Err(OtpError::WindowRange {
+            steps: widest,
+            max: MAX_TOTP_WINDOW,
+        });
     }
     let code = normalise(generator, code)?;
     let first = current.saturating_sub(u64::from(window.before));
@@ -113,7 +127,10 @@ pub fn verify_totp(
         }
     }
     match best {
-        Some(step) => Ok(TotpAccepted { step, offset: offset(step, current) }),
+        Some(step) => Ok(TotpAccepted {
+            step,
+            offset: offset(step, current),
+        }),
         None if replayed => Err(OtpError::CodeReplayed),
         None => Err(OtpError::CodeMismatch),
     }
@@ -121,7 +138,11 @@ pub fn verify_totp(
 
 fn offset(step: u64, current: u64) -> i64 {
     // Both lie within MAX_TOTP_WINDOW of each other.
-    if step >= current { (step - current) as i64 } else { -((current - step) as i64) }
+    if step >= current {
+        (step - current) as i64
+    } else {
+        -((current - step) as i64)
+    }
 }
 
 /// Verifies a HOTP code against counters `next_counter ..= next_counter + look_ahead`.
@@ -140,7 +161,10 @@ pub fn verify_hotp(
     look_ahead: u32,
 ) -> Result<HotpAccepted, OtpError> {
     if look_ahead > MAX_HOTP_LOOK_AHEAD {
-        return Err(OtpError::WindowRange { steps: look_ahead, max: MAX_HOTP_LOOK_AHEAD });
+        return Err(OtpError::WindowRange {
+            steps: look_ahead,
+            max: MAX_HOTP_LOOK_AHEAD,
+        });
     }
     let code = normalise(generator, code)?;
     let last = next_counter.saturating_add(u64::from(look_ahead));
@@ -152,7 +176,10 @@ pub fn verify_hotp(
     }
     if let Some(counter) = found {
         let next_counter = counter.checked_add(1).ok_or(OtpError::CounterOverflow)?;
-        return Ok(HotpAccepted { counter, next_counter });
+        return Ok(HotpAccepted {
+            counter,
+            next_counter,
+        });
     }
     if next_counter > 0 && matches(generator, next_counter - 1, &code) {
         return Err(OtpError::CodeReplayed);
@@ -176,7 +203,10 @@ pub fn resync_hotp(
     window: u32,
 ) -> Result<HotpAccepted, OtpError> {
     if window > MAX_RESYNC_WINDOW {
-        return Err(OtpError::WindowRange { steps: window, max: MAX_RESYNC_WINDOW });
+        return Err(OtpError::WindowRange {
+            steps: window,
+            max: MAX_RESYNC_WINDOW,
+        });
     }
     let first = normalise(generator, first)?;
     let second = normalise(generator, second)?;
@@ -185,7 +215,10 @@ pub fn resync_hotp(
     for counter in next_counter..=last.saturating_add(1) {
         if previous_matched && matches(generator, counter, &second) {
             let next_counter = counter.checked_add(1).ok_or(OtpError::CounterOverflow)?;
-            return Ok(HotpAccepted { counter, next_counter });
+            return Ok(HotpAccepted {
+                counter,
+                next_counter,
+            });
         }
         previous_matched = counter <= last && matches(generator, counter, &first);
     }
