@@ -1,8 +1,8 @@
 //! `duet code`: prints the current one-time code, alone on stdout.
 //!
-//! The account comes from `--uri URI` (or `--uri -` for stdin). The vault
-//! issue adds a positional account NAME as a second source: add it to
-//! [`CodeArgs`] and resolve it in [`account_of`].
+//! The account comes from `--uri URI` (or `--uri -` for stdin), or is the vault
+//! account NAME (id, `Issuer:name`, name or issuer). For an HOTP account in the
+//! vault the counter is advanced and saved before the code is printed.
 
 use crate::cmd_uri::{parse_arg, warning_line};
 use crate::report;
@@ -14,8 +14,11 @@ use std::time::{SystemTime, UNIX_EPOCH};
 /// Arguments of `duet code`.
 #[derive(Args)]
 pub struct CodeArgs {
+    /// The vault account: id, `Issuer:name`, name or issuer.
+    #[arg(required_unless_present = "uri", conflicts_with = "uri")]
+    pub name: Option<String>,
     /// The account as an otpauth:// URI, or - to read the URI from standard input.
-    #[arg(long, value_name = "URI|-", required = true)]
+    #[arg(long, value_name = "URI|-")]
     pub uri: Option<String>,
     /// Compute the code for this Unix time (seconds) instead of now.
     #[arg(long, value_name = "UNIX_SECONDS")]
@@ -24,6 +27,9 @@ pub struct CodeArgs {
 
 /// Where the account comes from; `Err` carries the exit status after reporting.
 fn account_of(args: &CodeArgs) -> Result<OtpAccount, ExitCode> {
+    if let Some(name) = &args.name {
+        return crate::cmd_vault::account_for_code(name);
+    }
     let uri = args.uri.as_deref().unwrap_or("-");
     let parsed = parse_arg(uri)?;
     for w in &parsed.warnings {
@@ -45,6 +51,12 @@ pub fn run(args: CodeArgs) -> ExitCode {
     match otp::code(&account.secret, &account.params, at) {
         Ok(code) => {
             println!("{}", code.as_str());
+            // Seconds left only for a person at a terminal; scripts get the code alone.
+            if std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+                if let Ok(left) = otp::Generator::new(&account.secret, &account.params).and_then(|g| g.seconds_left(at)) {
+                    eprintln!("{left} s left");
+                }
+            }
             ExitCode::SUCCESS
         }
         Err(e) => report::fail(&e),

@@ -5,10 +5,16 @@
 //! scripts can rely on stdout carrying only the requested output.
 
 mod cmd_code;
+mod cmd_demo;
 mod cmd_migration;
+mod cmd_push;
 mod cmd_serve;
+mod cmd_transfer;
 mod cmd_uri;
+mod cmd_vault;
+mod http;
 mod report;
+mod vault_ctx;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -17,6 +23,9 @@ use std::process::ExitCode;
 #[derive(Parser)]
 #[command(name = "duet", version, about)]
 struct Cli {
+    /// The vault file to use (default: the user's data directory, e.g. ~/.local/share/duet/vault.sqlite).
+    #[arg(long, global = true, env = "DUET_VAULT", value_name = "PATH")]
+    vault: Option<std::path::PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -25,6 +34,8 @@ struct Cli {
 enum Command {
     /// Run the reference push server and helpdesk page.
     Serve(cmd_serve::ServeArgs),
+    /// Show the whole system on this machine: server, enrollment, approvals, passcodes.
+    Demo(cmd_demo::DemoArgs),
     /// Print the current one-time code of an account, alone on stdout.
     Code(cmd_code::CodeArgs),
     /// Read otpauth:// URIs.
@@ -33,14 +44,53 @@ enum Command {
     /// Google Authenticator transfer codes (otpauth-migration://).
     #[command(subcommand)]
     Migration(cmd_migration::MigrationCommand),
+    /// Add accounts to the vault from otpauth:// URIs (- reads them from stdin).
+    Add(cmd_vault::AddArgs),
+    /// List the vault's accounts (no secrets).
+    List(cmd_vault::ListArgs),
+    /// Rename an account.
+    Rename(cmd_vault::RenameArgs),
+    /// Remove an account from the vault.
+    Remove(cmd_vault::RemoveArgs),
+    /// Check the vault: integrity, key provider, clock offset.
+    Doctor(cmd_vault::DoctorArgs),
+    /// Import accounts from Aegis, 2FAS, Bitwarden, andOTP, FreeOTP+ or an otpauth list.
+    Import(cmd_transfer::ImportArgs),
+    /// Export accounts (Aegis encrypted JSON, otpauth list, Google transfer links).
+    Export(cmd_transfer::ExportArgs),
+    /// Backups: check that a backup and its password work.
+    #[command(subcommand)]
+    Backup(cmd_transfer::BackupCommand),
+    /// Enroll from any QR text: otpauth://, duet://enroll, privacyIDEA pipush (- reads stdin); or --code.
+    Enroll(cmd_push::EnrollArgs),
+    /// Poll every push account and list the sign-in requests waiting.
+    Pending(cmd_push::PendingArgs),
+    /// Approve a waiting sign-in request.
+    Approve(cmd_push::ApproveArgs),
+    /// Deny a waiting sign-in request.
+    Deny(cmd_push::DenyArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    vault_ctx::set_path(cli.vault);
     match cli.command {
         Command::Serve(a) => cmd_serve::run(a),
+        Command::Demo(a) => cmd_demo::run(a),
         Command::Code(a) => cmd_code::run(a),
         Command::Uri(c) => cmd_uri::run(c),
         Command::Migration(c) => cmd_migration::run(c),
+        Command::Add(a) => cmd_vault::add(a),
+        Command::List(a) => cmd_vault::list(a),
+        Command::Rename(a) => cmd_vault::rename(a),
+        Command::Remove(a) => cmd_vault::remove(a),
+        Command::Doctor(a) => cmd_vault::doctor(a),
+        Command::Import(a) => cmd_transfer::import(a),
+        Command::Export(a) => cmd_transfer::export(a),
+        Command::Backup(c) => cmd_transfer::backup(c),
+        Command::Enroll(a) => cmd_push::run(true, |v| cmd_push::enroll(v, a)),
+        Command::Pending(a) => cmd_push::run(false, |v| cmd_push::pending(v, a)),
+        Command::Approve(a) => cmd_push::run(false, |v| cmd_push::approve(v, a)),
+        Command::Deny(a) => cmd_push::run(false, |v| cmd_push::deny(v, a)),
     }
 }

@@ -292,10 +292,27 @@ impl Vault {
         Self::create_with_key(path, &key, providers, env)
     }
 
+    /// Like [`Vault::create`] with a vault id chosen by the caller (32 lowercase hex
+    /// digits), for providers whose location depends on the id (the CLI's key file).
+    pub fn create_with_id(path: &Path, vault_id: &str, providers: &[&dyn KeyProvider], env: VaultEnv) -> Result<Vault, VaultError> {
+        let key = VaultKey::generate(&*env.rng)?;
+        Self::create_inner(path, Some(vault_id), &key, providers, env)
+    }
+
     /// Like [`Vault::create`] with a key the caller made (the mobile apps generate the
     /// key, wrap it with Keystore/Keychain and enroll it with [`crate::keys::AppKey`]).
     pub fn create_with_key(
         path: &Path,
+        key: &VaultKey,
+        providers: &[&dyn KeyProvider],
+        env: VaultEnv,
+    ) -> Result<Vault, VaultError> {
+        Self::create_inner(path, None, key, providers, env)
+    }
+
+    fn create_inner(
+        path: &Path,
+        vault_id: Option<&str>,
         key: &VaultKey,
         providers: &[&dyn KeyProvider],
         env: VaultEnv,
@@ -314,7 +331,11 @@ impl Vault {
             std::os::unix::fs::DirBuilderExt::mode(&mut b, 0o700);
             b.create(dir).map_err(|e| open_err(&e))?;
         }
-        let vault_id = random_hex(&*env.rng, 16)?;
+        let vault_id = match vault_id {
+            Some(id) if id.len() == 32 && id.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) => id.to_string(),
+            Some(_) => return Err(VaultError::Open { path: path.to_path_buf(), reason: "invalid vault id".into() }),
+            None => random_hex(&*env.rng, 16)?,
+        };
         let mut slots = Vec::new();
         for p in providers {
             slots.push(p.enroll(&vault_id, key, &*env.rng)?);
@@ -445,16 +466,18 @@ impl Vault {
         self.decode_otp(id.0.clone(), p, c, u, &sealed)
     }
 
-    /// Finds one OTP account by id, `Issuer:name`, name or issuer (case-insensitive,
-    /// in that order of preference). Several matches at the best level is an error.
+    /// Finds one OTP account by id, `Issuer:name`, name, issuer, or a part of
+    /// `Issuer:name` (case-insensitive, in that order of preference). Several matches
+    /// at the best level is an error.
     pub fn find_otp(&self, query: &str) -> Result<StoredOtp, VaultError> {
         let all = self.otp_accounts()?;
         let q = query.to_lowercase();
-        let tiers: [&dyn Fn(&StoredOtp) -> bool; 4] = [
+        let tiers: [&dyn Fn(&StoredOtp) -> bool; 5] = [
             &|a| a.id.0 == query,
             &|a| a.label().to_lowercase() == q,
             &|a| a.account.name.to_lowercase() == q,
             &|a| a.account.issuer.as_deref().is_some_and(|i| i.to_lowercase() == q),
+            &|a| !q.is_empty() && a.label().to_lowercase().contains(&q),
         ];
         for matches in tiers {
             let hits: Vec<&StoredOtp> = all.iter().filter(|a| matches(a)).collect();

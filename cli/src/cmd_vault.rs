@@ -1,0 +1,259 @@
+//! Vault commands: `duet add`, `list`, `rename`, `remove`, `doctor`.
+//! Listing commands take `--json`; nothing here prints a secret.
+
+use crate::cmd_uri::{arg_or_stdin, warning_line};
+use crate::report;
+use crate::vault_ctx;
+use clap::Args;
+use duet_core::otp::OtpKind;
+use duet_core::vault::StoredOtp;
+use duet_core::{ErrorCode, uri};
+use std::process::ExitCode;
+
+/// `duet add URI|-`
+#[derive(Args)]
+pub struct AddArgs {
+    /// An otpauth:// URI, or - to read URIs (one per line) from standard input.
+    pub uri: String,
+}
+
+/// `duet list`
+#[derive(Args)]
+pub struct ListArgs {
+    /// Print JSON (id, issuer, name, type, algorithm, digits, period or counter) instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `duet rename NAME NEW`
+#[derive(Args)]
+pub struct RenameArgs {
+    /// The account: id, `Issuer:name`, name or issuer.
+    pub account: String,
+    /// The new label: `Issuer:name`, or just a name (the issuer stays).
+    pub new_label: String,
+}
+
+/// `duet remove NAME`
+#[derive(Args)]
+pub struct RemoveArgs {
+    /// The account: id, `Issuer:name`, name or issuer.
+    pub account: String,
+}
+
+/// `duet doctor`
+#[derive(Args)]
+pub struct DoctorArgs {
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Runs `duet add`.
+pub fn add(args: AddArgs) -> ExitCode {
+    let text = match arg_or_stdin(&args.uri) {
+        Ok(t) => t,
+        Err(e) => return report::fail(&e),
+    };
+    // Parse everything first: a bad line adds nothing.
+    let mut accounts = Vec::new();
+    for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        match uri::parse(line) {
+            Ok(p) => {
+                for w in &p.warnings {
+                    eprintln!("{}", warning_line(w));
+                }
+                accounts.push(p.account);
+            }
+            Err(e) => return report::fail(&e),
+        }
+    }
+    if accounts.is_empty() {
+        return report::fail(&NothingToAdd);
+    }
+    let mut opened = match vault_ctx::open(true) {
+        Ok(o) => o,
+        Err(c) => return c,
+    };
+    for a in &accounts {
+        match opened.vault.add_otp(a) {
+            Ok(id) => eprintln!("added {} ({})", label(a), &id.0[..8]),
+            Err(e) => return report::fail(&e),
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+/// `duet add` got no URI.
+#[derive(Debug, thiserror::Error)]
+#[error("No otpauth:// URI was given; pass one as an argument or pipe it in with `duet add -`.")]
+pub struct NothingToAdd;
+
+impl ErrorCode for NothingToAdd {
+    fn code(&self) -> &'static str {
+        "E_CLI_NOTHING_TO_ADD"
+    }
+}
+
+fn label(a: &duet_core::OtpAccount) -> String {
+    match &a.issuer {
+        Some(i) if !i.is_empty() => format!("{i}:{}", a.name),
+        _ => a.name.clone(),
+    }
+}
+
+fn kind_name(k: &OtpKind) -> &'static str {
+    match k {
+        OtpKind::Totp { .. } => "totp",
+        OtpKind::Hotp { .. } => "hotp",
+        OtpKind::Steam { .. } => "steam",
+    }
+}
+
+fn json_of(s: &StoredOtp) -> serde_json::Value {
+    let p = &s.account.params;
+    let mut v = serde_json::json!({
+        "id": s.id.0,
+        "issuer": s.account.issuer,
+        "name": s.account.name,
+        "type": kind_name(&p.kind),
+        "algorithm": p.algorithm.name(),
+        "digits": p.digits,
+        "created_at": s.created_at,
+    });
+    match p.kind {
+        OtpKind::Totp { period, .. } | OtpKind::Steam { period } => v["period"] = period.into(),
+        OtpKind::Hotp { counter } => v["counter"] = counter.into(),
+    }
+    v
+}
+
+/// Runs `duet list`.
+pub fn list(args: ListArgs) -> ExitCode {
+    let opened = match vault_ctx::open(true) {
+        Ok(o) => o,
+        Err(c) => return c,
+    };
+    let all = match opened.vault.otp_accounts() {
+        Ok(a) => a,
+        Err(e) => return report::fail(&e),
+    };
+    if args.json {
+        let items: Vec<_> = all.iter().map(json_of).collect();
+        println!("{}", serde_json::Value::Array(items));
+    } else {
+        for s in &all {
+            println!("{}  {:<5}  {}", &s.id.0[..8], kind_name(&s.account.params.kind), s.label());
+        }
+        if all.is_empty() {
+            eprintln!("no accounts yet; add one with `duet add URI`");
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+/// Finds an account by id prefix (8+ hex digits, as `list` shows) or by name.
+pub fn find(vault: &duet_core::vault::Vault, query: &str) -> Result<StoredOtp, duet_core::vault::VaultError> {
+    if query.len() >= 8 && query.len() < 32 && query.bytes().all(|b| b.is_ascii_hexdigit()) {
+        let all = vault.otp_accounts()?;
+        let hits: Vec<_> = all.iter().filter(|s| s.id.0.starts_with(&query.to_lowercase())).collect();
+        if hits.len() == 1 {
+            return Ok(hits[0].clone());
+        }
+    }
+    vault.find_otp(query)
+}
+
+/// Runs `duet rename`.
+pub fn rename(args: RenameArgs) -> ExitCode {
+    let mut opened = match vault_ctx::open(false) {
+        Ok(o) => o,
+        Err(c) => return c,
+    };
+    let r = find(&opened.vault, &args.account).and_then(|s| {
+        let (issuer, name) = match args.new_label.split_once(':') {
+            Some((i, n)) => (Some(i.trim().to_string()).filter(|i| !i.is_empty()), n.trim().to_string()),
+            None => (s.account.issuer.clone(), args.new_label.trim().to_string()),
+        };
+        opened.vault.rename_otp(&s.id, issuer, name)
+    });
+    match r {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => report::fail(&e),
+    }
+}
+
+/// Runs `duet remove`.
+pub fn remove(args: RemoveArgs) -> ExitCode {
+    let mut opened = match vault_ctx::open(false) {
+        Ok(o) => o,
+        Err(c) => return c,
+    };
+    match find(&opened.vault, &args.account).and_then(|s| opened.vault.remove_otp(&s.id).map(|_| s)) {
+        Ok(s) => {
+            eprintln!("removed {}", s.label());
+            ExitCode::SUCCESS
+        }
+        Err(e) => report::fail(&e),
+    }
+}
+
+/// Runs `duet doctor`: integrity, key provider, clock offset.
+pub fn doctor(args: DoctorArgs) -> ExitCode {
+    let opened = match vault_ctx::open(false) {
+        Ok(o) => o,
+        Err(c) => return c,
+    };
+    let health = match opened.vault.health() {
+        Ok(h) => h,
+        Err(e) => return report::fail(&e),
+    };
+    let offset = opened.vault.clock_offset().ok().flatten();
+    let ok = health.integrity == "ok" && health.unreadable_records == 0;
+    if args.json {
+        let v = serde_json::json!({
+            "vault": opened.vault.path(),
+            "ok": ok,
+            "health": health,
+            "unlocked_by": opened.unlocked_by,
+            "key_file": opened.key_file,
+            "key_cache": vault_ctx::cache_description(),
+            "clock_offset": offset,
+        });
+        println!("{v}");
+    } else {
+        println!("vault:        {}", opened.vault.path().display());
+        println!("schema:       v{} (file was v{})", health.schema_version, health.schema_version_found);
+        println!("integrity:    {}", health.integrity);
+        println!("accounts:     {} OTP, {} push ({} unreadable)", health.otp_accounts, health.push_accounts, health.unreadable_records);
+        println!("key slots:    {}", health.key_slots.join(", "));
+        println!("unlocked by:  {}", opened.unlocked_by);
+        if let Some(k) = &opened.key_file {
+            println!("key file:     {}", k.display());
+        }
+        println!("key cache:    {}", vault_ctx::cache_description());
+        match &offset {
+            Some(o) => println!("clock offset: {:+} s (seen {} via {})", o.offset_secs, o.observed_at, o.source),
+            None => println!("clock offset: never measured (no signed request or server Date header seen yet)"),
+        }
+    }
+    if health.unreadable_records > 0 {
+        return report::fail(&duet_core::vault::VaultError::RecordCorrupt);
+    }
+    if !ok {
+        let path = opened.vault.path().to_path_buf();
+        return report::fail(&duet_core::vault::VaultError::Corrupt { path, reason: health.integrity });
+    }
+    ExitCode::SUCCESS
+}
+
+/// The account `duet code NAME` shows. For HOTP the next counter is reserved and saved
+/// (fsync'd) first, and the returned account carries the counter to use.
+pub fn account_for_code(name: &str) -> Result<duet_core::OtpAccount, ExitCode> {
+    let mut opened = vault_ctx::open(false)?;
+    let found = find(&opened.vault, name).map_err(|e| report::fail(&e))?;
+    match found.account.params.kind {
+        OtpKind::Hotp { .. } => opened.vault.next_hotp(&found.id).map_err(|e| report::fail(&e)),
+        _ => Ok(found.account),
+    }
+}
