@@ -69,3 +69,6 @@ CP="$OUT/tests.jar:$OUT/bindings.jar:$JARS/jna.jar:$COROUTINES:$STDLIB"
 export DUET_TEST_HELPER="$ROOT/target/debug/duet-test-helper"
 java -Djna.library.path="$ROOT/target/debug" -jar "$JARS/junit-console.jar" execute \
   --class-path "$CP" --scan-class-path "$OUT/tests.jar" --include-classname '.*Test' --disable-banner --details=summary --fail-if-no-tests
+
+step "benchmark smoke run (timings are recorded by tests/bench/bindings.sh, never asserted)"
+java -Djna.library.path="$ROOT/target/debug" -cp "$CP" org.duet.tests.BenchKt 20000

@@ -65,6 +65,8 @@ in_chroot sh -c 'cd /duet && swiftc -O -module-name DuetSwiftTests \
 
 step "Swift tests against the Linux cdylib"
 in_chroot /usr/bin/env DUET_TEST_HELPER=/duet/lib/duet-test-helper /duet/duet-swift-tests
+# Smoke run of the benchmark code (timings: tests/bench/bindings.sh).
+in_chroot /duet/duet-swift-tests bench 20000
 
 step "swift package dump-package (ios/Package.swift)"
 in_chroot sh -c 'cd /duet/ios && swift package dump-package' >"$ROOT/target/ios-package.json"

@@ -5,3 +5,4 @@
 #include <openssl/obj_mac.h>
 #include <openssl/sha.h>
 #include <openssl/x509.h>
+#include <openssl/hmac.h>

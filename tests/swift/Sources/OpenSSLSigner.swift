@@ -3,7 +3,8 @@ import Foundation
 
 /// A duet device signer in Swift on OpenSSL's libcrypto (Linux has no CryptoKit): P-256,
 /// SHA-256, and raw r||s signatures (what CryptoKit's `rawRepresentation` gives on iOS).
-final class OpenSSLSigner: DeviceSigner {
+/// `@unchecked Sendable`: the key is immutable after init and each signature uses its own context.
+final class OpenSSLSigner: DeviceSigner, @unchecked Sendable {
     private let key: OpaquePointer
 
     init() {

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Bindings benchmark (not a test stage: timings are never asserted). Run stages 60 and 70 first
+# (they install kotlinc/JNA and the Swift chroot and compile the Kotlin/Swift code), then:
+#   bash tests/bench/bindings.sh
+# Prints: one TOTP code in Rust (criterion), through Kotlin/JNA and through Swift, with the
+# release cdylib; and the size of the stripped x86_64 cdylib built with the mobile profile.
+source "$(dirname "$0")/../lib.sh"
+cd "$ROOT"
+CHROOT="$DUET_CACHE/swift-trixie"
+KOTLIN_HOME="$(ls -d "$DUET_CACHE"/kotlin-*/package | tail -1)"
+JARS="$DUET_CACHE/jars"
+
+step "release cdylib"
+cargo build --locked --release -p duet-bindings --lib
+
+step "Rust (criterion)"
+cargo bench --locked -p duet-bindings --bench ffi -- --warm-up-time 1 --measurement-time 3 2>&1 | grep -E "^(core|bindings)|time:"
+
+step "Kotlin on the JVM (JNA)"
+CP="target/kotlin/tests.jar:target/kotlin/bindings.jar:$JARS/jna.jar:$KOTLIN_HOME/lib/kotlinx-coroutines-core-jvm.jar:$KOTLIN_HOME/lib/kotlin-stdlib.jar"
+java -Djna.library.path="$ROOT/target/release" -cp "$CP" org.duet.tests.BenchKt 1000000
+
+step "Swift (trixie chroot)"
+cp target/release/libduet_bindings.so "$CHROOT/duet/lib/libduet_bindings.so"
+mount -t proc proc "$CHROOT/proc"
+chroot "$CHROOT" /usr/bin/env -i PATH=/usr/bin:/bin /duet/duet-swift-tests bench 1000000 || true
+umount "$CHROOT/proc"
+
+step "size: x86_64 cdylib, mobile profile and features, stripped"
+cargo build --locked -p duet-bindings --lib --profile mobile --no-default-features --features mobile
+cp target/mobile/libduet_bindings.so target/libduet_bindings.mobile.so
+strip target/libduet_bindings.mobile.so
+stat -c '%s bytes' target/libduet_bindings.mobile.so
