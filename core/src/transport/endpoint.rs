@@ -1,0 +1,124 @@
+//! Which servers may be contacted, and how.
+
+use super::error::TransportError;
+use std::net::IpAddr;
+use url::{Host, Url};
+
+/// Whether TLS certificates are checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum TlsMode {
+    /// Normal: the certificate must chain to a trusted root and name the host.
+    Verify,
+    /// The server's own enrollment data said `sslverify=0`. Anyone on the network
+    /// path can read and change the traffic; the user is warned every time.
+    InsecureSkipVerify,
+}
+
+/// A server URL that passed duet's policy: `https://`, or `http://` to a loopback
+/// address (a server on this machine, as in tests and demos).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Endpoint {
+    url: Url,
+    tls: TlsMode,
+}
+
+impl Endpoint {
+    /// Checks `url` against the policy. `verify_tls = false` (from `sslverify=0`)
+    /// is honoured for https; callers must show [`Endpoint::warning`] to the user.
+    pub fn parse(url: &str, verify_tls: bool) -> Result<Endpoint, TransportError> {
+        let parsed = Url::parse(url.trim()).map_err(|_| TransportError::InvalidUrl)?;
+        let host = parsed.host().ok_or(TransportError::InvalidUrl)?;
+        match parsed.scheme() {
+            "https" => {}
+            "http" => {
+                if !is_loopback(&host) {
+                    return Err(TransportError::InsecureScheme { host: host.to_string() });
+                }
+            }
+            _ => return Err(TransportError::UnsupportedScheme),
+        }
+        if !parsed.username().is_empty() || parsed.password().is_some() {
+            // Credentials in the URL would end up in logs and error messages.
+            return Err(TransportError::InvalidUrl);
+        }
+        let tls = if verify_tls || parsed.scheme() == "http" {
+            TlsMode::Verify
+        } else {
+            TlsMode::InsecureSkipVerify
+        };
+        Ok(Endpoint { url: parsed, tls })
+    }
+
+    /// The checked URL.
+    pub fn url(&self) -> &Url {
+        &self.url
+    }
+
+    /// The host, for messages.
+    pub fn host(&self) -> String {
+        self.url.host_str().unwrap_or_default().to_string()
+    }
+
+    /// How TLS is checked for this endpoint.
+    pub fn tls(&self) -> TlsMode {
+        self.tls
+    }
+
+    /// The sentence to show the user when certificate checks are off, else `None`.
+    pub fn warning(&self) -> Option<String> {
+        match self.tls {
+            TlsMode::Verify => None,
+            TlsMode::InsecureSkipVerify => Some(format!(
+                "warning: the server {} asked duet not to check its certificate (sslverify=0); \
+                 anyone on the network could read or change this exchange",
+                self.host()
+            )),
+        }
+    }
+}
+
+fn is_loopback(host: &Host<&str>) -> bool {
+    match host {
+        Host::Domain(d) => d.eq_ignore_ascii_case("localhost"),
+        Host::Ipv4(ip) => IpAddr::V4(*ip).is_loopback(),
+        Host::Ipv6(ip) => IpAddr::V6(*ip).is_loopback(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ErrorCode;
+
+    #[test]
+    fn https_is_allowed_and_verified_by_default() {
+        let e = Endpoint::parse("https://pi.example.com/ttype/push", true).unwrap();
+        assert_eq!(e.tls(), TlsMode::Verify);
+        assert!(e.warning().is_none());
+    }
+
+    #[test]
+    fn sslverify_zero_is_honoured_with_a_warning() {
+        let e = Endpoint::parse("https://pi.example.com/ttype/push", false).unwrap();
+        assert_eq!(e.tls(), TlsMode::InsecureSkipVerify);
+        assert!(e.warning().unwrap().contains("pi.example.com"));
+    }
+
+    #[test]
+    fn plain_http_only_for_loopback() {
+        for ok in ["http://127.0.0.1:5000/x", "http://localhost/x", "http://[::1]:8080/", "http://127.8.9.1/"] {
+            assert!(Endpoint::parse(ok, true).is_ok(), "{ok}");
+        }
+        for bad in ["http://example.com/", "http://10.0.0.1/", "http://127.0.0.1.nip.io/", "http://[::2]/"] {
+            let err = Endpoint::parse(bad, true).unwrap_err();
+            assert_eq!(err.code(), "E_TRANSPORT_INSECURE_HTTP", "{bad}");
+        }
+    }
+
+    #[test]
+    fn other_schemes_and_garbage_are_refused() {
+        assert_eq!(Endpoint::parse("ftp://example.com/", true).unwrap_err().code(), "E_TRANSPORT_SCHEME");
+        assert_eq!(Endpoint::parse("not a url", true).unwrap_err().code(), "E_TRANSPORT_URL");
+        assert_eq!(Endpoint::parse("https://u:p@example.com/", true).unwrap_err().code(), "E_TRANSPORT_URL");
+    }
+}
