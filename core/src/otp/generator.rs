@@ -38,8 +38,8 @@ pub struct Code {
     start: u8,
 }
 
-/// 10^0 ..= 10^9.
-const POW10: [u32; 10] = [
+/// 10^0 ..= 10^9, then `u32::MAX` for 10 digits (a 31-bit value is always below it).
+const POW10: [u32; 11] = [
     1,
     10,
     100,
@@ -50,6 +50,7 @@ const POW10: [u32; 10] = [
     10_000_000,
     100_000_000,
     1_000_000_000,
+    u32::MAX,
 ];
 
 impl Code {
@@ -68,11 +69,20 @@ impl Code {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn decimal_n<const N: usize>(value: u32) -> Code {
         let mut buf = [b'0'; 10];
-        for (i, slot) in buf[10 - N..].iter_mut().rev().enumerate() {
-            *slot = b'0' + ((value / POW10[i]) % 10) as u8;
+        // Two digits per step from a constant divisor by 100 (multiply-shift).
+        let mut v = value % POW10[N];
+        let mut i = 10;
+        while i > 10 - N {
+            let pair = (v % 100) as usize;
+            v /= 100;
+            buf[i - 1] = b'0' + (pair % 10) as u8;
+            if i - 1 > 10 - N {
+                buf[i - 2] = b'0' + (pair / 10) as u8;
+            }
+            i = i.saturating_sub(2);
         }
         Code {
             buf,
@@ -297,6 +307,7 @@ pub fn code(secret: &Secret, params: &OtpParams, unix_time: u64) -> Result<Strin
 ///
 /// # Errors
 /// As [`Generator::new`] and [`Generator::current`].
+#[inline]
 pub fn current(secret: &Secret, params: &OtpParams, unix_time: u64) -> Result<Code, OtpError> {
     check(secret, params)?;
     let counter = counter_at(params, unix_time)?;
@@ -304,6 +315,7 @@ pub fn current(secret: &Secret, params: &OtpParams, unix_time: u64) -> Result<Co
 }
 
 /// The checks every entry point makes before any arithmetic on the parameters.
+#[inline]
 fn check(secret: &Secret, params: &OtpParams) -> Result<(), OtpError> {
     params.validate()?;
     if secret.is_empty() {
@@ -314,6 +326,7 @@ fn check(secret: &Secret, params: &OtpParams) -> Result<(), OtpError> {
 
 /// Keys HMAC and uses the keyed state up (no clone, no Generator). Call
 /// [`check`] first.
+#[inline]
 fn code_once(secret: &Secret, params: &OtpParams, counter: u64) -> Code {
     let value = super::hmac::hotp_value_once(params.algorithm, secret.expose(), counter);
     format(params, value)

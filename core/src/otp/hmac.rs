@@ -95,9 +95,12 @@ fn hotp_of<M: Mac + FixedOutput + Clone>(keyed: &M, counter: u64) -> u32 {
     dynamic_truncation(&mac.finalize_fixed())
 }
 
-// One-shot: the freshly keyed state is used up, not cloned.
-#[inline(always)]
-fn hotp_once<M: Mac + FixedOutput>(mut mac: M, counter: u64) -> u32 {
+// One-shot: the freshly keyed state is used up, not cloned. One function per
+// algorithm (not inlined into the dispatcher), so each keeps its own small
+// stack frame.
+#[inline(never)]
+fn hotp_once<M: Mac + FixedOutput + KeyInit>(key: &[u8], counter: u64) -> u32 {
+    let mut mac = keyed::<M>(key);
     Mac::update(&mut mac, &counter.to_be_bytes());
     dynamic_truncation(&mac.finalize_fixed())
 }
@@ -108,9 +111,9 @@ fn hotp_once<M: Mac + FixedOutput>(mut mac: M, counter: u64) -> u32 {
 #[inline]
 pub fn hotp_value_once(algorithm: Algorithm, key: &[u8], counter: u64) -> u32 {
     match algorithm {
-        Algorithm::Sha1 => hotp_once(keyed::<hmac::Hmac<Sha1>>(key), counter),
-        Algorithm::Sha256 => hotp_once(keyed::<hmac::Hmac<Sha256>>(key), counter),
-        Algorithm::Sha512 => hotp_once(keyed::<hmac::Hmac<Sha512>>(key), counter),
+        Algorithm::Sha1 => hotp_once::<hmac::Hmac<Sha1>>(key, counter),
+        Algorithm::Sha256 => hotp_once::<hmac::Hmac<Sha256>>(key, counter),
+        Algorithm::Sha512 => hotp_once::<hmac::Hmac<Sha512>>(key, counter),
     }
 }
 

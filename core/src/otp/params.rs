@@ -86,6 +86,7 @@ impl OtpParams {
     ///
     /// # Errors
     /// `E_OTP_DIGITS_RANGE`, `E_OTP_STEAM_DIGITS` or `E_OTP_PERIOD_RANGE`.
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::otp::OtpError> {
         use crate::otp::OtpError;
         match self.kind {
