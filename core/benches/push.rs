@@ -3,7 +3,7 @@
 //!
 //! Groups (ids are parsed by `scripts/bench_ratios.py`):
 //! - `push_verify_sign`:
-//!   - `ring_raw`: ring `UnparsedPublicKey::verify` over the request payload + `EcdsaKeyPair::sign`
+//!   - `baseline_ring_raw`: ring `UnparsedPublicKey::verify` over the request payload + `EcdsaKeyPair::sign`
 //!     over an answer payload: the lower limit (target: duet at most 1.15x this);
 //!   - `duet_memory_store`: `push::verify_request` + `push::build_answer` with an in-memory
 //!     replay store (envelope and JSON parsing, audience/time/replay checks, answer JSON,
@@ -78,7 +78,7 @@ fn bench_verify_sign(c: &mut Criterion) {
     let _ = key.public_key();
 
     let mut g = c.benchmark_group("push_verify_sign");
-    g.bench_function("ring_raw", |b| {
+    g.bench_function("baseline_ring_raw", |b| {
         b.iter(|| {
             signature::UnparsedPublicKey::new(&signature::ECDSA_P256_SHA256_FIXED, &server_pk)
                 .verify(black_box(&env.payload), black_box(&env.sig))
