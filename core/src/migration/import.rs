@@ -192,10 +192,10 @@ impl Batch {
     /// # Errors
     /// `E_MIGRATION_BATCH_MISMATCH` or `E_MIGRATION_BATCH_DUPLICATE`.
     pub fn add(&mut self, part: Part) -> Result<(), MigrationError> {
-        if let Some(first) = self.parts.values().next() {
-            if first.batch.id != part.batch.id || first.batch.size != part.batch.size {
-                return Err(MigrationError::BatchMismatch);
-            }
+        if let Some(first) = self.parts.values().next()
+            && (first.batch.id != part.batch.id || first.batch.size != part.batch.size)
+        {
+            return Err(MigrationError::BatchMismatch);
         }
         match self.parts.get(&part.batch.index) {
             Some(old) if *old == part => Ok(()),
