@@ -151,14 +151,11 @@ pub fn import(args: ImportArgs) -> ExitCode {
         Ok(o) => o,
         Err(c) => return c,
     };
-    let mut added = 0;
-    for a in &report.accounts {
-        if let Err(e) = opened.vault.add_otp(a) {
-            eprintln!("imported {added} of {} before the error", report.accounts.len());
-            return report::fail(&e);
-        }
-        added += 1;
-    }
+    // One transaction: an import that fails half-way adds nothing.
+    let added = match opened.vault.add_otps(&report.accounts) {
+        Ok(ids) => ids.len(),
+        Err(e) => return report::fail(&e),
+    };
     if args.json {
         println!(
             "{}",

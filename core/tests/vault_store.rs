@@ -313,3 +313,16 @@ fn vault_is_the_push_replay_store_across_restarts() {
     assert_eq!(store.prune(1001).unwrap(), 1);
     assert!(!store.is_answered("acct", "c1").unwrap());
 }
+
+#[test]
+fn batch_add_keeps_order_after_existing_accounts() {
+    let d = tempfile::tempdir().unwrap();
+    let mut v = new_vault(d.path());
+    v.add_otp(&totp("First", "f", b"0000000000")).unwrap();
+    let batch: Vec<OtpAccount> = (0..5).map(|i| totp("Batch", &format!("b{i}"), format!("secret{i}xx").as_bytes())).collect();
+    let ids = v.add_otps(&batch).unwrap();
+    let all = v.otp_accounts().unwrap();
+    assert_eq!(all.len(), 6);
+    assert_eq!(all[1..].iter().map(|s| s.id.clone()).collect::<Vec<_>>(), ids);
+    assert_eq!(all[1..].iter().map(|s| s.account.clone()).collect::<Vec<_>>(), batch);
+}

@@ -429,6 +429,32 @@ impl Vault {
         Ok(id)
     }
 
+    /// Adds several OTP accounts in one transaction (an import is all or nothing).
+    pub fn add_otps(&mut self, accounts: &[OtpAccount]) -> Result<Vec<RecordId>, VaultError> {
+        let mut rows = Vec::with_capacity(accounts.len());
+        for a in accounts {
+            let id = self.new_id()?;
+            let sealed = self.seal("otp", &id, &record::encode(a))?;
+            rows.push((id, sealed));
+        }
+        let now = self.now();
+        let r = (|| {
+            let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            {
+                let mut st = tx.prepare(
+                    "INSERT INTO otp_accounts(id, position, created_at, updated_at, sealed)
+                     VALUES (?1, (SELECT IFNULL(MAX(position), 0) + 1 FROM otp_accounts), ?2, ?2, ?3)",
+                )?;
+                for (id, sealed) in &rows {
+                    st.execute(params![id.0, now, sealed])?;
+                }
+            }
+            tx.commit()
+        })();
+        self.storage(r)?;
+        Ok(rows.into_iter().map(|(id, _)| id).collect())
+    }
+
     /// Every OTP account in list order. A record that fails to decrypt is an error,
     /// never silently skipped.
     pub fn otp_accounts(&self) -> Result<Vec<StoredOtp>, VaultError> {
