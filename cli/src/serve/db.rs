@@ -87,6 +87,8 @@ CREATE TABLE IF NOT EXISTS signins (
   answered_at INTEGER
 );
 CREATE INDEX IF NOT EXISTS signins_user ON signins(user_id, created_at);
+-- expire() runs on every status read: keep it off a full-table scan.
+CREATE INDEX IF NOT EXISTS signins_pending ON signins(expires_at) WHERE status = 'pending';
 CREATE TABLE IF NOT EXISTS bypass_codes (
   id INTEGER PRIMARY KEY,
   user_id INTEGER NOT NULL REFERENCES users(id),

@@ -94,3 +94,61 @@ pub async fn serve(
     };
     res.map_err(|e| ServerError::Config(format!("the server stopped: {e}")))
 }
+
+/// A server running on its own thread and tokio runtime (for `duet demo`, the load test and
+/// end-to-end tests). Dropping it shuts the server down and waits for the thread.
+pub struct Background {
+    /// Base URL it listens on.
+    pub url: String,
+    /// Its state (for in-process setup such as users and enrollments).
+    pub state: Arc<State>,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Background {
+    /// Binds `opts.listen` (port 0 picks a free port), opens the state and serves in the background.
+    pub fn start(opts: Options, config: Config, workers: usize) -> Result<Self, ServerError> {
+        type Ready = Result<(String, Arc<State>), ServerError>;
+        let (ready_tx, ready_rx) = std::sync::mpsc::channel::<Ready>();
+        let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+        let thread = std::thread::spawn(move || {
+            let rt = match tokio::runtime::Builder::new_multi_thread().worker_threads(workers.max(1)).enable_all().build() {
+                Ok(rt) => rt,
+                Err(e) => {
+                    let _ = ready_tx.send(Err(ServerError::Config(e.to_string())));
+                    return;
+                }
+            };
+            let tx2 = ready_tx.clone();
+            let res = rt.block_on(serve(
+                opts,
+                config,
+                move |url, st| {
+                    let _ = tx2.send(Ok((url.to_string(), st.clone())));
+                },
+                async move {
+                    let _ = stop_rx.await;
+                },
+            ));
+            if let Err(e) = res {
+                let _ = ready_tx.send(Err(e));
+            }
+        });
+        let (url, state) = ready_rx
+            .recv()
+            .map_err(|_| ServerError::Config("the server thread stopped before it was ready".into()))??;
+        Ok(Background { url, state, stop: Some(stop_tx), thread: Some(thread) })
+    }
+}
+
+impl Drop for Background {
+    fn drop(&mut self) {
+        if let Some(s) = self.stop.take() {
+            let _ = s.send(());
+        }
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}

@@ -1,0 +1,85 @@
+// Drives the duet helpdesk page in Debian's chromium with playwright-core.
+//
+// Usage:
+//   node helpdesk.mjs enroll   BASE_URL PASSWORD OUT_DIR   log in, add alice, start an
+//        enrollment, screenshot the page to OUT_DIR/enrollment.png, save the session
+//   node helpdesk.mjs testpush BASE_URL OUT_DIR            send a test push to alice, write the
+//        number shown to OUT_DIR/number.txt, wait until the page shows "approved"
+import { chromium } from 'playwright-core';
+import { writeFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+const [mode, base, ...rest] = process.argv.slice(2);
+const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+function fail(msg) {
+  console.error(`browser test: ${msg}`);
+  process.exit(1);
+}
+
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: FLAGS, headless: true });
+try {
+  if (mode === 'enroll') {
+    const [password, out] = rest;
+    const context = await browser.newContext({ viewport: { width: 1000, height: 1200 } });
+    const page = await context.newPage();
+    await page.goto(`${base}/helpdesk`);
+    if (!page.url().endsWith('/helpdesk/login')) fail(`expected the login page, got ${page.url()}`);
+    // A wrong password first: the page must show the stable error code and guidance.
+    await page.fill('input[name=name]', 'admin');
+    await page.fill('input[name=password]', 'not the password');
+    await page.click('button[type=submit]');
+    if (!(await page.content()).includes('E_SRV_LOGIN_FAILED')) fail('wrong password did not show E_SRV_LOGIN_FAILED');
+    await page.fill('input[name=name]', 'admin');
+    await page.fill('input[name=password]', password);
+    await page.click('button[type=submit]');
+    await page.waitForURL(`${base}/helpdesk`);
+    await page.fill('form[action="/helpdesk/users"] input[name=name]', 'alice');
+    await page.click('form[action="/helpdesk/users"] button');
+    await page.waitForURL(/\/helpdesk\/users\/\d+$/);
+    await page.click('#start-enrollment');
+    await page.waitForURL(/\/helpdesk\/enrollments\//);
+    await page.waitForSelector('#qr svg');
+    const code = (await page.textContent('#manual-code')).trim();
+    const countdown = Number(await page.textContent('#countdown'));
+    if (!(countdown > 800 && countdown <= 900)) fail(`countdown shows ${countdown}`);
+    await page.waitForTimeout(1500);
+    const later = Number(await page.textContent('#countdown'));
+    if (!(later < countdown)) fail('the expiry countdown does not run');
+    await page.screenshot({ path: join(out, 'enrollment.png'), fullPage: true });
+    writeFileSync(join(out, 'manual-code.txt'), code + '\n');
+    writeFileSync(join(out, 'user-url.txt'), page.url() + '\n');
+    await context.storageState({ path: join(out, 'session.json') });
+    console.log(`browser: enrollment page captured, manual code ${code}`);
+  } else if (mode === 'testpush') {
+    const [out] = rest;
+    const context = await browser.newContext({ storageState: join(out, 'session.json') });
+    const page = await context.newPage();
+    await page.goto(`${base}/helpdesk`);
+    await page.click('#users a');
+    await page.waitForURL(/\/helpdesk\/users\/\d+$/);
+    const devices = await page.textContent('#devices');
+    if (!devices.includes('cli')) fail('the enrolled device is not listed');
+    await page.click('#test-push');
+    await page.waitForURL(/\/helpdesk\/signins\//);
+    const number = (await page.textContent('#number')).trim();
+    writeFileSync(join(out, 'number.txt'), number + '\n');
+    console.log(`browser: test push sent, the page shows number ${number}`);
+    const deadline = Date.now() + 30000;
+    for (;;) {
+      const outcome = (await page.textContent('#outcome')).trim();
+      if (outcome === 'approved') break;
+      if (outcome !== 'pending') fail(`test push ended as ${outcome}`);
+      if (Date.now() > deadline) fail('test push not approved within 30 s');
+      await page.waitForTimeout(500);
+      await page.reload();
+    }
+    await page.screenshot({ path: join(out, 'approved.png') });
+    console.log('browser: the helpdesk page shows the test push approved');
+  } else {
+    fail(`unknown mode ${mode}`);
+  }
+} finally {
+  await browser.close();
+}

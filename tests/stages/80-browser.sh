@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# The helpdesk page in a real headless browser: Debian's chromium driven by playwright-core.
+# Logs in, creates an enrollment, screenshots it, decodes the QR code from the screenshot with
+# zbarimg, enrolls the CLI with exactly that text, then approves a test push sent from the page.
+source "$(dirname "$0")/../lib.sh"
+cd "$ROOT"
+need_apt chromium zbar-tools nodejs npm ca-certificates
+
+step "playwright-core (npm)"
+NODE_DIR="$DUET_CACHE/browser-node"
+mkdir -p "$NODE_DIR"
+cp tests/browser/package.json "$NODE_DIR/"
+(cd "$NODE_DIR" && npm install --no-audit --no-fund --silent >/dev/null)
+export NODE_PATH="$NODE_DIR/node_modules"
+cp tests/browser/helpdesk.mjs "$NODE_DIR/"
+
+step "build duet"
+cargo build -q -p duet-cli --locked
+DUET="$ROOT/target/debug/duet"
+
+WORK="$(mktemp -d)"
+SERVER_PID=""
+cleanup() {
+  [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+step "start duet serve on 127.0.0.1"
+PASSWORD="browser-test-$(head -c 8 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+printf '%s' "$PASSWORD" > "$WORK/admin.pw"
+"$DUET" serve --listen 127.0.0.1:0 --data-dir "$WORK/server" --admin-password-file "$WORK/admin.pw" \
+  > "$WORK/serve.log" 2>&1 &
+SERVER_PID=$!
+for _ in $(seq 50); do grep -q "listening on" "$WORK/serve.log" && break; sleep 0.1; done
+BASE="$(sed -n 's/^duet serve: listening on //p' "$WORK/serve.log" | head -1)"
+[ -n "$BASE" ] || { cat "$WORK/serve.log"; echo "server did not start"; exit 1; }
+echo "server at $BASE"
+
+mkdir -p "$WORK/keys"
+export DUET_VAULT="$WORK/vault.sqlite" DUET_KEY_STORE=key-file DUET_KEY_FILE="$WORK/keys/vault.key" DUET_KEY_CACHE=off
+unset DUET_PASSPHRASE || true
+
+step "browser: log in, create an enrollment, screenshot"
+node "$NODE_DIR/helpdesk.mjs" enroll "$BASE" "$PASSWORD" "$WORK"
+
+step "decode the QR code from the screenshot (zbarimg)"
+QR_TEXT="$(zbarimg --raw -q "$WORK/enrollment.png")"
+case "$QR_TEXT" in
+  duet://enroll\?*) echo "QR code decoded: ${QR_TEXT:0:40}..." ;;
+  *) echo "unexpected QR content: $QR_TEXT"; exit 1 ;;
+esac
+
+step "duet enroll with exactly the decoded text"
+"$DUET" enroll "$QR_TEXT"
+
+step "browser: send a test push; duet pending / duet approve with the number on the page"
+rm -f "$WORK/number.txt"
+node "$NODE_DIR/helpdesk.mjs" testpush "$BASE" "$WORK" &
+BROWSER_PID=$!
+for _ in $(seq 100); do [ -s "$WORK/number.txt" ] && break; sleep 0.2; done
+NUMBER="$(tr -d '\n' < "$WORK/number.txt")"
+[ -n "$NUMBER" ] || { echo "the page showed no number"; kill $BROWSER_PID; exit 1; }
+"$DUET" pending
+"$DUET" approve --number "$NUMBER"
+wait $BROWSER_PID
+echo "browser test: 1 passed, 0 failed"
