@@ -259,7 +259,9 @@ fn enroll_privacyidea(vault: &mut Vault, text: &str, t: &dyn HttpTransport) -> R
     // Check the URL policy before spending seconds on an RSA-4096 key.
     Endpoint::parse(&enrollment.url, enrollment.sslverify)?;
     let device = pipush::DeviceKey::generate(&mut rsa_rng())?;
-    let account = pipush::client::enroll(t, &enrollment, device)?;
+    let pkcs8 = device.pkcs8().clone();
+    let signer = pipush::RsaSoftwareSigner::new(device, rng())?;
+    let account = pipush::client::enroll(t, &enrollment, &signer, pkcs8)?;
     let payload = zeroize::Zeroizing::new(serde_json::to_vec(&account).map_err(|_| PushCliError::AccountDamaged)?);
     vault.put_push_account(KIND_PRIVACYIDEA, &payload)?;
     Ok(account.display_name())
@@ -376,7 +378,8 @@ fn poll_privacyidea(vault: &mut Vault, id: &RecordId, account: PiPushAccount, t:
     if let Some(w) = pipush::client::tls_warning(&account.url, account.sslverify) {
         warn(&w);
     }
-    let out = pipush::client::poll(t, &account, now(), &ring::rand::SystemRandom::new())?;
+    let signer = account.software_signer(rng())?;
+    let out = pipush::client::poll(t, &account, &signer, now())?;
     for refused in &out.refused {
         warn(&format!("warning {}: {}", refused.code(), refused));
     }
@@ -594,9 +597,9 @@ fn answer_privacyidea(
     t: &dyn HttpTransport,
 ) -> Result<()> {
     let pi_answer = pipush::view::answer(answer);
-    let device = account.device_key()?;
+    let signer = account.software_signer(rng())?;
     // Built (and so checked: presence answer, replay) before anything is recorded.
-    let http = pipush::protocol::answer_request(&account, &device, request, &pi_answer, &ring::rand::SystemRandom::new())?;
+    let http = pipush::protocol::answer_request(&account, &signer, request, &pi_answer)?;
     if !vault.mark_challenge_seen(&record.0, &request.nonce, now() + 3600)? {
         return Err(PiPushError::AlreadyAnswered.into());
     }

@@ -5,7 +5,8 @@
 use base64::Engine as _;
 use duet_core::ErrorCode;
 use duet_core::pipush::protocol::{self, DenyReason, PiAnswer, PiPushRequest};
-use duet_core::pipush::{DeviceKey, PiPushAccount, ServerKey};
+use duet_core::pipush::{DeviceKey, PiPushAccount, RsaSoftwareSigner, ServerKey};
+use std::sync::Arc;
 use duet_core::secret::Secret;
 use duet_core::transport::{HttpRequest, HttpResponse};
 use serde_json::Value;
@@ -17,6 +18,10 @@ fn fixture() -> Value {
 fn device(f: &Value) -> DeviceKey {
     let der = base64::engine::general_purpose::STANDARD.decode(f["device_pkcs8_b64"].as_str().unwrap()).unwrap();
     DeviceKey::from_pkcs8(Secret::new(der)).unwrap()
+}
+
+fn signer(f: &Value) -> RsaSoftwareSigner {
+    RsaSoftwareSigner::new(device(f), Arc::new(ring::rand::SystemRandom::new())).unwrap()
 }
 
 fn account(f: &Value, server_key_field: &str) -> PiPushAccount {
@@ -113,10 +118,9 @@ fn answered_nonce_is_refused() {
     let f = fixture();
     let mut acct = account(&f, "server_public_key");
     let reqs = requests(&f, &acct);
-    let dev = device(&f);
-    let rng = ring::rand::SystemRandom::new();
+    let dev = signer(&f);
     acct.record_answered(&reqs[0].nonce);
-    let err = protocol::answer_request(&acct, &dev, &reqs[0], &PiAnswer::Approve { presence: None }, &rng).unwrap_err();
+    let err = protocol::answer_request(&acct, &dev, &reqs[0], &PiAnswer::Approve { presence: None }).unwrap_err();
     assert_eq!(err.code(), "E_PIPUSH_ALREADY_ANSWERED");
     let out = protocol::parse_poll_response(&poll_response(&f), &acct, &acct.server_key().unwrap()).unwrap();
     assert_eq!(out.requests.len(), 2);
@@ -128,11 +132,10 @@ fn answers_are_signed_exactly_like_privacyidea_expects() {
     let f = fixture();
     let acct = account(&f, "server_public_key");
     let reqs = requests(&f, &acct);
-    let dev = device(&f);
-    let rng = ring::rand::SystemRandom::new();
+    let dev = signer(&f);
     let exp = &f["expected"];
     let check = |req: &PiPushRequest, answer: PiAnswer, expected: &str, extra: &[(&str, Option<&str>)]| {
-        let http = protocol::answer_request(&acct, &dev, req, &answer, &rng).unwrap();
+        let http = protocol::answer_request(&acct, &dev, req, &answer).unwrap();
         assert_eq!(http.url, f["url"].as_str().unwrap());
         let pairs = form(&http);
         assert_eq!(field(&pairs, "signature").as_deref(), exp[expected].as_str(), "{expected}");
@@ -164,11 +167,10 @@ fn presence_mode_needs_one_of_the_offered_answers() {
     let f = fixture();
     let acct = account(&f, "server_public_key");
     let reqs = requests(&f, &acct);
-    let dev = device(&f);
-    let rng = ring::rand::SystemRandom::new();
-    let e = protocol::answer_request(&acct, &dev, &reqs[1], &PiAnswer::Approve { presence: None }, &rng).unwrap_err();
+    let dev = signer(&f);
+    let e = protocol::answer_request(&acct, &dev, &reqs[1], &PiAnswer::Approve { presence: None }).unwrap_err();
     assert_eq!(e.code(), "E_PIPUSH_PRESENCE_REQUIRED");
-    let e = protocol::answer_request(&acct, &dev, &reqs[1], &PiAnswer::Approve { presence: Some("Z".into()) }, &rng)
+    let e = protocol::answer_request(&acct, &dev, &reqs[1], &PiAnswer::Approve { presence: Some("Z".into()) })
         .unwrap_err();
     assert_eq!(e.code(), "E_PIPUSH_PRESENCE_ANSWER");
 }
@@ -177,8 +179,7 @@ fn presence_mode_needs_one_of_the_offered_answers() {
 fn poll_is_signed_over_serial_and_timestamp() {
     let f = fixture();
     let acct = account(&f, "server_public_key");
-    let rng = ring::rand::SystemRandom::new();
-    let http = protocol::poll_request(&acct, &device(&f), 1_795_383_686, &rng).unwrap();
+    let http = protocol::poll_request(&acct, &signer(&f), 1_795_383_686).unwrap();
     let url = url::Url::parse(&http.url).unwrap();
     let q: Vec<(String, String)> = url.query_pairs().into_owned().collect();
     assert_eq!(field(&q, "serial").as_deref(), f["serial"].as_str());
@@ -190,6 +191,11 @@ fn poll_is_signed_over_serial_and_timestamp() {
 fn device_public_key_is_base64url_spki_like_the_privacyidea_app() {
     let f = fixture();
     assert_eq!(device(&f).public_key_b64url(), f["device_spki_b64url"].as_str().unwrap());
+    let s = signer(&f);
+    assert_eq!(duet_core::pipush::keys::public_key_b64url(&s).unwrap(), f["device_spki_b64url"].as_str().unwrap());
+    // A P-256 signer cannot stand in for the RSA key.
+    let p256 = duet_core::push::SoftwareP256Signer::generate(Arc::new(ring::rand::SystemRandom::new())).unwrap();
+    assert_eq!(duet_core::pipush::keys::sign_rsa(&p256, b"x").unwrap_err().code(), "E_PIPUSH_DEVICE_KEY");
 }
 
 #[test]
@@ -199,7 +205,7 @@ fn enrollment_round_trip_stores_the_server_key() {
         "otpauth://pipush/PIPU0000FIX1?url=https%3A//pi.example.com/ttype/push&ttl=10&issuer=privacyIDEA&enrollment_credential=abc123&v=1&serial=PIPU0000FIX1&sslverify=1&poll_only=True",
     )
     .unwrap();
-    let http = protocol::enroll_request(&e, &device(&f)).unwrap();
+    let http = protocol::enroll_request(&e, &signer(&f)).unwrap();
     let pairs = form(&http);
     assert_eq!(field(&pairs, "enrollment_credential").as_deref(), Some("abc123"));
     assert_eq!(field(&pairs, "pubkey").as_deref(), f["device_spki_b64url"].as_str());

@@ -1,6 +1,6 @@
 //! A privacyIDEA push account as duet stores it (sealed by the vault).
 
-use super::keys::{DeviceKey, ServerKey};
+use super::keys::{DeviceKey, RsaSoftwareSigner, ServerKey};
 use super::error::PiPushError;
 use crate::secret::Secret;
 use serde::{Deserialize, Serialize};
@@ -48,6 +48,14 @@ impl PiPushAccount {
     /// The device key, checked.
     pub fn device_key(&self) -> Result<DeviceKey, PiPushError> {
         DeviceKey::from_pkcs8(self.device_key.clone())
+    }
+
+    /// The stored software key as a signer (`rng` blinds the RSA operation).
+    pub fn software_signer(
+        &self,
+        rng: std::sync::Arc<dyn ring::rand::SecureRandom + Send + Sync>,
+    ) -> Result<RsaSoftwareSigner, PiPushError> {
+        RsaSoftwareSigner::new(self.device_key()?, rng)
     }
 
     /// The name shown to the user: `issuer: label`.

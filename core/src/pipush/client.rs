@@ -2,7 +2,8 @@
 
 use super::account::PiPushAccount;
 use super::error::PiPushError;
-use super::keys::DeviceKey;
+use crate::push::DeviceSigner;
+use crate::secret::Secret;
 use super::protocol::{self, PiAnswer, PiPushRequest, PollOutcome};
 use super::qr::PiPushEnrollment;
 use crate::transport::{Endpoint, HttpTransport};
@@ -13,13 +14,15 @@ pub fn tls_warning(url: &str, sslverify: bool) -> Option<String> {
 }
 
 /// Second enrollment step: sends the device key, receives and checks the server key.
-/// Returns the account to store; nothing is stored on failure.
+/// Returns the account to store (with `stored_key`: the software key's PKCS#8, or what
+/// the app needs to find its platform key); nothing is stored on failure.
 pub fn enroll(
     transport: &dyn HttpTransport,
     enrollment: &PiPushEnrollment,
-    device: DeviceKey,
+    device: &dyn DeviceSigner,
+    stored_key: Secret,
 ) -> Result<PiPushAccount, PiPushError> {
-    let request = protocol::enroll_request(enrollment, &device)?;
+    let request = protocol::enroll_request(enrollment, device)?;
     let response = transport.send(&request)?;
     let server = protocol::parse_enroll_response(&response, &enrollment.serial)?;
     Ok(PiPushAccount {
@@ -31,7 +34,7 @@ pub fn enroll(
         poll_only: enrollment.poll_only,
         require_unlock: enrollment.require_unlock,
         server_public_key: server.pkcs1_der().to_vec(),
-        device_key: device.pkcs8().clone(),
+        device_key: stored_key,
         answered: Vec::new(),
     })
 }
@@ -40,12 +43,11 @@ pub fn enroll(
 pub fn poll(
     transport: &dyn HttpTransport,
     account: &PiPushAccount,
+    device: &dyn DeviceSigner,
     now_unix: i64,
-    rng: &dyn ring::rand::SecureRandom,
 ) -> Result<PollOutcome, PiPushError> {
-    let device = account.device_key()?;
     let server = account.server_key()?;
-    let request = protocol::poll_request(account, &device, now_unix, rng)?;
+    let request = protocol::poll_request(account, device, now_unix)?;
     let response = transport.send(&request)?;
     protocol::parse_poll_response(&response, account, &server)
 }
@@ -56,12 +58,11 @@ pub fn poll(
 pub fn send_answer(
     transport: &dyn HttpTransport,
     account_before_recording: &PiPushAccount,
+    device: &dyn DeviceSigner,
     request: &PiPushRequest,
     answer: &PiAnswer,
-    rng: &dyn ring::rand::SecureRandom,
 ) -> Result<(), PiPushError> {
-    let device = account_before_recording.device_key()?;
-    let http = protocol::answer_request(account_before_recording, &device, request, answer, rng)?;
+    let http = protocol::answer_request(account_before_recording, device, request, answer)?;
     let response = transport.send(&http)?;
     protocol::parse_answer_response(&response)
 }

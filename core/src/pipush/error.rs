@@ -63,6 +63,9 @@ pub enum PiPushError {
     /// The server did not accept the answer (request expired or was answered elsewhere).
     #[error("The privacyIDEA server did not accept the answer; the sign-in request may have expired.")]
     AnswerRejected,
+    /// The device key (software or platform) could not sign.
+    #[error(transparent)]
+    Signer(#[from] crate::push::SignerError),
     /// The HTTP exchange failed.
     #[error(transparent)]
     Transport(#[from] TransportError),
@@ -89,6 +92,7 @@ impl ErrorCode for PiPushError {
             PiPushError::PresenceRequired => "E_PIPUSH_PRESENCE_REQUIRED",
             PiPushError::PresenceAnswer => "E_PIPUSH_PRESENCE_ANSWER",
             PiPushError::AnswerRejected => "E_PIPUSH_ANSWER_REJECTED",
+            PiPushError::Signer(e) => e.code(),
             PiPushError::Transport(t) => t.code(),
         }
     }

@@ -6,9 +6,12 @@
 //! time (the `rsa` crate's is not: RUSTSEC-2023-0071). Verification is ring's too.
 
 use super::error::PiPushError;
+use crate::push::{DeviceSigner, SignatureAlgorithm, SignerError};
 use crate::secret::Secret;
 use base64::Engine as _;
+use ring::rand::SecureRandom;
 use ring::signature::{self, RsaKeyPair, UnparsedPublicKey};
+use std::sync::Arc;
 
 /// The operating system's random generator, in the form [`DeviceKey::generate`] takes.
 pub use rsa::rand_core::OsRng;
@@ -67,6 +70,66 @@ impl DeviceKey {
         pair.sign(&signature::RSA_PKCS1_SHA256, rng, message, &mut sig).map_err(|_| PiPushError::DeviceKey)?;
         Ok(sig)
     }
+}
+
+/// A software RSA device key behind the [`DeviceSigner`] trait (CLI, tests, phones
+/// without a usable keystore). A platform keystore key implements the same trait with
+/// [`SignatureAlgorithm::RsaPkcs1Sha256`] and takes its place.
+pub struct RsaSoftwareSigner {
+    key: DeviceKey,
+    pair: RsaKeyPair,
+    rng: Arc<dyn SecureRandom + Send + Sync>,
+}
+
+impl RsaSoftwareSigner {
+    /// Wraps `key`; `rng` blinds ring's private-key operation.
+    pub fn new(key: DeviceKey, rng: Arc<dyn SecureRandom + Send + Sync>) -> Result<Self, PiPushError> {
+        let pair = RsaKeyPair::from_pkcs8(key.pkcs8.expose()).map_err(|_| PiPushError::DeviceKey)?;
+        Ok(RsaSoftwareSigner { key, pair, rng })
+    }
+
+    /// The wrapped key (for storing its PKCS#8 in the vault).
+    pub fn key(&self) -> &DeviceKey {
+        &self.key
+    }
+}
+
+impl std::fmt::Debug for RsaSoftwareSigner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "RsaSoftwareSigner({} bytes SPKI, private key redacted)", self.key.public_spki.len())
+    }
+}
+
+impl DeviceSigner for RsaSoftwareSigner {
+    fn algorithm(&self) -> SignatureAlgorithm {
+        SignatureAlgorithm::RsaPkcs1Sha256
+    }
+    fn public_key(&self) -> Vec<u8> {
+        self.key.public_spki.clone()
+    }
+    fn sign(&self, msg: &[u8]) -> Result<Vec<u8>, SignerError> {
+        let mut sig = vec![0u8; self.pair.public().modulus_len()];
+        self.pair
+            .sign(&signature::RSA_PKCS1_SHA256, &*self.rng, msg, &mut sig)
+            .map_err(|_| SignerError::Failed("RSA signing failed".into()))?;
+        Ok(sig)
+    }
+}
+
+/// Signs `msg` with an RSA device signer, refusing any other algorithm.
+pub fn sign_rsa(signer: &dyn DeviceSigner, msg: &[u8]) -> Result<Vec<u8>, PiPushError> {
+    if signer.algorithm() != SignatureAlgorithm::RsaPkcs1Sha256 {
+        return Err(PiPushError::DeviceKey);
+    }
+    Ok(signer.sign(msg)?)
+}
+
+/// privacyIDEA's `pubkey` form of a signer's public key: base64url (padded) SPKI DER.
+pub fn public_key_b64url(signer: &dyn DeviceSigner) -> Result<String, PiPushError> {
+    if signer.algorithm() != SignatureAlgorithm::RsaPkcs1Sha256 {
+        return Err(PiPushError::DeviceKey);
+    }
+    Ok(base64::engine::general_purpose::URL_SAFE.encode(signer.public_key()))
 }
 
 /// The server's RSA public key (PKCS#1 `RSAPublicKey` DER).

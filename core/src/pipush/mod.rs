@@ -29,6 +29,6 @@ pub mod view;
 
 pub use account::PiPushAccount;
 pub use error::PiPushError;
-pub use keys::{DeviceKey, ServerKey};
+pub use keys::{DeviceKey, RsaSoftwareSigner, ServerKey};
 pub use protocol::{DenyReason, PiAnswer, PiPushRequest, PollOutcome};
 pub use qr::{is_pipush_uri, parse_enrollment_uri, PiPushEnrollment};

@@ -6,7 +6,8 @@
 
 use super::account::PiPushAccount;
 use super::error::PiPushError;
-use super::keys::{decode_signature, encode_signature, DeviceKey, ServerKey};
+use super::keys::{decode_signature, encode_signature, public_key_b64url, sign_rsa, ServerKey};
+use crate::push::DeviceSigner;
 use super::message;
 use super::qr::PiPushEnrollment;
 use super::response::{self, Exchange};
@@ -17,11 +18,11 @@ use serde_json::Value;
 pub const NO_FIREBASE_TOKEN: &str = "no_firebase_token";
 
 /// Second enrollment step: POST `enrollment_credential`, `serial`, `fbtoken`, `pubkey`.
-pub fn enroll_request(enrollment: &PiPushEnrollment, device: &DeviceKey) -> Result<HttpRequest, PiPushError> {
+pub fn enroll_request(enrollment: &PiPushEnrollment, device: &dyn DeviceSigner) -> Result<HttpRequest, PiPushError> {
     let endpoint = Endpoint::parse(&enrollment.url, enrollment.sslverify)?;
     let credential =
         std::str::from_utf8(enrollment.enrollment_credential.expose()).map_err(|_| PiPushError::UriInvalid("enrollment_credential"))?;
-    let pubkey = device.public_key_b64url();
+    let pubkey = public_key_b64url(device)?;
     Ok(HttpRequest::post_form(
         &endpoint,
         &[
@@ -49,13 +50,12 @@ pub fn parse_enroll_response(resp: &HttpResponse, serial: &str) -> Result<Server
 /// Poll: GET `serial`, `timestamp` (now, RFC 3339) and the signature over `serial|timestamp`.
 pub fn poll_request(
     account: &PiPushAccount,
-    device: &DeviceKey,
+    device: &dyn DeviceSigner,
     now_unix: i64,
-    rng: &dyn ring::rand::SecureRandom,
 ) -> Result<HttpRequest, PiPushError> {
     let endpoint = Endpoint::parse(&account.url, account.sslverify)?;
     let ts = message::timestamp(now_unix).ok_or(PiPushError::Clock)?;
-    let sig = device.sign(message::poll(&account.serial, &ts).as_bytes(), rng)?;
+    let sig = sign_rsa(device, message::poll(&account.serial, &ts).as_bytes())?;
     let sig = encode_signature(&sig);
     Ok(HttpRequest::get(&endpoint, &[("serial", &account.serial), ("timestamp", &ts), ("signature", &sig)]))
 }
@@ -213,10 +213,9 @@ pub enum PiAnswer {
 /// presence-mode approval without a valid pick.
 pub fn answer_request(
     account: &PiPushAccount,
-    device: &DeviceKey,
+    device: &dyn DeviceSigner,
     request: &PiPushRequest,
     answer: &PiAnswer,
-    rng: &dyn ring::rand::SecureRandom,
 ) -> Result<HttpRequest, PiPushError> {
     if account.was_answered(&request.nonce) {
         return Err(PiPushError::AlreadyAnswered);
@@ -239,7 +238,7 @@ pub fn answer_request(
         PiAnswer::Deny(r) => (true, request.decline_reason_supported.then(|| r.privacyidea_value()), None),
     };
     let signed = message::answer(&request.nonce, &request.serial, decline, reason, presence.as_deref());
-    let sig = encode_signature(&device.sign(signed.as_bytes(), rng)?);
+    let sig = encode_signature(&sign_rsa(device, signed.as_bytes())?);
     let mut form: Vec<(&str, &str)> = vec![("serial", &request.serial), ("nonce", &request.nonce), ("signature", &sig)];
     if decline {
         form.push(("decline", "1"));

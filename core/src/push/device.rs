@@ -86,6 +86,7 @@ fn open_signed(
     check_head(&env.payload, typ).map_err(head_err)?;
     match alg {
         SignatureAlgorithm::EcdsaP256Sha256 => verify_server_signature(key, &env.payload, &env.sig)?,
+        SignatureAlgorithm::RsaPkcs1Sha256 => return Err(PushError::Algorithm),
     }
     Ok(env.payload)
 }

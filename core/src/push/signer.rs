@@ -21,6 +21,10 @@ pub enum SignatureAlgorithm {
     /// ECDSA on P-256 with SHA-256; on the wire signatures are raw `r||s` (64 bytes) and public
     /// keys uncompressed SEC1 points (65 bytes).
     EcdsaP256Sha256,
+    /// RSA PKCS#1 v1.5 with SHA-256, used by privacyIDEA push (`crate::pipush`): public keys are
+    /// SPKI DER, signatures the plain modulus-length value. Not part of duet protocol v1, so
+    /// [`Self::from_wire_name`] never returns it and the duet protocol functions refuse it.
+    RsaPkcs1Sha256,
 }
 
 impl SignatureAlgorithm {
@@ -28,6 +32,7 @@ impl SignatureAlgorithm {
     pub fn wire_name(self) -> &'static str {
         match self {
             SignatureAlgorithm::EcdsaP256Sha256 => "ES256",
+            SignatureAlgorithm::RsaPkcs1Sha256 => "RS256",
         }
     }
 
@@ -159,6 +164,7 @@ pub fn normalize_public_key(alg: SignatureAlgorithm, key: &[u8]) -> Result<Vec<u
             use p256::elliptic_curve::sec1::ToSec1Point;
             Ok(pk.to_sec1_point(false).as_bytes().to_vec())
         }
+        SignatureAlgorithm::RsaPkcs1Sha256 => Err(PushError::Algorithm),
     }
 }
 
@@ -179,6 +185,7 @@ pub fn verify_signature(
                 .verify(msg, sig)
                 .map_err(|_| PushError::BadSignature)
         }
+        SignatureAlgorithm::RsaPkcs1Sha256 => Err(PushError::Algorithm),
     }
 }
 
@@ -210,6 +217,7 @@ pub fn normalize_signature(
                 (false, None) => Err(PushError::BadSignature),
             }
         }
+        SignatureAlgorithm::RsaPkcs1Sha256 => Err(PushError::Algorithm),
     }
 }
 
