@@ -8,12 +8,10 @@ mod cmd_code;
 mod cmd_demo;
 mod cmd_migration;
 mod cmd_push;
-mod cmd_push;
 mod cmd_serve;
 mod cmd_transfer;
 mod cmd_uri;
 mod cmd_vault;
-mod http;
 mod http;
 mod report;
 mod vault_ctx;
@@ -71,14 +69,6 @@ enum Command {
     Approve(cmd_push::ApproveArgs),
     /// Deny a waiting sign-in request.
     Deny(cmd_push::DenyArgs),
-    /// Enroll from any QR text: otpauth://, duet://enroll, privacyIDEA pipush (- reads stdin); or --code.
-    Enroll(cmd_push::EnrollArgs),
-    /// Poll every push account and list the sign-in requests waiting.
-    Pending(cmd_push::PendingArgs),
-    /// Approve a waiting sign-in request.
-    Approve(cmd_push::ApproveArgs),
-    /// Deny a waiting sign-in request.
-    Deny(cmd_push::DenyArgs),
 }
 
 fn main() -> ExitCode {
@@ -98,10 +88,6 @@ fn main() -> ExitCode {
         Command::Import(a) => cmd_transfer::import(a),
         Command::Export(a) => cmd_transfer::export(a),
         Command::Backup(c) => cmd_transfer::backup(c),
-        Command::Enroll(a) => cmd_push::run(true, |v| cmd_push::enroll(v, a)),
-        Command::Pending(a) => cmd_push::run(false, |v| cmd_push::pending(v, a)),
-        Command::Approve(a) => cmd_push::run(false, |v| cmd_push::approve(v, a)),
-        Command::Deny(a) => cmd_push::run(false, |v| cmd_push::deny(v, a)),
         Command::Enroll(a) => cmd_push::run(true, |v| cmd_push::enroll(v, a)),
         Command::Pending(a) => cmd_push::run(false, |v| cmd_push::pending(v, a)),
         Command::Approve(a) => cmd_push::run(false, |v| cmd_push::approve(v, a)),
