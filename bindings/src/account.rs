@@ -25,6 +25,18 @@ pub struct Account {
     warnings: Vec<UriWarning>,
 }
 
+impl Account {
+    /// The core account (for the vault).
+    pub(crate) fn core(&self) -> &OtpAccount {
+        &self.inner
+    }
+
+    /// Wraps a core account (from the vault).
+    pub(crate) fn from_core(inner: OtpAccount) -> Arc<Self> {
+        Arc::new(Account { inner, warnings: Vec::new() })
+    }
+}
+
 #[uniffi::export]
 impl Account {
     /// Reads an `otpauth://` URI (from a QR code or pasted text).

@@ -113,6 +113,7 @@ macro_rules! from_core {
 from_core!(duet_core::otp::OtpError => Otp);
 from_core!(duet_core::uri::UriError => Uri);
 from_core!(duet_core::push::PushError => Push);
+from_core!(duet_core::vault::VaultError => Vault);
 
 /// A Kotlin/Swift callback threw something other than a `DuetError` (a `RuntimeException`, a
 /// Swift error of another type): reported as `E_FFI_CALLBACK` instead of crashing.

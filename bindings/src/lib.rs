@@ -12,6 +12,7 @@ pub mod clock;
 pub mod error;
 pub mod otp;
 pub mod push;
+pub mod vault;
 
 pub use error::DuetError;
 
