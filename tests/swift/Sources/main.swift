@@ -10,4 +10,5 @@ if args.count > 1 && args[1] == "bench" {
 let harness = Harness()
 otpTests(harness)
 pushTests(harness)
+accountVaultTests(harness)
 harness.finish()
