@@ -4,14 +4,16 @@
 # zbarimg, enrolls the CLI with exactly that text, then approves a test push sent from the page.
 source "$(dirname "$0")/../lib.sh"
 cd "$ROOT"
-need_apt chromium zbar-tools nodejs npm ca-certificates
+need_apt chromium zbar-tools ca-certificates
+# Node may come from elsewhere (with its own npm); only install Debian's when missing.
+command -v node >/dev/null || need_apt nodejs
+command -v npm >/dev/null || need_apt npm
 
 step "playwright-core (npm)"
 NODE_DIR="$DUET_CACHE/browser-node"
 mkdir -p "$NODE_DIR"
 cp tests/browser/package.json "$NODE_DIR/"
 (cd "$NODE_DIR" && npm install --no-audit --no-fund --silent >/dev/null)
-export NODE_PATH="$NODE_DIR/node_modules"
 cp tests/browser/helpdesk.mjs "$NODE_DIR/"
 
 step "build duet"
@@ -45,7 +47,8 @@ step "browser: log in, create an enrollment, screenshot"
 node "$NODE_DIR/helpdesk.mjs" enroll "$BASE" "$PASSWORD" "$WORK"
 
 step "decode the QR code from the screenshot (zbarimg)"
-QR_TEXT="$(zbarimg --raw -q "$WORK/enrollment.png")"
+# zbarimg talks to D-Bus for nothing; its noise goes to a log shown only on failure.
+QR_TEXT="$(zbarimg --raw -q "$WORK/enrollment.png" 2>"$WORK/zbar.log")" || { cat "$WORK/zbar.log"; exit 1; }
 case "$QR_TEXT" in
   duet://enroll\?*) echo "QR code decoded: ${QR_TEXT:0:40}..." ;;
   *) echo "unexpected QR content: $QR_TEXT"; exit 1 ;;
