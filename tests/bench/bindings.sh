@@ -18,7 +18,7 @@ cargo bench --locked -p duet-bindings --bench ffi -- --warm-up-time 1 --measurem
 
 step "Kotlin on the JVM (JNA)"
 CP="target/kotlin/tests.jar:target/kotlin/bindings.jar:$JARS/jna.jar:$KOTLIN_HOME/lib/kotlinx-coroutines-core-jvm.jar:$KOTLIN_HOME/lib/kotlin-stdlib.jar"
-java -Djna.library.path="$ROOT/target/release" -cp "$CP" org.duet.tests.BenchKt 1000000
+java -Djna.library.path="$ROOT/target/release" -cp "$CP" org.duet.tests.BenchKt 100000
 
 step "Swift (trixie chroot)"
 cp target/release/libduet_bindings.so "$CHROOT/duet/lib/libduet_bindings.so"
