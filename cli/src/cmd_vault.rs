@@ -2,19 +2,23 @@
 //! Listing commands take `--json`; nothing here prints a secret.
 
 use crate::cmd_uri::{arg_or_stdin, warning_line};
+use crate::qr_image;
 use crate::report;
 use crate::vault_ctx;
 use clap::Args;
 use duet_core::otp::OtpKind;
 use duet_core::vault::StoredOtp;
-use duet_core::{ErrorCode, uri};
+use duet_core::{ErrorCode, migration, uri};
 use std::process::ExitCode;
 
-/// `duet add URI|-`
+/// `duet add URI|-|IMAGE...`
 #[derive(Args)]
 pub struct AddArgs {
-    /// An otpauth:// URI, or - to read URIs (one per line) from standard input.
-    pub uri: String,
+    /// otpauth:// URIs, - to read URIs (one per line) from standard input, or PNG/JPEG
+    /// files showing a QR code. Google Authenticator transfer codes (otpauth-migration://)
+    /// add all their accounts; give every part of a multi-QR transfer.
+    #[arg(required = true, value_name = "URI|-|IMAGE")]
+    pub uris: Vec<String>,
 }
 
 /// `duet list`
@@ -51,19 +55,40 @@ pub struct DoctorArgs {
 
 /// Runs `duet add`.
 pub fn add(args: AddArgs) -> ExitCode {
-    let text = match arg_or_stdin(&args.uri) {
-        Ok(t) => t,
-        Err(e) => return report::fail(&e),
-    };
-    // Parse everything first: a bad line adds nothing.
+    // Parse everything first: a bad line, image or transfer part adds nothing.
     let mut accounts = Vec::new();
-    for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
-        match uri::parse(line) {
-            Ok(p) => {
-                for w in &p.warnings {
-                    eprintln!("{}", warning_line(w));
+    let mut transfer = migration::Batch::new();
+    let mut has_transfer = false;
+    for arg in &args.uris {
+        let text = match add_input(arg) {
+            Ok(t) => t,
+            Err(code) => return code,
+        };
+        for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+            if line.get(..20).is_some_and(|p| p.eq_ignore_ascii_case("otpauth-migration://")) {
+                has_transfer = true;
+                if let Err(e) = transfer.add_uri(line) {
+                    return report::fail(&e);
                 }
-                accounts.push(p.account);
+                continue;
+            }
+            match uri::parse(line) {
+                Ok(p) => {
+                    for w in &p.warnings {
+                        eprintln!("{}", warning_line(w));
+                    }
+                    accounts.push(p.account);
+                }
+                Err(e) => return report::fail(&e),
+            }
+        }
+    }
+    if has_transfer {
+        // A missing part of a multi-QR transfer fails here, naming the parts to add.
+        match transfer.finish() {
+            Ok(imported) => {
+                imported.skipped.iter().for_each(crate::cmd_migration::report_skipped);
+                accounts.extend(imported.accounts);
             }
             Err(e) => return report::fail(&e),
         }
@@ -82,6 +107,18 @@ pub fn add(args: AddArgs) -> ExitCode {
         }
     }
     ExitCode::SUCCESS
+}
+
+/// The text one `duet add` argument stands for: itself (a URI), stdin (`-`), or
+/// the QR code in an image file.
+fn add_input(arg: &str) -> Result<zeroize::Zeroizing<String>, ExitCode> {
+    let looks_like_uri = arg.get(..7).is_some_and(|p| p.eq_ignore_ascii_case("otpauth")) || arg.contains("://");
+    // A name that is neither `-` nor a URI is taken as a file even when it does not
+    // exist, so a mistyped path says "cannot read the file", not "bad URI".
+    if arg == "-" || (looks_like_uri && !std::path::Path::new(arg).is_file()) {
+        return arg_or_stdin(arg).map_err(|e| report::fail(&e));
+    }
+    qr_image::read_qr_file(std::path::Path::new(arg)).map_err(|e| report::fail(&e))
 }
 
 /// `duet add` got no URI.

@@ -13,6 +13,7 @@ mod cmd_transfer;
 mod cmd_uri;
 mod cmd_vault;
 mod http;
+mod qr_image;
 mod report;
 mod vault_ctx;
 
@@ -44,7 +45,7 @@ enum Command {
     /// Google Authenticator transfer codes (otpauth-migration://).
     #[command(subcommand)]
     Migration(cmd_migration::MigrationCommand),
-    /// Add accounts to the vault from otpauth:// URIs (- reads them from stdin).
+    /// Add accounts to the vault from otpauth:// URIs (- reads them from stdin) or QR code images.
     Add(cmd_vault::AddArgs),
     /// List the vault's accounts (no secrets).
     List(cmd_vault::ListArgs),
