@@ -412,6 +412,15 @@ fn poll_duet(vault: &mut Vault, id: &RecordId, mut stored: DuetStored, t: &dyn H
     for rejected in &out.rejected {
         warn(&format!("warning {}: {}", rejected.code(), rejected));
     }
+    // A signed request is the only trusted clock a phone sees: keep its offset for `duet doctor`.
+    if let Some(r) = out.requests.last() {
+        let offset = r.clock_offset_secs;
+        if offset.abs() > 30 {
+            warn(&format!("warning: this computer's clock is {} s {} the server's; codes and sign-ins may fail until it is corrected", offset.abs(), if offset > 0 { "behind" } else { "ahead of" }));
+        }
+        let seen = duet_core::vault::ClockOffset { offset_secs: offset, source: format!("signed request from {}", stored.account.url), observed_at: now().max(0) as u64 };
+        vault.set_clock_offset(&seen)?;
+    }
     if let Some(rotated) = out.rotated {
         stored.account = rotated;
         let payload = zeroize::Zeroizing::new(serde_json::to_vec(&stored).map_err(|_| PushCliError::AccountDamaged)?);
