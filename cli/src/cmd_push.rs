@@ -85,6 +85,9 @@ pub struct DenyArgs {
 /// Errors of the push commands themselves.
 #[derive(Debug, thiserror::Error)]
 pub enum PushCliError {
+    /// The enrollment QR image could not be read.
+    #[error(transparent)]
+    QrImage(#[from] crate::qr_image::QrImageError),
     /// Nothing waits.
     #[error("No sign-in request is waiting.")]
     NonePending,
@@ -126,6 +129,7 @@ pub enum PushCliError {
 impl ErrorCode for PushCliError {
     fn code(&self) -> &'static str {
         match self {
+            PushCliError::QrImage(e) => e.code(),
             PushCliError::NonePending => "E_CLI_PUSH_NONE_PENDING",
             PushCliError::Ambiguous(_) => "E_CLI_PUSH_AMBIGUOUS",
             PushCliError::NotFound(_) => "E_CLI_PUSH_NOT_FOUND",
@@ -212,6 +216,11 @@ pub fn enroll(vault: &mut Vault, args: EnrollArgs) -> ExitCode {
 }
 
 fn read_link(arg: &str) -> Result<zeroize::Zeroizing<String>> {
+    // A photo or screenshot of the enrollment QR code works as well as its text.
+    let path = std::path::Path::new(arg);
+    if arg != "-" && !arg.contains("://") && path.is_file() {
+        return Ok(crate::qr_image::read_qr_file(path)?);
+    }
     if arg != "-" {
         return Ok(zeroize::Zeroizing::new(arg.trim().to_string()));
     }

@@ -169,3 +169,16 @@ fn bad_images_give_coded_errors_and_add_nothing() {
     fails_with(&duet(h, &["add", good.to_str().unwrap(), blank_path.to_str().unwrap()]), "E_CLI_QR_NOT_FOUND");
     assert_eq!(account_count(h), 1);
 }
+
+#[test]
+fn enroll_reads_the_qr_image_too() {
+    let d = tempfile::tempdir().unwrap();
+    let h = d.path();
+    let png = h.join("enroll.png");
+    let uri = format!("otpauth://totp/Example:carol?secret={RFC_SHA1_B32}&issuer=Example");
+    qr_image(&uri).save(&png).unwrap();
+    ok(&duet(h, &["enroll", png.to_str().unwrap()]));
+    // RFC 6238 appendix B, SHA-1, T = 59.
+    assert_eq!(ok(&duet(h, &["code", "carol", "--at", "59"])).trim(), "287082");
+    fails_with(&duet(h, &["enroll", h.join("vault.sqlite").to_str().unwrap()]), "E_CLI_QR_IMAGE_UNREADABLE");
+}
