@@ -3,4 +3,4 @@
 source "$(dirname "$0")/../lib.sh"
 cd "$ROOT"
 step "cargo test --workspace"
-cargo test --workspace --all-targets --locked
+cargo test --workspace --all-targets --locked --no-fail-fast
