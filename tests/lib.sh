@@ -4,6 +4,8 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export ROOT
 export CARGO_TERM_COLOR=never
+# A one-shot build gains nothing from incremental state, which costs gigabytes of disk.
+export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
 # Caches that outlive the work tree (a fresh clone reuses them on the same machine).
 export DUET_CACHE="${DUET_CACHE:-$HOME/.cache/duet-ci}"
 mkdir -p "$DUET_CACHE"

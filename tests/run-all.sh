@@ -9,6 +9,8 @@ for stage in tests/stages/*.sh; do
   name="$(basename "$stage" .sh)"
   if [ $# -gt 0 ] && [[ "$name" != *"$1"* ]]; then continue; fi
   echo; echo "########## stage $name ##########"
+  # Disk is a resource CI has run out of: log what is free and what the build dirs hold.
+  echo "disk: $(df -h . | awk 'NR==2 {print $4 " free"}'); target: $(du -sh target 2>/dev/null | cut -f1)"
   start=$(date +%s)
   if bash "$stage"; then
     passed=$((passed + 1)); echo "########## stage $name passed in $(( $(date +%s) - start )) s"

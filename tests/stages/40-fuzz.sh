@@ -15,6 +15,8 @@ if ! command -v cargo-fuzz >/dev/null 2>&1; then
   fi
 fi
 cd "$ROOT/core/fuzz"
+# Sanitizer builds of every target take gigabytes that no later stage needs.
+trap 'rm -rf "$ROOT/core/fuzz/target"' EXIT
 step "cargo fuzz build (all targets)"
 cargo fuzz build
 targets=$(cargo fuzz list)
