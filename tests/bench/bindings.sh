@@ -26,8 +26,5 @@ mount -t proc proc "$CHROOT/proc"
 chroot "$CHROOT" /usr/bin/env -i PATH=/usr/bin:/bin /duet/duet-swift-tests bench 1000000 || true
 umount "$CHROOT/proc"
 
-step "size: x86_64 cdylib, mobile profile and features, stripped"
-cargo build --locked -p duet-bindings --lib --profile mobile --no-default-features --features mobile
-cp target/mobile/libduet_bindings.so target/libduet_bindings.mobile.so
-strip target/libduet_bindings.mobile.so
-stat -c '%s bytes' target/libduet_bindings.mobile.so
+# Size of the stripped x86_64 cdylib with the mobile profile and features, against the 2 MB target.
+bash "$ROOT/tests/bench/mobile-size.sh"
