@@ -16,9 +16,19 @@ cargo build --locked --release -p duet-bindings --lib
 step "Rust (criterion)"
 cargo bench --locked -p duet-bindings --bench ffi -- --warm-up-time 1 --measurement-time 3 2>&1 | grep -E "^(core|bindings)|time:"
 
-step "Kotlin on the JVM (JNA)"
+# The machine is shared: the load average goes into the record next to the numbers.
+step "load: $(uptime)"
+
 CP="target/kotlin/tests.jar:target/kotlin/bindings.jar:$JARS/jna.jar:$KOTLIN_HOME/lib/kotlinx-coroutines-core-jvm.jar:$KOTLIN_HOME/lib/kotlin-stdlib.jar"
+# Every UniFFI/JNA crossing allocates JNA Structures whose bookkeeping (JNA's global Memory map and
+# cleaner list) survives until the GC after the call, so the young-generation size sets both the
+# GC pause time per call and the size of that bookkeeping. HotSpot's defaults on a big-memory
+# desktop let the young generation grow to hundreds of MB; -Xmn8m is closer to a phone's small,
+# frequently collected heap. Both are printed (docs/benchmarks.md, "Bindings").
+step "Kotlin on the JVM (JNA), JVM defaults"
 java -Djna.library.path="$ROOT/target/release" -cp "$CP" org.duet.tests.BenchKt 100000
+step "Kotlin on the JVM (JNA), -Xmn8m"
+java -Xmn8m -Djna.library.path="$ROOT/target/release" -cp "$CP" org.duet.tests.BenchKt 100000
 
 step "Swift (trixie chroot)"
 cp target/release/libduet_bindings.so "$CHROOT/duet/lib/libduet_bindings.so"

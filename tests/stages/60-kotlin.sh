@@ -71,4 +71,4 @@ java -Djna.library.path="$ROOT/target/debug" -jar "$JARS/junit-console.jar" exec
   --class-path "$CP" --scan-class-path "$OUT/tests.jar" --include-classname '.*Test' --disable-banner --details=summary --fail-if-no-tests
 
 step "benchmark smoke run (timings are recorded by tests/bench/bindings.sh, never asserted)"
-java -Djna.library.path="$ROOT/target/debug" -cp "$CP" org.duet.tests.BenchKt 20000
+java -Djna.library.path="$ROOT/target/debug" -cp "$CP" org.duet.tests.BenchKt 5000
