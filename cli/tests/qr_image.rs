@@ -3,34 +3,18 @@
 //! resulting codes checked against RFC 6238; bad files give coded errors and add nothing.
 
 use image::{GrayImage, Luma};
-use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
+mod desktop_support;
+use desktop_support::ok;
+
+/// `duet --vault HOME/vault.sqlite ARGS`.
 fn duet(home: &Path, args: &[&str]) -> Output {
     let vault = home.join("vault.sqlite");
-    let mut c = Command::new(env!("CARGO_BIN_EXE_duet"));
-    c.arg("--vault")
-        .arg(&vault)
-        .args(args)
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", home)
-        .env("XDG_DATA_HOME", home.join("data"))
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .env("DUET_KEY_STORE", "key-file")
-        .env("DUET_KEY_CACHE", "off")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = c.spawn().unwrap();
-    child.stdin.take().unwrap().write_all(b"").unwrap();
-    child.wait_with_output().unwrap()
-}
-
-fn ok(o: &Output) -> String {
-    assert!(o.status.success(), "stderr: {}", String::from_utf8_lossy(&o.stderr));
-    String::from_utf8(o.stdout.clone()).unwrap()
+    let mut all = vec!["--vault", vault.to_str().expect("UTF-8 temp path")];
+    all.extend_from_slice(args);
+    desktop_support::duet(home, &all, None, &[])
 }
 
 fn fails_with(o: &Output, code: &str) {

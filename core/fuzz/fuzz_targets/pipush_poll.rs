@@ -3,29 +3,17 @@
 //! fuzzer cannot forge RSA signatures, so accepted requests come from the seed).
 #![no_main]
 
-use base64::Engine as _;
 use duet_core::pipush::{protocol, PiPushAccount, ServerKey};
-use duet_core::secret::Secret;
 use duet_core::transport::HttpResponse;
 use libfuzzer_sys::fuzz_target;
 
+#[path = "../../tests/support/pipush_fixture.rs"]
+mod pipush_fixture;
+
 fn account() -> (PiPushAccount, ServerKey) {
-    let f: serde_json::Value = serde_json::from_str(include_str!("../../tests/data/pipush_fixture.json")).unwrap();
-    let server = ServerKey::from_privacyidea(f["server_public_key"].as_str().unwrap()).unwrap();
-    let pkcs8 = base64::engine::general_purpose::STANDARD.decode(f["device_pkcs8_b64"].as_str().unwrap()).unwrap();
-    let acct = PiPushAccount {
-        label: "fuzz".into(),
-        issuer: "fuzz".into(),
-        serial: f["serial"].as_str().unwrap().into(),
-        url: f["url"].as_str().unwrap().into(),
-        sslverify: true,
-        poll_only: true,
-        require_unlock: false,
-        server_public_key: server.pkcs1_der().to_vec(),
-        device_key: Secret::new(pkcs8),
-        answered: vec![],
-    };
-    (acct, server)
+    let f = pipush_fixture::fixture();
+    let acct = pipush_fixture::account(&f, "fuzz", "server_public_key");
+    (acct, pipush_fixture::server_key(&f, "server_public_key"))
 }
 
 fuzz_target!(|data: &[u8]| {

@@ -413,38 +413,31 @@ impl Vault {
 
     /// Adds an OTP account at the end of the list.
     pub fn add_otp(&mut self, account: &OtpAccount) -> Result<RecordId, VaultError> {
-        let id = self.new_id()?;
-        let sealed = self.seal("otp", &id, &record::encode(account))?;
-        let now = self.now();
-        let r = (|| {
-            let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            tx.execute(
-                "INSERT INTO otp_accounts(id, position, created_at, updated_at, sealed)
-                 VALUES (?1, (SELECT IFNULL(MAX(position), 0) + 1 FROM otp_accounts), ?2, ?2, ?3)",
-                params![id.0, now, sealed],
-            )?;
-            tx.commit()
-        })();
-        self.storage(r)?;
-        Ok(id)
+        let plain = record::encode(account);
+        self.append_sealed(Table::Otp, &[plain.as_slice()]).map(first)
     }
 
     /// Adds several OTP accounts in one transaction (an import is all or nothing).
     pub fn add_otps(&mut self, accounts: &[OtpAccount]) -> Result<Vec<RecordId>, VaultError> {
-        let mut rows = Vec::with_capacity(accounts.len());
-        for a in accounts {
+        let plains: Vec<_> = accounts.iter().map(record::encode).collect();
+        let refs: Vec<&[u8]> = plains.iter().map(|p| p.as_slice()).collect();
+        self.append_sealed(Table::Otp, &refs)
+    }
+
+    /// Seals each plaintext under a new id and appends the rows to `table` in one
+    /// transaction, after the last position.
+    fn append_sealed(&mut self, table: Table, plains: &[&[u8]]) -> Result<Vec<RecordId>, VaultError> {
+        let mut rows = Vec::with_capacity(plains.len());
+        for plain in plains {
             let id = self.new_id()?;
-            let sealed = self.seal("otp", &id, &record::encode(a))?;
+            let sealed = self.seal(table.aad_name(), &id, plain)?;
             rows.push((id, sealed));
         }
         let now = self.now();
         let r = (|| {
             let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             {
-                let mut st = tx.prepare(
-                    "INSERT INTO otp_accounts(id, position, created_at, updated_at, sealed)
-                     VALUES (?1, (SELECT IFNULL(MAX(position), 0) + 1 FROM otp_accounts), ?2, ?2, ?3)",
-                )?;
+                let mut st = tx.prepare(table.append_sql())?;
                 for (id, sealed) in &rows {
                     st.execute(params![id.0, now, sealed])?;
                 }
@@ -586,20 +579,8 @@ impl Vault {
     /// Stores a new push account: `kind` names the module (`duet`, `privacyidea`),
     /// `payload` is its serialized state. Both are sealed.
     pub fn put_push_account(&mut self, kind: &str, payload: &[u8]) -> Result<RecordId, VaultError> {
-        let id = self.new_id()?;
-        let sealed = self.seal("push", &id, &push_plain(kind, payload))?;
-        let now = self.now();
-        let r = (|| {
-            let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            tx.execute(
-                "INSERT INTO push_accounts(id, position, created_at, updated_at, sealed)
-                 VALUES (?1, (SELECT IFNULL(MAX(position), 0) + 1 FROM push_accounts), ?2, ?2, ?3)",
-                params![id.0, now, sealed],
-            )?;
-            tx.commit()
-        })();
-        self.storage(r)?;
-        Ok(id)
+        let plain = push_plain(kind, payload);
+        self.append_sealed(Table::Push, &[&plain[..]]).map(first)
     }
 
     /// Every push account in list order.
@@ -812,3 +793,39 @@ fn split_push(plain: &[u8]) -> Option<(String, Zeroizing<Vec<u8>>)> {
     let kind = std::str::from_utf8(&rest[..n]).ok()?.to_string();
     Some((kind, Zeroizing::new(rest[n..].to_vec())))
 }
+
+/// The tables whose rows are sealed records appended at the end of a list.
+#[derive(Clone, Copy)]
+enum Table {
+    Otp,
+    Push,
+}
+
+impl Table {
+    /// The table name bound into each record's associated data.
+    fn aad_name(self) -> &'static str {
+        match self {
+            Table::Otp => "otp",
+            Table::Push => "push",
+        }
+    }
+
+    fn append_sql(self) -> &'static str {
+        match self {
+            Table::Otp => {
+                "INSERT INTO otp_accounts(id, position, created_at, updated_at, sealed)
+                 VALUES (?1, (SELECT IFNULL(MAX(position), 0) + 1 FROM otp_accounts), ?2, ?2, ?3)"
+            }
+            Table::Push => {
+                "INSERT INTO push_accounts(id, position, created_at, updated_at, sealed)
+                 VALUES (?1, (SELECT IFNULL(MAX(position), 0) + 1 FROM push_accounts), ?2, ?2, ?3)"
+            }
+        }
+    }
+}
+
+/// The one id of a one-row append (`append_sealed` returns one id per plaintext).
+fn first(mut ids: Vec<RecordId>) -> RecordId {
+    ids.swap_remove(0)
+}
+
