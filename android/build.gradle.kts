@@ -41,6 +41,6 @@ kotlin {
 
 dependencies {
     // JNA 5.17+ ships its libjnidispatch.so aligned for 16 KB pages; @aar brings the Android natives.
-    implementation("net.java.dev.jna:jna:5.17.0@aar")
+    implementation("net.java.dev.jna:jna:5.18.1@aar")
     implementation("org.jetbrains.kotlinx:kotlinx-coroutines-core:1.10.2")
 }

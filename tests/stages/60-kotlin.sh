@@ -8,7 +8,9 @@ source "$(dirname "$0")/../lib.sh"
 cd "$ROOT"
 
 KOTLIN_VERSION=2.2.21
-JNA_VERSION=5.17.0
+# 5.18.1: fixes a Structure-constructor deadlock (5.18.0, jna#1681) and a sortFields race
+# (jna#1686) that the multi-threaded code test could hit.
+JNA_VERSION=5.18.1
 JUNIT_VERSION=1.11.4
 KOTLIN_HOME="$DUET_CACHE/kotlin-$KOTLIN_VERSION/package"
 JARS="$DUET_CACHE/jars"
@@ -24,8 +26,10 @@ install_kotlin() {
     chmod +x "$KOTLIN_HOME"/bin/*
   fi
   mkdir -p "$JARS"
-  fetch_jar "$MAVEN/net/java/dev/jna/jna/$JNA_VERSION/jna-$JNA_VERSION.jar" "$JARS/jna.jar" \
+  # Cached under its version, so a version bump downloads again; jna.jar points at it.
+  fetch_jar "$MAVEN/net/java/dev/jna/jna/$JNA_VERSION/jna-$JNA_VERSION.jar" "$JARS/jna-$JNA_VERSION.jar" \
     libjna-java /usr/share/java/jna.jar
+  ln -sfn "jna-$JNA_VERSION.jar" "$JARS/jna.jar"
   fetch_jar "$MAVEN/org/junit/platform/junit-platform-console-standalone/$JUNIT_VERSION/junit-platform-console-standalone-$JUNIT_VERSION.jar" \
     "$JARS/junit-console.jar" junit5 /usr/share/java/junit-platform-console-standalone.jar
 }
