@@ -32,7 +32,8 @@ pub enum DuetError {
         /// Sentence for the user.
         reason: String,
     },
-    /// duet push protocol: enrollment links, requests, answers.
+    /// Push protocols: duet push (`E_PUSH_...`) and privacyIDEA push (`E_PIPUSH_...`):
+    /// enrollment links, requests, answers.
     #[error("{code}: {reason}")]
     Push {
         /// Stable code.
@@ -52,6 +53,15 @@ pub enum DuetError {
     #[error("{code}: {reason}")]
     Transfer {
         /// Stable code.
+        code: String,
+        /// Sentence for the user.
+        reason: String,
+    },
+    /// Sending a request: the URL policy (`E_TRANSPORT_URL`, `E_TRANSPORT_INSECURE_HTTP`, ...) or
+    /// a failure the app's [`crate::http::HttpTransport`] reported (`E_TRANSPORT_TIMEOUT`, ...).
+    #[error("{code}: {reason}")]
+    Transport {
+        /// Stable code, `E_TRANSPORT_...`.
         code: String,
         /// Sentence for the user.
         reason: String,
@@ -76,6 +86,7 @@ impl DuetError {
             | DuetError::Push { code, .. }
             | DuetError::Vault { code, .. }
             | DuetError::Transfer { code, .. }
+            | DuetError::Transport { code, .. }
             | DuetError::Callback { code, .. } => code,
         }
     }
@@ -89,6 +100,7 @@ impl DuetError {
             | DuetError::Push { reason, .. }
             | DuetError::Vault { reason, .. }
             | DuetError::Transfer { reason, .. }
+            | DuetError::Transport { reason, .. }
             | DuetError::Callback { reason, .. } => reason,
         }
     }
@@ -114,6 +126,23 @@ from_core!(duet_core::otp::OtpError => Otp);
 from_core!(duet_core::uri::UriError => Uri);
 from_core!(duet_core::push::PushError => Push);
 from_core!(duet_core::vault::VaultError => Vault);
+from_core!(duet_core::transfer::TransferError => Transfer);
+from_core!(duet_core::migration::MigrationError => Migration);
+from_core!(duet_core::transport::TransportError => Transport);
+
+/// privacyIDEA push errors are push errors, except the transport failures they wrap, which keep
+/// their `Transport` kind (apps handle "no network" once, whatever the protocol).
+impl From<duet_core::pipush::PiPushError> for DuetError {
+    fn from(e: duet_core::pipush::PiPushError) -> Self {
+        match e {
+            duet_core::pipush::PiPushError::Transport(t) => t.into(),
+            other => {
+                let (code, reason) = parts(&other);
+                DuetError::Push { code, reason }
+            }
+        }
+    }
+}
 
 /// A Kotlin/Swift callback threw something other than a `DuetError` (a `RuntimeException`, a
 /// Swift error of another type): reported as `E_FFI_CALLBACK` instead of crashing.

@@ -10,8 +10,12 @@
 pub mod account;
 pub mod clock;
 pub mod error;
+pub mod http;
 pub mod otp;
+pub mod pipush;
 pub mod push;
+pub mod push_vault;
+pub mod transfer;
 pub mod vault;
 
 pub use error::DuetError;

@@ -1,20 +1,27 @@
-//! duet push protocol, phone side: enrollment links, registration, polling, verifying requests,
-//! approving and denying. The core builds and checks every signed body; the app sends them with
-//! its own HTTP stack to the URL given with each [`PushCall`] and passes the answers back.
+//! duet push protocol, phone side: enrollment links and manual codes, registration, polling,
+//! verifying requests, approving and denying, push tokens, key rotation and unenrollment. The
+//! core builds and checks every signed body; the app sends each [`PushCall`] through its
+//! [`HttpTransport`] with [`push_send`] (or with its own code to `url`) and passes the answer back.
 
 use std::sync::Arc;
 
 use duet_core::push as core;
+use duet_core::push::endpoints;
+use duet_core::transport::{Endpoint, HttpRequest, HttpTransport as _};
 
 use crate::clock::{Clock, unix_now_i64};
 use crate::error::DuetError;
+use crate::http::{AppTransport, HttpTransport};
 
 /// The device key's algorithm.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, uniffi::Enum)]
 pub enum SignerAlgorithm {
     /// ECDSA P-256 with SHA-256. Public key: uncompressed SEC1 (65 bytes) or SPKI DER;
-    /// signature: DER (Android Keystore, iOS) or raw `r||s` (64 bytes).
+    /// signature: DER (Android Keystore, iOS) or raw `r||s` (64 bytes). duet push keys.
     EcdsaP256Sha256,
+    /// RSA PKCS#1 v1.5 with SHA-256 (`SHA256withRSA`). Public key: SPKI DER; signature: the
+    /// plain modulus-length value. privacyIDEA push keys only (4096 bits, as privacyIDEA's app).
+    RsaPkcs1Sha256,
 }
 
 /// A device key the app holds (Android Keystore/StrongBox, iOS Secure Enclave).
@@ -33,12 +40,13 @@ pub trait DeviceSigner: Send + Sync {
 }
 
 /// Adapts an app signer to the core's trait.
-struct AppSigner(Arc<dyn DeviceSigner>);
+pub(crate) struct AppSigner(pub(crate) Arc<dyn DeviceSigner>);
 
 impl core::DeviceSigner for AppSigner {
     fn algorithm(&self) -> core::SignatureAlgorithm {
         match self.0.algorithm() {
             SignerAlgorithm::EcdsaP256Sha256 => core::SignatureAlgorithm::EcdsaP256Sha256,
+            SignerAlgorithm::RsaPkcs1Sha256 => core::SignatureAlgorithm::RsaPkcs1Sha256,
         }
     }
     fn public_key(&self) -> Vec<u8> {
@@ -62,14 +70,24 @@ pub struct PushCall {
     pub body: Vec<u8>,
 }
 
-// Endpoint paths of docs/protocol.md (the core returns bodies; these say where they go).
-const REGISTER: &str = "/duet/v1/register";
-const POLL: &str = "/duet/v1/poll";
-const ANSWER: &str = "/duet/v1/answer";
-const UNENROLL: &str = "/duet/v1/unenroll";
+/// The one call builder: `body` for the core's endpoint `path` on the server at `base`, after
+/// the https policy accepted the URL.
+fn call(base: &str, path: &str, body: Vec<u8>) -> Result<PushCall, DuetError> {
+    let request = endpoints::post(base, path, body)?;
+    Ok(PushCall { url: request.url, body: request.body })
+}
 
-fn call(base: &str, path: &str, body: Vec<u8>) -> PushCall {
-    PushCall { url: format!("{}{path}", base.trim_end_matches('/')), body }
+/// Sends a call through the app's transport and returns the server's answer body (to pass to
+/// `finishRegistration`, `pushParsePoll`, ...).
+///
+/// Errors: `DuetError.Transport` (`E_TRANSPORT_...`: policy or network), `DuetError.Push`
+/// `E_PUSH_SERVER` when the server refused the call.
+#[uniffi::export]
+pub fn push_send(transport: Arc<dyn HttpTransport>, call: PushCall) -> Result<Vec<u8>, DuetError> {
+    let endpoint = Endpoint::parse(&call.url, true)?;
+    let request = if call.body.is_empty() { HttpRequest::get(&endpoint, &[]) } else { HttpRequest::post_json(&endpoint, call.body) };
+    let response = AppTransport(transport).send(&request)?;
+    Ok(endpoints::response_body(&response)?)
 }
 
 /// This phone as the registration describes it.
@@ -140,8 +158,47 @@ pub struct EnrollmentLink {
     inner: core::EnrollmentLink,
 }
 
+/// An activation code typed by the user (`mfa.example.com-ABCD...`), for phones that cannot scan.
+#[derive(uniffi::Object)]
+pub struct ManualCode {
+    inner: core::ManualCode,
+}
+
+#[uniffi::export]
+impl ManualCode {
+    /// Checks the code's form and check character.
+    ///
+    /// Errors: `E_PUSH_CODE_FORMAT`, `E_PUSH_CODE_CHECK`.
+    #[uniffi::constructor]
+    pub fn parse(text: String) -> Result<Arc<Self>, DuetError> {
+        Ok(Arc::new(ManualCode { inner: core::ManualCode::parse(&text)? }))
+    }
+
+    /// The code as shown to the user (grouped).
+    pub fn display(&self) -> String {
+        self.inner.display()
+    }
+
+    /// The lookup to GET (empty body); its answer goes to [`EnrollmentLink::from_lookup`].
+    pub fn lookup(&self) -> PushCall {
+        PushCall { url: self.inner.lookup_url(), body: Vec::new() }
+    }
+}
+
 #[uniffi::export]
 impl EnrollmentLink {
+    /// The enrollment a manual code's lookup returned (server host must match the code's).
+    #[uniffi::constructor]
+    pub fn from_lookup(code: Arc<ManualCode>, response: Vec<u8>, clock: Arc<dyn Clock>) -> Result<Arc<Self>, DuetError> {
+        let now = unix_now_i64(clock.as_ref())?;
+        Ok(Arc::new(EnrollmentLink { inner: core::parse_enrollment_lookup(&code.inner, &response, now)? }))
+    }
+
+    /// Enrolled by a typed activation code rather than a scanned QR code.
+    pub fn via_manual_code(&self) -> bool {
+        self.inner.trust == core::EnrollmentTrust::ManualCode
+    }
+
     /// Parses and checks a link (signature-free parts, expiry against `clock`).
     ///
     /// Errors: `DuetError.Push` (`E_PUSH_...`).
@@ -186,7 +243,7 @@ impl EnrollmentLink {
         let now = unix_now_i64(clock.as_ref())?;
         let info = core::DeviceInfo { name: device.name, platform: device.platform, keystore: device.keystore };
         let body = core::build_registration(&self.inner, &AppSigner(signer), &info, now)?;
-        Ok(call(&self.inner.url, REGISTER, body))
+        call(&self.inner.url, endpoints::REGISTER, body)
     }
 
     /// Checks the server's answer to the registration; gives the account to store.
@@ -230,9 +287,21 @@ pub enum NumberMatching {
     None,
 }
 
-/// A sign-in request to show, after every check passed.
+/// Which push protocol a request came by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, uniffi::Enum)]
+pub enum PushProtocol {
+    /// duet push (`docs/protocol.md`).
+    Duet,
+    /// privacyIDEA push tokens.
+    PrivacyIdea,
+}
+
+/// A sign-in request to show, after every check passed. The same record for both protocols, so
+/// the app has one list and one approve/deny screen.
 #[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
 pub struct PendingRequest {
+    /// Protocol it came by.
+    pub protocol: PushProtocol,
     /// Account it belongs to.
     pub account_id: String,
     /// Request (challenge) id.
@@ -249,7 +318,11 @@ pub struct PendingRequest {
     pub location: Option<String>,
     /// Browser or device of the sign-in.
     pub client: Option<String>,
-    /// Number matching mode.
+    /// Title to show (privacyIDEA's `title`).
+    pub title: Option<String>,
+    /// Text to show (privacyIDEA's `question`).
+    pub message: Option<String>,
+    /// Number matching mode (privacyIDEA presence mode: `Pick`).
     pub matching: NumberMatching,
     /// Issued at (server unix seconds).
     pub issued_at: Option<i64>,
@@ -265,6 +338,10 @@ impl From<&core::PendingRequest> for PendingRequest {
             core::NumberMatching::None => NumberMatching::None,
         };
         PendingRequest {
+            protocol: match p.protocol {
+                core::PushProtocol::Duet => PushProtocol::Duet,
+                core::PushProtocol::PrivacyIdea => PushProtocol::PrivacyIdea,
+            },
             account_id: p.account_id.clone(),
             request_id: p.request_id.clone(),
             issuer: p.issuer.clone(),
@@ -273,6 +350,8 @@ impl From<&core::PendingRequest> for PendingRequest {
             ip: p.ip.clone(),
             location: p.location.clone(),
             client: p.client.clone(),
+            title: p.title.clone(),
+            message: p.message.clone(),
             matching,
             issued_at: p.issued_at,
             expires_at: p.expires_at,
@@ -313,6 +392,16 @@ pub enum PushAnswer {
     DenyMistake,
 }
 
+impl From<PushAnswer> for core::Answer {
+    fn from(a: PushAnswer) -> Self {
+        match a {
+            PushAnswer::Approve { number } => core::Answer::Approve { number },
+            PushAnswer::DenyNotMe => core::Answer::Deny { reason: core::DenyReason::NotMe },
+            PushAnswer::DenyMistake => core::Answer::Deny { reason: core::DenyReason::Mistake },
+        }
+    }
+}
+
 /// Which requests were answered (so none is answered twice). In memory; one per app process.
 #[derive(uniffi::Object)]
 pub struct AnsweredRequests {
@@ -350,12 +439,73 @@ pub struct ClosedRequest {
     pub status: String,
 }
 
+/// A call signed by the account's device key: `build` makes the body from the core account.
+fn signed_call(
+    account: PushAccount,
+    path: &str,
+    clock: Arc<dyn Clock>,
+    build: impl FnOnce(&core::PushAccount, i64) -> Result<Vec<u8>, core::PushError>,
+) -> Result<PushCall, DuetError> {
+    let now = unix_now_i64(clock.as_ref())?;
+    let account: core::PushAccount = account.into();
+    let body = build(&account, now)?;
+    call(&account.url, path, body)
+}
+
 /// The signed poll to POST.
 #[uniffi::export]
 pub fn push_poll(account: PushAccount, signer: Arc<dyn DeviceSigner>, clock: Arc<dyn Clock>) -> Result<PushCall, DuetError> {
-    let now = unix_now_i64(clock.as_ref())?;
-    let url = account.url.clone();
-    Ok(call(&url, POLL, core::build_poll(&account.into(), &AppSigner(signer), now)?))
+    signed_call(account, endpoints::POLL, clock, |a, now| core::build_poll(a, &AppSigner(signer), now))
+}
+
+/// A push delivery service.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, uniffi::Enum)]
+pub enum PushProvider {
+    /// Firebase Cloud Messaging (Android).
+    Fcm,
+    /// Apple Push Notification service (iOS).
+    Apns,
+}
+
+/// The signed registration of this phone's FCM/APNs token (send again whenever it changes).
+///
+/// Errors: `E_PUSH_MALFORMED` for an empty, overlong or non-printable token.
+#[uniffi::export]
+pub fn push_register_token(
+    account: PushAccount,
+    signer: Arc<dyn DeviceSigner>,
+    provider: PushProvider,
+    token: String,
+    clock: Arc<dyn Clock>,
+) -> Result<PushCall, DuetError> {
+    let provider = match provider {
+        PushProvider::Fcm => core::PushProvider::Fcm,
+        PushProvider::Apns => core::PushProvider::Apns,
+    };
+    signed_call(account, endpoints::PUSH_TOKEN, clock, |a, now| {
+        core::build_push_token(a, &AppSigner(signer), provider, &token, now)
+    })
+}
+
+/// The device key rotation to POST, signed by the current key and by `new_signer` (proving the
+/// phone holds the new key). After the server accepted it, store
+/// [`push_account_with_rotated_key`] and delete the old key.
+#[uniffi::export]
+pub fn push_rotate_device_key(
+    account: PushAccount,
+    old_signer: Arc<dyn DeviceSigner>,
+    new_signer: Arc<dyn DeviceSigner>,
+    clock: Arc<dyn Clock>,
+) -> Result<PushCall, DuetError> {
+    signed_call(account, endpoints::ROTATE_KEY, clock, |a, now| {
+        core::build_device_key_rotation(a, &AppSigner(old_signer), &AppSigner(new_signer), now)
+    })
+}
+
+/// The account after an accepted device key rotation (new key and algorithm).
+#[uniffi::export]
+pub fn push_account_with_rotated_key(account: PushAccount, new_signer: Arc<dyn DeviceSigner>) -> Result<PushAccount, DuetError> {
+    Ok(core::with_rotated_device_key(&account.into(), &AppSigner(new_signer))?.into())
 }
 
 /// Checks a poll response: every request's signature, audience, time and replay.
@@ -399,21 +549,14 @@ pub fn push_answer(
     clock: Arc<dyn Clock>,
     answered: Arc<AnsweredRequests>,
 ) -> Result<PushCall, DuetError> {
-    let now = unix_now_i64(clock.as_ref())?;
-    let answer = match answer {
-        PushAnswer::Approve { number } => core::Answer::Approve { number },
-        PushAnswer::DenyNotMe => core::Answer::Deny { reason: core::DenyReason::NotMe },
-        PushAnswer::DenyMistake => core::Answer::Deny { reason: core::DenyReason::Mistake },
-    };
-    let url = account.url.clone();
-    let body = core::build_answer(&account.into(), &request.inner, &answer, &AppSigner(signer), now, &answered.inner)?;
-    Ok(call(&url, ANSWER, body))
+    let answer: core::Answer = answer.into();
+    signed_call(account, endpoints::ANSWER, clock, |a, now| {
+        core::build_answer(a, &request.inner, &answer, &AppSigner(signer), now, &answered.inner)
+    })
 }
 
 /// The signed unenrollment to POST.
 #[uniffi::export]
 pub fn push_unenroll(account: PushAccount, signer: Arc<dyn DeviceSigner>, clock: Arc<dyn Clock>) -> Result<PushCall, DuetError> {
-    let now = unix_now_i64(clock.as_ref())?;
-    let url = account.url.clone();
-    Ok(call(&url, UNENROLL, core::build_unenroll(&account.into(), &AppSigner(signer), now)?))
+    signed_call(account, endpoints::UNENROLL, clock, |a, now| core::build_unenroll(a, &AppSigner(signer), now))
 }

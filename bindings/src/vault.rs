@@ -54,7 +54,7 @@ pub struct DuetVault {
 }
 
 impl DuetVault {
-    fn lock(&self) -> MutexGuard<'_, Vault> {
+    pub(crate) fn lock(&self) -> MutexGuard<'_, Vault> {
         // A panic while holding the lock cannot leave SQLite half-written (transactions), so a
         // poisoned lock is still usable.
         self.inner.lock().unwrap_or_else(|p| p.into_inner())

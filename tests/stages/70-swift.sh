@@ -53,6 +53,8 @@ rm -rf "$WORK" && mkdir -p "$WORK/gen" "$WORK/lib"
 cp "$LIB" "$WORK/lib/"
 cp "$ROOT/target/debug/duet-test-helper" "$WORK/lib/"
 cp -r tests/swift/Sources tests/swift/COpenSSL "$WORK/"
+# The transfer fixtures of stage 35 (independently made), read by TransferTests.swift.
+mkdir -p "$WORK/fixtures" && cp -r tests/fixtures/import "$WORK/fixtures/"
 mkdir -p "$WORK/ios/Sources/DuetCore"
 cp ios/Package.swift "$WORK/ios/"
 find ios/Sources/DuetCore -name "*.swift" ! -name DuetCore.swift -exec cp {} "$WORK/ios/Sources/DuetCore/" \;

@@ -114,6 +114,6 @@ impl ManualCode {
 
     /// Where the phone fetches the enrollment: `GET {base}/duet/v1/enrollment/{value}`.
     pub fn lookup_url(&self) -> String {
-        format!("{}/duet/v1/enrollment/{}", self.base_url(), self.value)
+        format!("{}{}", crate::push::endpoints::url(&self.base_url(), crate::push::endpoints::ENROLLMENT_LOOKUP), self.value)
     }
 }

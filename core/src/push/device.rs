@@ -450,6 +450,14 @@ pub fn build_device_key_rotation(
     Ok(Envelope { payload, sig, sig_new: Some(sig_new) }.to_bytes())
 }
 
+/// The account as it is after the server accepted a device key rotation to `new`
+/// ([`build_device_key_rotation`]): same account, the new key and algorithm.
+pub fn with_rotated_device_key(account: &PushAccount, new: &dyn DeviceSigner) -> Result<PushAccount, PushError> {
+    let alg = new.algorithm();
+    let key = normalize_public_key(alg, &new.public_key())?;
+    Ok(PushAccount { device_alg: alg.wire_name().into(), device_key: key, ..account.clone() })
+}
+
 /// Verifies a server key rotation (signed by the current server key) and returns the account
 /// with the new key.
 pub fn apply_server_key_rotation(account: &PushAccount, body: &[u8]) -> Result<PushAccount, PushError> {

@@ -84,6 +84,12 @@ pub enum PushError {
     /// The random number generator failed.
     #[error("The phone's random number generator failed; try again.")]
     Random,
+    /// The duet server refused a call (non-2xx status); `reason` is its error code or the status.
+    #[error("The server refused the request ({reason}); nothing was changed. Try again, or contact the helpdesk if it persists.")]
+    Server {
+        /// The server's error code (letters, digits, `_`) or `HTTP <status>`.
+        reason: String,
+    },
 }
 
 impl ErrorCode for PushError {
@@ -112,6 +118,7 @@ impl ErrorCode for PushError {
             PushError::RegistrationMismatch => "E_PUSH_REGISTRATION_MISMATCH",
             PushError::ReplayStore(_) => "E_PUSH_REPLAY_STORE",
             PushError::Random => "E_PUSH_RANDOM",
+            PushError::Server { .. } => "E_PUSH_SERVER",
         }
     }
 }

@@ -12,6 +12,7 @@
 pub mod clock;
 pub mod code;
 pub mod device;
+pub mod endpoints;
 mod error;
 pub mod link;
 pub mod messages;
@@ -26,7 +27,7 @@ pub use device::{
     DeviceInfo, PollOutcome, PushAccount, PushProvider, Registered, VerifiedRequest,
     apply_server_key_rotation, build_answer, verify_server_signature, build_device_key_rotation, build_poll,
     build_push_token, build_registration, build_unenroll, finish_registration,
-    parse_enrollment_lookup, parse_poll_response, verify_request,
+    parse_enrollment_lookup, parse_poll_response, verify_request, with_rotated_device_key,
 };
 pub use error::PushError;
 pub use link::{EnrollmentLink, EnrollmentTrust};

@@ -10,5 +10,6 @@ fun DuetException.code(): String = when (this) {
     is DuetException.Push -> code
     is DuetException.Vault -> code
     is DuetException.Transfer -> code
+    is DuetException.Transport -> code
     is DuetException.Callback -> code
 }

@@ -1,0 +1,312 @@
+package org.duet.tests
+
+import java.io.File
+import java.net.URLDecoder
+import java.nio.file.Files
+import java.security.KeyFactory
+import java.security.KeyPair
+import java.security.KeyPairGenerator
+import java.security.PublicKey
+import java.security.Signature
+import java.security.spec.X509EncodedKeySpec
+import java.time.Instant
+import java.util.Base64
+import org.duet.core.DeviceSigner
+import org.duet.core.DuetException
+import org.duet.core.DuetVault
+import org.duet.core.HttpMethod
+import org.duet.core.HttpRequest
+import org.duet.core.HttpResponse
+import org.duet.core.HttpTransport
+import org.duet.core.NumberMatching
+import org.duet.core.PiPushEnrollment
+import org.duet.core.PushAnswer
+import org.duet.core.PushProtocol
+import org.duet.core.SignerAlgorithm
+import org.duet.core.isPipushUri
+import org.duet.core.pipushPoll
+import org.duet.core.pipushSendAnswer
+import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Assertions.assertFalse
+import org.junit.jupiter.api.Assertions.assertNull
+import org.junit.jupiter.api.Assertions.assertThrows
+import org.junit.jupiter.api.Assertions.assertTrue
+import org.junit.jupiter.api.Test
+
+/** RFC 4648 Base32, upper case and padded: how privacyIDEA (Python's b32encode) sends signatures. */
+object B32 {
+    private const val A = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+    fun encode(b: ByteArray): String {
+        val out = StringBuilder()
+        var buf = 0; var bits = 0
+        for (x in b) {
+            buf = (buf shl 8) or (x.toInt() and 0xff); bits += 8
+            while (bits >= 5) { out.append(A[(buf shr (bits - 5)) and 31]); bits -= 5 }
+        }
+        if (bits > 0) out.append(A[(buf shl (5 - bits)) and 31])
+        while (out.length % 8 != 0) out.append('=')
+        return out.toString()
+    }
+    fun decode(s: String): ByteArray {
+        val out = java.io.ByteArrayOutputStream()
+        var buf = 0; var bits = 0
+        for (c in s.trimEnd('=')) {
+            buf = (buf shl 5) or A.indexOf(c).also { require(it >= 0) }; bits += 5
+            if (bits >= 8) { out.write((buf shr (bits - 8)) and 0xff); bits -= 8 }
+        }
+        return out.toByteArray()
+    }
+}
+
+/** An RSA device key on java.security (what an Android Keystore RSA key does): SHA256withRSA. */
+class JcaRsaSigner(bits: Int = 4096) : DeviceSigner {
+    val pair: KeyPair = KeyPairGenerator.getInstance("RSA").apply { initialize(bits) }.generateKeyPair()
+    override fun algorithm() = SignerAlgorithm.RSA_PKCS1_SHA256
+    override fun publicKey(): ByteArray = pair.public.encoded
+    override fun sign(message: ByteArray): ByteArray =
+        Signature.getInstance("SHA256withRSA").run { initSign(pair.private); update(message); sign() }
+}
+
+/**
+ * A privacyIDEA server's /ttype/push endpoint written in Kotlin from privacyIDEA's
+ * lib/tokens/pushtoken.py message formats, with its own RSA key: the peer the core must
+ * interoperate with, and the app's HTTP transport at the same time.
+ */
+class KotlinPrivacyIdea(val serial: String = "PIPU0001A2B3", val credential: String = "d41d8cd98f00b204") : HttpTransport {
+    val url = "https://pi.example.com/ttype/push"
+    private val server: KeyPair = KeyPairGenerator.getInstance("RSA").apply { initialize(2048) }.generateKeyPair()
+    var device: PublicKey? = null
+    val challenges = mutableListOf<Map<String, String>>()
+    val answers = mutableListOf<Map<String, String>>()
+    var requests = 0
+    var now = 0L
+
+    fun qr(sslverify: Int = 1) = "otpauth://pipush/$serial?url=https%3A//pi.example.com/ttype/push&ttl=10" +
+        "&issuer=privacyIDEA&enrollment_credential=$credential&v=1&serial=$serial&sslverify=$sslverify&poll_only=True"
+
+    private fun sign(key: java.security.PrivateKey, msg: String) =
+        B32.encode(Signature.getInstance("SHA256withRSA").run { initSign(key); update(msg.toByteArray()); sign() })
+
+    private fun verify(msg: String, sig: String) =
+        Signature.getInstance("SHA256withRSA").run { initVerify(device); update(msg.toByteArray()); verify(B32.decode(sig)) }
+
+    /** Adds a challenge signed like pushtoken.py: nonce|url|serial|question|title|sslverify[|presence]. */
+    fun challenge(nonce: String, presence: String? = null, forged: Boolean = false) {
+        val fields = mutableMapOf("nonce" to nonce, "url" to url, "serial" to serial, "question" to "Sign in to VPN?",
+            "title" to "privacyIDEA", "sslverify" to "1")
+        var msg = listOf(nonce, url, serial, "Sign in to VPN?", "privacyIDEA", "1").joinToString("|")
+        if (presence != null) { fields["require_presence"] = presence; msg += "|$presence" }
+        val key = if (forged) KeyPairGenerator.getInstance("RSA").apply { initialize(2048) }.generateKeyPair().private else server.private
+        fields["signature"] = sign(key, msg)
+        challenges.add(fields)
+    }
+
+    // PKCS#1 RSAPublicKey inside the SPKI DER: SEQUENCE { AlgorithmIdentifier, BIT STRING { 0, pkcs1 } }.
+    private fun pkcs1(spki: ByteArray): ByteArray {
+        var i = 0
+        fun len(): Int { val b = spki[i++].toInt() and 0xff; if (b < 0x80) return b
+            var n = 0; repeat(b and 0x7f) { n = (n shl 8) or (spki[i++].toInt() and 0xff) }; return n }
+        check(spki[i++] == 0x30.toByte()); len()
+        check(spki[i++] == 0x30.toByte()); val algLen = len(); i += algLen
+        check(spki[i++] == 0x03.toByte()); val n = len(); check(spki[i++] == 0.toByte())
+        return spki.copyOfRange(i, i + n - 1)
+    }
+
+    private fun form(s: String) = s.split("&").filter { it.isNotEmpty() }.associate {
+        val (k, v) = it.split("=", limit = 2); URLDecoder.decode(k, "UTF-8") to URLDecoder.decode(v, "UTF-8")
+    }
+
+    private fun ok(value: String, detail: String = "{}") =
+        HttpResponse(200u, """{"result":{"status":true,"value":$value},"detail":$detail}""".toByteArray())
+    private fun fail(message: String) =
+        HttpResponse(400u, """{"result":{"status":false,"error":{"code":10,"message":"$message"}}}""".toByteArray())
+    private fun q(s: String) = "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\""
+
+    // A bug in this peer shows up as E_TRANSPORT_FAILED in the core; print it for the log.
+    override fun send(request: HttpRequest): HttpResponse =
+        try { serve(request) } catch (e: Exception) { System.err.println("KotlinPrivacyIdea: $e"); e.printStackTrace(); throw e }
+
+    private fun serve(request: HttpRequest): HttpResponse {
+        requests++
+        check(request.verifyTls) { "TLS checks must stay on" }
+        check(request.timeoutMs in 1000uL..60000uL)
+        return when (request.method) {
+            HttpMethod.POST -> {
+                check(request.url == url) { request.url }
+                check(request.contentType == "application/x-www-form-urlencoded")
+                val f = form(String(request.body))
+                if ("enrollment_credential" in f) {
+                    if (f["enrollment_credential"] != credential || f["serial"] != serial) return fail("invalid enrollment")
+                    device = KeyFactory.getInstance("RSA").generatePublic(X509EncodedKeySpec(Base64.getUrlDecoder().decode(f["pubkey"])))
+                    val pk = Base64.getEncoder().encodeToString(pkcs1(server.public.encoded))
+                    ok("true", """{"public_key":${q(pk)},"rollout_state":"enrolled","serial":${q(serial)}}""")
+                } else {
+                    var msg = "${f["nonce"]}|${f["serial"]}"
+                    if (f["decline"] == "1") msg += "|decline"
+                    f["presence_answer"]?.let { msg += "|$it" }
+                    if (!verify(msg, f["signature"]!!)) return fail("Could not verify signature!")
+                    answers.add(f)
+                    ok("true")
+                }
+            }
+            HttpMethod.GET -> {
+                val (base, query) = request.url.split("?", limit = 2)
+                check(base == url)
+                val f = form(query)
+                val ts = Instant.parse(f["timestamp"]).epochSecond
+                if (kotlin.math.abs(ts - now) > 60) return fail("Timestamp ${f["timestamp"]} not in valid range.")
+                if (f["serial"] != serial || !verify("${f["serial"]}|${f["timestamp"]}", f["signature"]!!)) return fail("Could not verify signature!")
+                ok(challenges.joinToString(",", "[", "]") { c -> c.entries.joinToString(",", "{", "}") { "${q(it.key)}:${q(it.value)}" } })
+            }
+        }
+    }
+}
+
+class PiPushTest {
+    private val t0 = 1_790_000_000L
+
+    @Test
+    fun enrollmentQrCodeIsReadLikePrivacyIdeaWritesIt() {
+        val pi = KotlinPrivacyIdea()
+        assertTrue(isPipushUri(pi.qr()))
+        assertFalse(isPipushUri("otpauth://totp/x?secret=JBSWY3DPEHPK3PXP"))
+        PiPushEnrollment.parse(pi.qr()).use { e ->
+            assertEquals(pi.serial, e.serial())
+            assertEquals(pi.serial, e.label())
+            assertEquals("privacyIDEA", e.issuer())
+            assertEquals(pi.url, e.url())
+            assertEquals(10u, e.ttlMinutes())
+            assertTrue(e.sslverify())
+            assertTrue(e.pollOnly())
+            assertNull(e.tlsWarning())
+        }
+        PiPushEnrollment.parse(pi.qr(sslverify = 0)).use { e ->
+            assertFalse(e.sslverify())
+            assertTrue(e.tlsWarning()!!.contains("pi.example.com"))
+        }
+    }
+
+    @Test
+    fun garbageEnrollmentLinksGiveTypedPushErrors() {
+        fun code(text: String) = assertThrows(DuetException.Push::class.java) { PiPushEnrollment.parse(text) }.code
+        assertEquals("E_PIPUSH_URI", code("garbage"))
+        assertEquals("E_PIPUSH_URI", code("otpauth://totp/x?secret=JBSWY3DPEHPK3PXP"))
+        assertEquals("E_PIPUSH_URI_MISSING", code("otpauth://pipush/X?serial=PIPU1&v=1&enrollment_credential=a&sslverify=1&ttl=10"))
+        assertEquals("E_PIPUSH_VERSION", code(KotlinPrivacyIdea().qr().replace("&v=1", "&v=2")))
+        // A plain-http server is refused before anything is sent.
+        val pi = KotlinPrivacyIdea()
+        PiPushEnrollment.parse(pi.qr().replace("https%3A//pi", "http%3A//pi")).use { e ->
+            val err = assertThrows(DuetException.Transport::class.java) { e.enroll(pi, JcaRsaSigner(2048), "alias".toByteArray()) }
+            assertEquals("E_TRANSPORT_INSECURE_HTTP", err.code)
+        }
+        assertEquals(0, pi.requests)
+        // A P-256 duet key cannot be a privacyIDEA key.
+        PiPushEnrollment.parse(pi.qr()).use { e ->
+            val ec = org.duet.android.JcaDeviceSigner.software()
+            assertEquals("E_PIPUSH_DEVICE_KEY", assertThrows(DuetException.Push::class.java) { e.enroll(pi, ec, ByteArray(0)) }.code)
+        }
+    }
+
+    @Test
+    fun kotlinRsaKeyEnrollsPollsApprovesAndDeclinesThroughTheVault() {
+        val pi = KotlinPrivacyIdea()
+        val signer = JcaRsaSigner()
+        val account = PiPushEnrollment.parse(pi.qr()).use { it.enroll(pi, signer, "keystore-alias-1".toByteArray()) }
+        assertEquals(signer.pair.public, pi.device)
+        assertEquals("privacyIDEA: ${pi.serial}", account.displayName())
+        val dir = Files.createTempDirectory("duet-pipush")
+        try {
+            DuetVault.create(File(dir.toFile(), "v.db").path, MemoryKeyProvider(), FixedClock(t0)).use { vault ->
+                val id = vault.addPipushAccount(account)
+                pi.now = t0 + 10
+                pi.challenge("nonce-approve-0001")
+                pi.challenge("nonce-forged-00002", forged = true)
+                val polled = pipushPoll(pi, vault.pipushAccounts().single().account, signer, FixedClock(t0 + 10))
+                assertEquals(listOf("E_PIPUSH_SIGNATURE"), polled.rejectedCodes)
+                val req = polled.requests.single()
+                val p = req.pending()
+                assertEquals(PushProtocol.PRIVACY_IDEA, p.protocol)
+                assertEquals(pi.serial, p.accountId)
+                assertEquals("nonce-approve-0001", p.requestId)
+                assertEquals("privacyIDEA", p.title)
+                assertEquals("Sign in to VPN?", p.message)
+                assertEquals(NumberMatching.None, p.matching)
+                val stored = vault.pipushAnswer(id, req, PushAnswer.Approve(null), signer, pi)
+                assertTrue(stored.wasAnswered("nonce-approve-0001"))
+                assertEquals("nonce-approve-0001", pi.answers.single()["nonce"])
+                assertEquals(null, pi.answers.single()["decline"])
+                // Answered once: the vault remembers it, a second answer and the next poll refuse it.
+                val again = assertThrows(DuetException.Push::class.java) { vault.pipushAnswer(id, req, PushAnswer.Approve(null), signer, pi) }
+                assertEquals("E_PIPUSH_ALREADY_ANSWERED", again.code)
+                pi.challenges.removeAt(1)
+                val second = pipushPoll(pi, vault.pipushAccounts().single().account, signer, FixedClock(t0 + 11))
+                assertEquals(listOf("E_PIPUSH_ALREADY_ANSWERED"), second.rejectedCodes)
+
+                // Presence mode: pick the answer shown on the sign-in screen.
+                pi.challenges.clear()
+                pi.challenge("nonce-presence-003", presence = "AB,CD,EF")
+                val pres = pipushPoll(pi, vault.pipushAccounts().single().account, signer, FixedClock(t0 + 12)).requests.single()
+                assertEquals(NumberMatching.Pick(listOf("AB", "CD", "EF")), pres.pending().matching)
+                val current = vault.pipushAccounts().single().account
+                assertEquals("E_PIPUSH_PRESENCE_REQUIRED",
+                    assertThrows(DuetException.Push::class.java) { pipushSendAnswer(pi, current, pres, PushAnswer.Approve(null), signer) }.code)
+                assertEquals("E_PIPUSH_PRESENCE_ANSWER",
+                    assertThrows(DuetException.Push::class.java) { pipushSendAnswer(pi, current, pres, PushAnswer.Approve("XY"), signer) }.code)
+                vault.pipushAnswer(id, pres, PushAnswer.Approve("CD"), signer, pi)
+                assertEquals("CD", pi.answers.last()["presence_answer"])
+
+                // Decline ("this was not me"): the server sees decline=1 signed over nonce|serial|decline.
+                pi.challenges.clear()
+                pi.challenge("nonce-decline-0004")
+                val dec = pipushPoll(pi, vault.pipushAccounts().single().account, signer, FixedClock(t0 + 13)).requests.single()
+                vault.pipushAnswer(id, dec, PushAnswer.DenyNotMe, signer, pi)
+                assertEquals("1", pi.answers.last()["decline"])
+                assertEquals(3, pi.answers.size)
+            }
+        } finally {
+            dir.toFile().deleteRecursively()
+        }
+    }
+
+    @Test
+    fun softwareKeyEnrollmentSignsInTheCore() {
+        val pi = KotlinPrivacyIdea()
+        val account = PiPushEnrollment.parse(pi.qr()).use { it.enrollWithSoftwareKey(pi) }
+        val spki = pi.device!!.encoded
+        assertEquals(4096, (pi.device as java.security.interfaces.RSAPublicKey).modulus.bitLength(), "RSA-4096 like privacyIDEA's app")
+        assertTrue(spki.isNotEmpty())
+        pi.now = t0
+        pi.challenge("nonce-software-001")
+        val req = pipushPoll(pi, account, null, FixedClock(t0)).requests.single()
+        pipushSendAnswer(pi, account, req, PushAnswer.DenyMistake, null)
+        assertEquals("1", pi.answers.single()["decline"])
+    }
+
+    @Test
+    fun clockAndTransportFailuresAreTyped() {
+        val pi = KotlinPrivacyIdea()
+        val signer = JcaRsaSigner(2048)
+        val account = PiPushEnrollment.parse(pi.qr()).use { it.enroll(pi, signer, ByteArray(1)) }
+        pi.now = t0
+        // The server refuses a poll stamped 10 minutes off: the user is told to fix the clock.
+        val clock = assertThrows(DuetException.Push::class.java) { pipushPoll(pi, account, signer, FixedClock(t0 + 600)) }
+        assertEquals("E_PIPUSH_CLOCK", clock.code)
+        // The app's HTTP stack failing: typed transport errors with the core's own sentence.
+        val timeout = object : HttpTransport {
+            override fun send(request: HttpRequest): HttpResponse = throw DuetException.Transport("E_TRANSPORT_TIMEOUT", "okhttp timeout")
+        }
+        val t = assertThrows(DuetException.Transport::class.java) { pipushPoll(timeout, account, signer, FixedClock(t0)) }
+        assertEquals("E_TRANSPORT_TIMEOUT", t.code)
+        assertTrue(t.reason.contains("pi.example.com"), t.reason)
+        val crashing = object : HttpTransport {
+            override fun send(request: HttpRequest): HttpResponse = throw IllegalStateException("socket closed")
+        }
+        assertEquals("E_TRANSPORT_FAILED",
+            assertThrows(DuetException.Transport::class.java) { pipushPoll(crashing, account, signer, FixedClock(t0)) }.code)
+        val html = object : HttpTransport {
+            override fun send(request: HttpRequest) = HttpResponse(502u, "<html>bad gateway</html>".toByteArray())
+        }
+        assertEquals("E_PIPUSH_SERVER",
+            assertThrows(DuetException.Push::class.java) { pipushPoll(html, account, signer, FixedClock(t0)) }.code)
+    }
+}
