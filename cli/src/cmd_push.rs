@@ -15,16 +15,18 @@ use crate::report;
 use clap::{Args, ValueEnum};
 use duet_core::ErrorCode;
 use duet_core::pipush::{self, PiPushAccount, PiPushError, PiPushRequest};
+use duet_core::push::endpoints;
 use duet_core::push::{self, PendingRequest, PushError, ReplayStore, SoftwareP256Signer};
 use duet_core::secret::Secret;
-use duet_core::transport::{Endpoint, HttpRequest, HttpResponse, HttpTransport, TransportError};
+use duet_core::transport::{Endpoint, HttpRequest, HttpTransport, TransportError};
 use duet_core::vault::{RecordId, StoredPush, Vault, VaultError};
 use serde::{Deserialize, Serialize};
 use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
 
-/// Vault kind tag of privacyIDEA push accounts.
-pub const KIND_PRIVACYIDEA: &str = "privacyidea";
+/// Vault kind tag of privacyIDEA push accounts: the core's, so the CLI and the mobile
+/// bindings read each other's vaults.
+pub const KIND_PRIVACYIDEA: &str = pipush::account::KIND;
 /// Vault kind tag of duet push accounts.
 pub const KIND_DUET: &str = "duet";
 
@@ -106,9 +108,6 @@ pub enum PushCliError {
     /// A stored push account cannot be read.
     #[error("A stored push account is damaged; remove it and enroll again.")]
     AccountDamaged,
-    /// The duet server answered with an error.
-    #[error("The server refused the request ({0}); nothing was approved.")]
-    DuetServer(String),
     /// privacyIDEA push.
     #[error(transparent)]
     PiPush(#[from] PiPushError),
@@ -136,7 +135,6 @@ impl ErrorCode for PushCliError {
             PushCliError::UnknownLink => "E_CLI_ENROLL_UNKNOWN_LINK",
             PushCliError::Stdin => "E_CLI_ENROLL_STDIN",
             PushCliError::AccountDamaged => "E_CLI_PUSH_ACCOUNT_DAMAGED",
-            PushCliError::DuetServer(_) => "E_CLI_PUSH_SERVER",
             PushCliError::PiPush(e) => e.code(),
             PushCliError::Push(e) => e.code(),
             PushCliError::Vault(e) => e.code(),
@@ -234,7 +232,7 @@ fn enroll_inner(vault: &mut Vault, args: &EnrollArgs, t: &dyn HttpTransport) -> 
         let code = push::ManualCode::parse(code)?;
         let endpoint = Endpoint::parse(&code.lookup_url(), true)?;
         let resp = t.send(&HttpRequest::get(&endpoint, &[]))?;
-        let body = duet_ok(&resp)?;
+        let body = endpoints::response_body(&resp)?;
         let link = push::parse_enrollment_lookup(&code, &body, now())?;
         return enroll_duet(vault, &link, t);
     }
@@ -281,23 +279,6 @@ fn rsa_rng() -> pipush::keys::OsRng {
     pipush::keys::OsRng
 }
 
-fn duet_url(base: &str, path: &str) -> String {
-    format!("{}{path}", base.trim_end_matches('/'))
-}
-
-fn duet_ok(resp: &HttpResponse) -> Result<Vec<u8>> {
-    if (200..300).contains(&resp.status) {
-        return Ok(resp.body.clone());
-    }
-    #[derive(Deserialize)]
-    struct ErrBody {
-        error: Option<String>,
-    }
-    let code = serde_json::from_slice::<ErrBody>(&resp.body).ok().and_then(|e| e.error).unwrap_or_default();
-    let shown: String = code.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '_').take(64).collect();
-    Err(PushCliError::DuetServer(if shown.is_empty() { format!("HTTP {}", resp.status) } else { shown }))
-}
-
 fn enroll_duet(vault: &mut Vault, link: &push::EnrollmentLink, t: &dyn HttpTransport) -> Result<String> {
     let signer = SoftwareP256Signer::generate(rng())?;
     let info = push::DeviceInfo {
@@ -306,9 +287,8 @@ fn enroll_duet(vault: &mut Vault, link: &push::EnrollmentLink, t: &dyn HttpTrans
         keystore: "software".into(),
     };
     let body = push::build_registration(link, &signer, &info, now())?;
-    let endpoint = Endpoint::parse(&duet_url(&link.url, "/duet/v1/register"), true)?;
-    let resp = t.send(&HttpRequest::post_json(&endpoint, body))?;
-    let registered = push::finish_registration(link, &signer, &duet_ok(&resp)?, now())?;
+    let resp = t.send(&endpoints::post(&link.url, endpoints::REGISTER, body)?)?;
+    let registered = push::finish_registration(link, &signer, &endpoints::response_body(&resp)?, now())?;
     let name = format!("{}: {}", registered.account.issuer, registered.account.user);
     let stored = DuetStored { account: registered.account, device_key_pkcs8: signer.export_pkcs8() };
     let payload = zeroize::Zeroizing::new(serde_json::to_vec(&stored).map_err(|_| PushCliError::AccountDamaged)?);
@@ -411,9 +391,8 @@ fn duet_signer(stored: &DuetStored) -> Result<SoftwareP256Signer> {
 fn poll_duet(vault: &mut Vault, id: &RecordId, mut stored: DuetStored, t: &dyn HttpTransport) -> Result<Vec<Waiting>> {
     let signer = duet_signer(&stored)?;
     let body = push::build_poll(&stored.account, &signer, now())?;
-    let endpoint = Endpoint::parse(&duet_url(&stored.account.url, "/duet/v1/poll"), true)?;
-    let resp = t.send(&HttpRequest::post_json(&endpoint, body))?;
-    let body = duet_ok(&resp)?;
+    let resp = t.send(&endpoints::post(&stored.account.url, endpoints::POLL, body)?)?;
+    let body = endpoints::response_body(&resp)?;
     let out = {
         let store = VaultReplay(Mutex::new(&mut *vault));
         push::parse_poll_response(&stored.account, &body, now(), &store)?
@@ -644,8 +623,7 @@ fn answer_duet(
         let store = VaultReplay(Mutex::new(&mut *vault));
         push::build_answer(&stored.account, request, answer, &signer, now(), &store)?
     };
-    let endpoint = Endpoint::parse(&duet_url(&stored.account.url, "/duet/v1/answer"), true)?;
-    let resp = t.send(&HttpRequest::post_json(&endpoint, body))?;
-    duet_ok(&resp)?;
+    let resp = t.send(&endpoints::post(&stored.account.url, endpoints::ANSWER, body)?)?;
+    endpoints::response_body(&resp)?;
     Ok(())
 }

@@ -18,7 +18,7 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use duet_core::ErrorCode;
 use duet_core::otp::OtpParams;
-use duet_core::push::DenyReason;
+use duet_core::push::{DenyReason, endpoints};
 use duet_core::push::wire::{Envelope, MAX_ENVELOPE_LEN};
 use duet_core::secret::Secret;
 use duet_core::verifier::{
@@ -437,12 +437,12 @@ async fn enroll_landing() -> Html<&'static str> {
 /// Device-facing routes.
 pub fn routes() -> Router<Arc<State>> {
     Router::new()
-        .route("/duet/v1/enrollment/{value}", get(lookup))
-        .route("/duet/v1/register", post(register))
-        .route("/duet/v1/poll", post(poll))
-        .route("/duet/v1/answer", post(answer))
-        .route("/duet/v1/push-token", post(device_call))
-        .route("/duet/v1/unenroll", post(device_call))
-        .route("/duet/v1/rotate-key", post(rotate_device_key))
+        .route(&format!("{}{{value}}", endpoints::ENROLLMENT_LOOKUP), get(lookup))
+        .route(endpoints::REGISTER, post(register))
+        .route(endpoints::POLL, post(poll))
+        .route(endpoints::ANSWER, post(answer))
+        .route(endpoints::PUSH_TOKEN, post(device_call))
+        .route(endpoints::UNENROLL, post(device_call))
+        .route(endpoints::ROTATE_KEY, post(rotate_device_key))
         .route("/duet/enroll", get(enroll_landing))
 }
