@@ -21,32 +21,13 @@ use std::hint::black_box;
 use criterion::{Criterion, criterion_group, criterion_main};
 use duet_core::otp::{self, Algorithm, Generator, OtpKind, OtpParams};
 use duet_core::secret::Secret;
-use hmac::{KeyInit, Mac};
+use hmac::KeyInit;
 
-/// RFC 6238 Appendix B seeds: 20, 32 and 64 bytes for SHA-1, SHA-256, SHA-512.
-fn seed(alg: Algorithm) -> Vec<u8> {
-    let base = b"1234567890";
-    let len = match alg {
-        Algorithm::Sha1 => 20,
-        Algorithm::Sha256 => 32,
-        Algorithm::Sha512 => 64,
-    };
-    base.iter().cycle().take(len).copied().collect()
-}
+#[path = "support/otp_baseline.rs"]
+mod otp_baseline;
+use otp_baseline::{cached_code, seed, truncate6};
 
 const T: u64 = 1_111_111_109;
-
-/// Dynamic truncation + 6-digit reduction, as every baseline must do to produce a code.
-fn truncate6(tag: &[u8]) -> u32 {
-    let o = usize::from(tag[tag.len() - 1] & 0x0f);
-    (u32::from_be_bytes([tag[o], tag[o + 1], tag[o + 2], tag[o + 3]]) & 0x7fff_ffff) % 1_000_000
-}
-
-fn cached_code<M: Mac + Clone>(keyed: &M, t: u64) -> u32 {
-    let mut mac = keyed.clone();
-    mac.update(&(t / 30).to_be_bytes());
-    truncate6(&mac.finalize().into_bytes())
-}
 
 fn bench_alg(c: &mut Criterion, alg: Algorithm) {
     let key = seed(alg);

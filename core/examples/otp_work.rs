@@ -11,15 +11,11 @@ use std::process::ExitCode;
 
 use duet_core::otp::{self, Algorithm, Generator, OtpKind, OtpParams};
 use duet_core::secret::Secret;
-use hmac::{KeyInit, Mac};
+use hmac::KeyInit;
 
-fn cached<M: Mac + Clone>(keyed: &M, t: u64) -> u32 {
-    let mut mac = keyed.clone();
-    mac.update(&(t / 30).to_be_bytes());
-    let tag = mac.finalize().into_bytes();
-    let o = usize::from(tag[tag.len() - 1] & 0x0f);
-    (u32::from_be_bytes([tag[o], tag[o + 1], tag[o + 2], tag[o + 3]]) & 0x7fff_ffff) % 1_000_000
-}
+#[path = "../benches/support/otp_baseline.rs"]
+mod otp_baseline;
+use otp_baseline::{cached_code, seed};
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -27,10 +23,10 @@ fn main() -> ExitCode {
         eprintln!("usage: otp_work FUNCTION sha1|sha256|sha512 N");
         return ExitCode::FAILURE;
     };
-    let (alg, len, totp_alg) = match alg.as_str() {
-        "sha1" => (Algorithm::Sha1, 20, totp_rs::Algorithm::SHA1),
-        "sha256" => (Algorithm::Sha256, 32, totp_rs::Algorithm::SHA256),
-        "sha512" => (Algorithm::Sha512, 64, totp_rs::Algorithm::SHA512),
+    let (alg, totp_alg) = match alg.as_str() {
+        "sha1" => (Algorithm::Sha1, totp_rs::Algorithm::SHA1),
+        "sha256" => (Algorithm::Sha256, totp_rs::Algorithm::SHA256),
+        "sha512" => (Algorithm::Sha512, totp_rs::Algorithm::SHA512),
         other => {
             eprintln!("unknown algorithm {other}");
             return ExitCode::FAILURE;
@@ -40,8 +36,7 @@ fn main() -> ExitCode {
         eprintln!("N must be a number");
         return ExitCode::FAILURE;
     };
-    // The RFC 6238 Appendix B seeds, as in the criterion benchmark.
-    let key: Vec<u8> = b"1234567890".iter().cycle().take(len).copied().collect();
+    let key = seed(alg);
     let secret = Secret::new(key.clone());
     let params = OtpParams {
         kind: OtpKind::Totp { period: 30, t0: 0 },
@@ -69,9 +64,9 @@ fn main() -> ExitCode {
             "totp_rs" => drop(black_box(totp.generate(t))),
             "totp_rs_string" => drop(black_box(totp.generate(t).to_string())),
             "baseline_rustcrypto_cached" => drop(black_box(match alg {
-                Algorithm::Sha1 => cached(&sha1, t),
-                Algorithm::Sha256 => cached(&sha256, t),
-                Algorithm::Sha512 => cached(&sha512, t),
+                Algorithm::Sha1 => cached_code(&sha1, t),
+                Algorithm::Sha256 => cached_code(&sha256, t),
+                Algorithm::Sha512 => cached_code(&sha512, t),
             })),
             other => {
                 eprintln!("unknown function {other}");
