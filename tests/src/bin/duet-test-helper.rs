@@ -6,6 +6,10 @@
 //! one line starting with `ok` or `err`:
 //!
 //! - `enroll USER NOW` -> `ok LINK`
+//! - `enrollcode USER NOW` -> `ok LINK HOST CODE` (the manual activation code as read out:
+//!   `HOST CODE` with a space, e.g. `mfa.example.com 4K7M-9QXD-2HBT-C`)
+//! - `pushtoken ACCOUNT` -> `ok PROVIDER TOKEN`, the push token the server stored for the account
+//! - `devicekey ACCOUNT` -> `ok ALG HEXKEY`, the device key the server now verifies the account with
 //! - `http METHOD PATH HEXBODY NOW` (HEXBODY `-` for empty) -> `ok STATUS HEXBODY`
 //! - `signin USER SERVICE MODE NOW` (MODE `none`, `type2`, `pick3`) -> `ok CHALLENGE NUMBER|-`
 //! - `status CHALLENGE NOW` -> `ok approved|denied|pending|...`
@@ -43,6 +47,18 @@ fn run(server: &mut TestServer, words: &[&str]) -> Result<String, String> {
     let num = |s: &str| s.parse::<i64>().map_err(|_| format!("bad number {s}"));
     match words {
         ["enroll", user, now] => Ok(server.enroll(user, num(now)?).0),
+        ["enrollcode", user, now] => {
+            let (link, code) = server.enroll(user, num(now)?);
+            Ok(format!("{link} {code}"))
+        }
+        ["pushtoken", aid] => {
+            let (provider, token) = server.push_tokens.get(*aid).ok_or("no push token for this account")?;
+            Ok(format!("{provider} {token}"))
+        }
+        ["devicekey", aid] => {
+            let d = server.devices.get(*aid).ok_or("unknown account")?;
+            Ok(format!("{} {}", d.alg, hex(&d.public_key)))
+        }
         ["http", method, path, body, now] => {
             let body = unhex(body).ok_or("bad hex")?;
             let (status, out) = server.handle(method, path, &body, num(now)?);
