@@ -30,18 +30,11 @@ final class OpenSSLSigner: DeviceSigner, @unchecked Sendable {
     }
 
     func sign(message: Data) throws -> Data {
-        let md = EVP_MD_CTX_new()!
-        defer { EVP_MD_CTX_free(md) }
-        guard EVP_DigestSignInit(md, nil, EVP_sha256(), nil, key) == 1 else { throw SignerFailure() }
-        let bytes = [UInt8](message)
-        var len = 0
-        guard EVP_DigestSign(md, nil, &len, bytes, bytes.count) == 1 else { throw SignerFailure() }
-        var der = [UInt8](repeating: 0, count: len)
-        guard EVP_DigestSign(md, &der, &len, bytes, bytes.count) == 1 else { throw SignerFailure() }
+        let der = try opensslSignSha256(key, message)
         // DER -> raw r||s, 32 bytes each.
         guard let sig = der.withUnsafeBufferPointer({ buf -> OpaquePointer? in
             var q: UnsafePointer<UInt8>? = buf.baseAddress
-            return d2i_ECDSA_SIG(nil, &q, len)
+            return d2i_ECDSA_SIG(nil, &q, der.count)
         }) else { throw SignerFailure() }
         defer { ECDSA_SIG_free(sig) }
         var raw = [UInt8](repeating: 0, count: 64)
@@ -53,3 +46,16 @@ final class OpenSSLSigner: DeviceSigner, @unchecked Sendable {
 }
 
 struct SignerFailure: Error {}
+
+/// `message` signed with SHA-256 by `key` (EVP_PKEY): DER for EC keys, PKCS#1 v1.5 for RSA.
+func opensslSignSha256(_ key: OpaquePointer, _ message: Data) throws -> [UInt8] {
+    let md = EVP_MD_CTX_new()!
+    defer { EVP_MD_CTX_free(md) }
+    guard EVP_DigestSignInit(md, nil, EVP_sha256(), nil, key) == 1 else { throw SignerFailure() }
+    let bytes = [UInt8](message)
+    var len = 0
+    guard EVP_DigestSign(md, nil, &len, bytes, bytes.count) == 1 else { throw SignerFailure() }
+    var sig = [UInt8](repeating: 0, count: len)
+    guard EVP_DigestSign(md, &sig, &len, bytes, bytes.count) == 1 else { throw SignerFailure() }
+    return Array(sig.prefix(len))
+}

@@ -74,15 +74,7 @@ final class OpenSSLRsaKey: DeviceSigner, @unchecked Sendable {
     func bits() -> Int32 { EVP_PKEY_get_bits(key) }
 
     func sign(message: Data) throws -> Data {
-        let md = EVP_MD_CTX_new()!
-        defer { EVP_MD_CTX_free(md) }
-        guard EVP_DigestSignInit(md, nil, EVP_sha256(), nil, key) == 1 else { throw SignerFailure() }
-        let bytes = [UInt8](message)
-        var len = 0
-        guard EVP_DigestSign(md, nil, &len, bytes, bytes.count) == 1 else { throw SignerFailure() }
-        var sig = [UInt8](repeating: 0, count: len)
-        guard EVP_DigestSign(md, &sig, &len, bytes, bytes.count) == 1 else { throw SignerFailure() }
-        return Data(sig.prefix(len))
+        Data(try opensslSignSha256(key, message))
     }
 
     func verify(_ message: String, _ sig: Data) -> Bool {
