@@ -19,24 +19,20 @@
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use duet_core::otp::{self, Algorithm, Generator, OtpKind, OtpParams};
+use duet_core::otp::{self, Algorithm, Generator};
 use duet_core::secret::Secret;
 use hmac::KeyInit;
 
 #[path = "support/otp_baseline.rs"]
 mod otp_baseline;
-use otp_baseline::{cached_code, seed, truncate6};
+use otp_baseline::{cached_code, params, seed, totp_rs_account, truncate6};
 
 const T: u64 = 1_111_111_109;
 
 fn bench_alg(c: &mut Criterion, alg: Algorithm) {
     let key = seed(alg);
     let secret = Secret::new(key.clone());
-    let params = OtpParams {
-        kind: OtpKind::Totp { period: 30, t0: 0 },
-        algorithm: alg,
-        digits: 6,
-    };
+    let params = params(alg);
     let generator = Generator::new(&secret, &params).expect("valid params");
     let name = format!("totp_{}", alg.name().to_ascii_lowercase());
     let mut g = c.benchmark_group(&name);
@@ -75,18 +71,7 @@ fn bench_alg(c: &mut Criterion, alg: Algorithm) {
         }
     }
 
-    let totp_alg = match alg {
-        Algorithm::Sha1 => totp_rs::Algorithm::SHA1,
-        Algorithm::Sha256 => totp_rs::Algorithm::SHA256,
-        Algorithm::Sha512 => totp_rs::Algorithm::SHA512,
-    };
-    let totp = totp_rs::Builder::new()
-        .with_algorithm(totp_alg)
-        .with_digits(6)
-        .with_step_duration(30)
-        .with_secret(key.clone())
-        .build()
-        .expect("totp-rs accepts the RFC seeds");
+    let totp = totp_rs_account(alg, &key);
     g.bench_function("totp_rs", |b| b.iter(|| totp.generate(black_box(T))));
     g.bench_function("totp_rs_string", |b| {
         b.iter(|| totp.generate(black_box(T)).to_string())

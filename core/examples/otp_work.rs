@@ -9,13 +9,13 @@
 use std::hint::black_box;
 use std::process::ExitCode;
 
-use duet_core::otp::{self, Algorithm, Generator, OtpKind, OtpParams};
+use duet_core::otp::{self, Algorithm, Generator};
 use duet_core::secret::Secret;
 use hmac::KeyInit;
 
 #[path = "../benches/support/otp_baseline.rs"]
 mod otp_baseline;
-use otp_baseline::{cached_code, seed};
+use otp_baseline::{cached_code, params, seed, totp_rs_account};
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -23,10 +23,10 @@ fn main() -> ExitCode {
         eprintln!("usage: otp_work FUNCTION sha1|sha256|sha512 N");
         return ExitCode::FAILURE;
     };
-    let (alg, totp_alg) = match alg.as_str() {
-        "sha1" => (Algorithm::Sha1, totp_rs::Algorithm::SHA1),
-        "sha256" => (Algorithm::Sha256, totp_rs::Algorithm::SHA256),
-        "sha512" => (Algorithm::Sha512, totp_rs::Algorithm::SHA512),
+    let alg = match alg.as_str() {
+        "sha1" => Algorithm::Sha1,
+        "sha256" => Algorithm::Sha256,
+        "sha512" => Algorithm::Sha512,
         other => {
             eprintln!("unknown algorithm {other}");
             return ExitCode::FAILURE;
@@ -38,19 +38,9 @@ fn main() -> ExitCode {
     };
     let key = seed(alg);
     let secret = Secret::new(key.clone());
-    let params = OtpParams {
-        kind: OtpKind::Totp { period: 30, t0: 0 },
-        algorithm: alg,
-        digits: 6,
-    };
+    let params = params(alg);
     let generator = Generator::new(&secret, &params).expect("valid parameters");
-    let totp = totp_rs::Builder::new()
-        .with_algorithm(totp_alg)
-        .with_digits(6)
-        .with_step_duration(30)
-        .with_secret(key.clone())
-        .build()
-        .expect("totp-rs accepts the RFC seeds");
+    let totp = totp_rs_account(alg, &key);
     let sha1 = hmac::Hmac::<sha1::Sha1>::new_from_slice(&key).expect("any key length");
     let sha256 = hmac::Hmac::<sha2::Sha256>::new_from_slice(&key).expect("any key length");
     let sha512 = hmac::Hmac::<sha2::Sha512>::new_from_slice(&key).expect("any key length");
