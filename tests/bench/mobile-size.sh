@@ -27,6 +27,14 @@ strip "$OUT"
 size=$(stat -c %s "$OUT")
 awk -v s="$size" -v t="$TARGET" 'BEGIN {
   printf "size: %d bytes (%.2f MiB), %.1f %% of the %d-byte target (%+d bytes)\n", s, s / 1048576, 100 * s / t, t, s - t }'
+# A shared library links even when symbols are missing; a compile-time option that removes a
+# function SQLite's parser still calls would only fail when the app loads the library. Every
+# undefined symbol must come from a versioned system library (glibc, libgcc_s).
+missing=$(nm -D --undefined-only "$OUT" | awk '$1 == "U" && $2 !~ /@/ { print $2 }')
+if [ -n "$missing" ]; then
+  echo "FAIL: undefined symbols in the mobile library (a removed SQLite feature?):" $missing >&2
+  exit 1
+fi
 # Where the bytes are, by ELF section (code, constants, unwind tables, relocations).
 size -A "$OUT" | awk '$2 > 16384 && $1 ~ /^\./ { printf "  %-20s %9d\n", $1, $2 }'
 
