@@ -121,4 +121,15 @@ mod tests {
         assert_eq!(Endpoint::parse("not a url", true).unwrap_err().code(), "E_TRANSPORT_URL");
         assert_eq!(Endpoint::parse("https://u:p@example.com/", true).unwrap_err().code(), "E_TRANSPORT_URL");
     }
+
+    /// url's IDNA back end is pinned to the ASCII-only `idna_adapter` 1.0 (core/Cargo.toml): a
+    /// Unicode host name is refused, its punycode form (RFC 3492 example, "bücher") is accepted,
+    /// and ASCII host names are lower-cased as before.
+    #[test]
+    fn non_ascii_host_names_are_refused_but_their_punycode_form_works() {
+        assert_eq!(Endpoint::parse("https://bücher.example/", true).unwrap_err().code(), "E_TRANSPORT_URL");
+        let e = Endpoint::parse("https://xn--bcher-kva.example/ttype/push", true).unwrap();
+        assert_eq!(e.host(), "xn--bcher-kva.example");
+        assert_eq!(Endpoint::parse("https://PI.Example.COM/", true).unwrap().host(), "pi.example.com");
+    }
 }
