@@ -6,8 +6,11 @@
 //! ARMv8 SHA extensions at run time, which is why they are used rather than
 //! ring (whose SHA-1 is portable code; see `docs/benchmarks.md`).
 
-use hmac::digest::FixedOutput;
-use hmac::{KeyInit, Mac};
+use hmac::EagerHash;
+use hmac::block_api::HmacCore;
+use hmac::digest::Output;
+use hmac::digest::block_api::{Buffer, FixedOutputCore, UpdateCore};
+use hmac::KeyInit;
 use sha1::Sha1;
 use sha2::{Sha256, Sha512};
 
@@ -39,32 +42,52 @@ impl std::fmt::Debug for Tag {
 
 /// HMAC keyed with an account's secret, ready to authenticate any message.
 ///
-/// The `zeroize` features of `hmac`, `sha1` and `sha2` are on, so the keyed
-/// inner/outer hash states are wiped when this value (and every clone of it)
-/// is dropped.
+/// Holds `hmac`'s block-level `HmacCore` (the keyed inner and outer hash states) rather than
+/// the buffered `Hmac`: every message here fits one call, so a code clones only the two hash
+/// states and finalizes through `&mut` (the buffered type's by-value `finalize` moved its whole
+/// state, about 150 bytes, through `memcpy` on every code; docs/benchmarks.md "OTP").
+/// The `zeroize` features of `hmac`, `sha1` and `sha2` are on, so the keyed states (and every
+/// clone, and the message buffer) are wiped when dropped.
 #[derive(Clone)]
 pub struct KeyedHmac(Keyed);
 
 #[derive(Clone)]
 enum Keyed {
-    Sha1(hmac::Hmac<Sha1>),
-    Sha256(hmac::Hmac<Sha256>),
-    Sha512(hmac::Hmac<Sha512>),
+    Sha1(HmacCore<Sha1>),
+    Sha256(HmacCore<Sha256>),
+    Sha512(HmacCore<Sha512>),
 }
 
 /// HMAC accepts keys of any length (longer ones are hashed first), so
 /// `new_from_slice` cannot fail for it; the fallback exists only to avoid a panic path.
-fn keyed<M: KeyInit>(key: &[u8]) -> M {
-    match M::new_from_slice(key) {
-        Ok(mac) => mac,
-        Err(_) => M::new(&Default::default()),
+#[inline(always)]
+fn keyed<D: EagerHash>(key: &[u8]) -> HmacCore<D> {
+    match HmacCore::<D>::new_from_slice(key) {
+        Ok(core) => core,
+        Err(_) => keyed_fallback::<D>(),
     }
 }
 
-fn tag_of<M: Mac + FixedOutput + Clone>(keyed: &M, message: &[u8]) -> Tag {
-    let mut mac = keyed.clone();
-    Mac::update(&mut mac, message);
-    let out = mac.finalize_fixed();
+#[cold]
+#[inline(never)]
+fn keyed_fallback<D: EagerHash>() -> HmacCore<D> {
+    let zero_key = hmac::digest::common::Key::<HmacCore<D>>::default();
+    HmacCore::<D>::new(&zero_key)
+}
+
+/// HMAC of `message` with the keyed state `core`, which is used up (the caller clones a state
+/// it keeps). The block-level API finalizes in place: no move of the state.
+#[inline(always)]
+fn mac_of<D: EagerHash>(core: &mut HmacCore<D>, message: &[u8]) -> Output<HmacCore<D>> {
+    let mut buffer = Buffer::<HmacCore<D>>::default();
+    buffer.digest_blocks(message, |blocks| core.update_blocks(blocks));
+    let mut out = Output::<HmacCore<D>>::default();
+    core.finalize_fixed_core(&mut buffer, &mut out);
+    out
+}
+
+fn tag_of<D: EagerHash>(keyed: &HmacCore<D>, message: &[u8]) -> Tag {
+    let out = mac_of(&mut keyed.clone(), message);
     let mut tag = Tag {
         bytes: [0; MAX_TAG_LEN],
         len: out.len(),
@@ -87,22 +110,16 @@ pub fn dynamic_truncation(tag: &[u8]) -> u32 {
 
 // Truncates straight from the digest's output array: no copy of the tag.
 #[inline(always)]
-fn hotp_of<M: Mac + FixedOutput + Clone>(keyed: &M, counter: u64) -> u32 {
-    let mut mac = keyed.clone();
-    Mac::update(&mut mac, &counter.to_be_bytes());
-    // `finalize_fixed` skips the constant-time wrapper `Mac::finalize` adds
-    // (the tag is truncated here, never compared).
-    dynamic_truncation(&mac.finalize_fixed())
+fn hotp_of<D: EagerHash>(keyed: &HmacCore<D>, counter: u64) -> u32 {
+    dynamic_truncation(&mac_of(&mut keyed.clone(), &counter.to_be_bytes()))
 }
 
 // One-shot: the freshly keyed state is used up, not cloned. One function per
 // algorithm (not inlined into the dispatcher), so each keeps its own small
 // stack frame.
 #[inline(never)]
-fn hotp_once<M: Mac + FixedOutput + KeyInit>(key: &[u8], counter: u64) -> u32 {
-    let mut mac = keyed::<M>(key);
-    Mac::update(&mut mac, &counter.to_be_bytes());
-    dynamic_truncation(&mac.finalize_fixed())
+fn hotp_once<D: EagerHash>(key: &[u8], counter: u64) -> u32 {
+    dynamic_truncation(&mac_of(&mut keyed::<D>(key), &counter.to_be_bytes()))
 }
 
 /// The 31-bit HOTP value of `counter` under `key`, computed once: keys HMAC
@@ -111,9 +128,9 @@ fn hotp_once<M: Mac + FixedOutput + KeyInit>(key: &[u8], counter: u64) -> u32 {
 #[inline]
 pub fn hotp_value_once(algorithm: Algorithm, key: &[u8], counter: u64) -> u32 {
     match algorithm {
-        Algorithm::Sha1 => hotp_once::<hmac::Hmac<Sha1>>(key, counter),
-        Algorithm::Sha256 => hotp_once::<hmac::Hmac<Sha256>>(key, counter),
-        Algorithm::Sha512 => hotp_once::<hmac::Hmac<Sha512>>(key, counter),
+        Algorithm::Sha1 => hotp_once::<Sha1>(key, counter),
+        Algorithm::Sha256 => hotp_once::<Sha256>(key, counter),
+        Algorithm::Sha512 => hotp_once::<Sha512>(key, counter),
     }
 }
 
@@ -164,14 +181,13 @@ impl std::fmt::Debug for KeyedHmac {
     }
 }
 
-// Compile-time proof that the keyed states wipe themselves on drop. `Hmac<D>`
+// Compile-time proof that the keyed states wipe themselves on drop. `HmacCore<D>`
 // itself does not declare `ZeroizeOnDrop`, but what it holds does: the inner
 // and outer hash cores (`D::Core`, with the `zeroize` features of sha1/sha2
-// on) and the block buffer (digest's `zeroize` feature, via hmac's). If a
+// on); so does the message buffer (digest's `zeroize` feature, via hmac's). If a
 // crate update drops that guarantee, this stops compiling instead of
 // silently leaving keyed states in freed memory.
 const _: () = {
-    use hmac::EagerHash;
     fn wipes_on_drop<T: zeroize::ZeroizeOnDrop>() {}
     #[allow(dead_code)]
     fn keyed_states_wipe_on_drop() {
