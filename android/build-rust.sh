@@ -10,8 +10,13 @@ cd "$ROOT"
 
 # 16 KB page alignment (required for Android 15+ devices with 16 KB pages; harmless on 4 KB ones).
 export RUSTFLAGS="${RUSTFLAGS:-} -C link-arg=-Wl,-z,max-page-size=16384 -C link-arg=-Wl,-z,common-page-size=16384"
+# The standard library rebuilt for size (MOBILE_STD_FLAGS, MOBILE_RUSTFLAGS; docs/mobile.md).
+source "$ROOT/scripts/mobile-std.sh"
+mobile_std_ready
+RUSTFLAGS="$RUSTFLAGS $MOBILE_RUSTFLAGS"
 cargo ndk --platform 24 -t arm64-v8a -t armeabi-v7a -t x86_64 -o "$ANDROID/src/main/jniLibs" \
-  build -p duet-bindings --lib --profile mobile --no-default-features --features mobile
+  build -p duet-bindings --lib --profile mobile --no-default-features --features mobile "${MOBILE_STD_FLAGS[@]}"
+unset RUSTC_BOOTSTRAP
 
 # Kotlin sources from the host build of the same code.
 unset RUSTFLAGS

@@ -11,10 +11,15 @@ FEATURES=(--no-default-features --features mobile)
 TARGETS=(aarch64-apple-ios aarch64-apple-ios-sim x86_64-apple-ios)
 export IPHONEOS_DEPLOYMENT_TARGET=15.0
 
+# The standard library rebuilt for size (MOBILE_STD_FLAGS, MOBILE_RUSTFLAGS; docs/mobile.md).
+source "$ROOT/scripts/mobile-std.sh"
+mobile_std_ready
 for t in "${TARGETS[@]}"; do
   # A static library per target: Apple requires it for App Store frameworks without embedding dylibs.
-  cargo rustc -p duet-bindings --lib --profile "$PROFILE" --target "$t" "${FEATURES[@]}" --crate-type staticlib
+  RUSTFLAGS="${RUSTFLAGS:-} $MOBILE_RUSTFLAGS" cargo rustc -p duet-bindings --lib --profile "$PROFILE" --target "$t" "${FEATURES[@]}" "${MOBILE_STD_FLAGS[@]}" \
+    --crate-type staticlib
 done
+unset RUSTC_BOOTSTRAP
 
 # Swift sources and the C header come from the host build of the same code.
 cargo build -p duet-bindings --lib --bin uniffi-bindgen --profile "$PROFILE"

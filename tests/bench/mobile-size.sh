@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Size of the mobile library (issue 5, target: at most 2 MB = 2 000 000 bytes): the x86_64 cdylib
 # built with the `mobile` profile and the `mobile` feature set, stripped. The SQLite compile-time
-# options and link flags come from the build itself (.cargo/config.toml, bindings/build.rs), so this
-# measures exactly what `cargo build --profile mobile` makes (docs/mobile.md "Library size").
+# options and link flags come from the build itself (.cargo/config.toml, bindings/build.rs), and
+# the standard library is rebuilt for size with the same flags as the Android and iOS builds
+# (scripts/mobile-std.sh), so this measures what those scripts ship (docs/mobile.md "Library size").
 #   bash tests/bench/mobile-size.sh            prints the size, the ratio to the target, the sections
 #   bash tests/bench/mobile-size.sh --check    same, and fails above DUET_MOBILE_SIZE_LIMIT (default 2 000 000)
 #   bash tests/bench/mobile-size.sh --crates   also builds a copy with symbols and lists the
@@ -15,14 +16,18 @@ LIMIT="${DUET_MOBILE_SIZE_LIMIT:-$TARGET}"
 MODE="${1:-}"
 TDIR="${CARGO_TARGET_DIR:-target}"
 OUT="$TDIR/libduet_bindings.mobile.so"
+HOST="$(rustc -vV | sed -n 's/^host: //p')"
+source "$ROOT/scripts/mobile-std.sh"
+mobile_std_ready
 
 build() {
-  cargo build --locked -q -p duet-bindings --lib --profile mobile --no-default-features --features mobile
+  RUSTFLAGS="${RUSTFLAGS:-} $MOBILE_RUSTFLAGS" cargo build --locked -q -p duet-bindings --lib --profile mobile \
+    --no-default-features --features mobile --target "$HOST" "${MOBILE_STD_FLAGS[@]}"
 }
 
-step "mobile cdylib (x86_64, profile mobile, features mobile)"
+step "mobile cdylib (x86_64, profile mobile, features mobile, std rebuilt for size)"
 build
-cp "$TDIR/mobile/libduet_bindings.so" "$OUT"
+cp "$TDIR/$HOST/mobile/libduet_bindings.so" "$OUT"
 strip "$OUT"
 size=$(stat -c %s "$OUT")
 awk -v s="$size" -v t="$TARGET" 'BEGIN {
@@ -41,7 +46,7 @@ size -A "$OUT" | awk '$2 > 16384 && $1 ~ /^\./ { printf "  %-20s %9d\n", $1, $2 
 if [ "$MODE" = "--crates" ]; then
   step "largest crates (symbol sizes of an unstripped build of the same code)"
   CARGO_PROFILE_MOBILE_STRIP=false build
-  nm --size-sort -S -t d -C "$TDIR/mobile/libduet_bindings.so" | awk '
+  nm --size-sort -S -t d -C "$TDIR/$HOST/mobile/libduet_bindings.so" | awk '
     $2 ~ /^[0-9]+$/ && $3 ~ /^[tTwWrRdD]$/ {
       name = substr($0, index($0, $4)); sz = $2 + 0
       if (name !~ /::/) crate = "(C: SQLite, ring asm)"
