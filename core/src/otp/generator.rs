@@ -64,16 +64,26 @@ const POW10: [u32; 11] = [
 impl Code {
     /// Decimal code, left-padded with zeros. 31 bits never exceed 10 digits,
     /// so with 10 digits the value is printed whole (as pyotp does).
-    #[inline]
+    #[inline(always)]
     fn decimal(value: u32, digits: u8) -> Code {
         // One monomorphised copy per length, so every divisor is a constant
-        // (a multiply-shift) and the digits are computed independently.
+        // (a multiply-shift) and the digits are computed independently. Six
+        // digits, nearly every account, is formatted in line; the rest out of line.
+        if digits == 6 {
+            Code::decimal_n::<6>(value)
+        } else {
+            Code::decimal_other(value, digits)
+        }
+    }
+
+    #[inline(never)]
+    fn decimal_other(value: u32, digits: u8) -> Code {
         match digits {
-            6 => Code::decimal_n::<6>(value),
             7 => Code::decimal_n::<7>(value),
             8 => Code::decimal_n::<8>(value),
             9 => Code::decimal_n::<9>(value),
-            _ => Code::decimal_n::<10>(value),
+            10 => Code::decimal_n::<10>(value),
+            _ => Code::decimal_n::<6>(value),
         }
     }
 
