@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds libduet_bindings.so for the Android ABIs into src/main/jniLibs/<abi>/ and generates the
 # Kotlin bindings into build/generated/uniffi. Needs the Android NDK (ANDROID_NDK_HOME), cargo-ndk
-# (`cargo install cargo-ndk`) and `rustup target add aarch64-linux-android armv7-linux-androideabi x86_64-linux-android`.
+# (`cargo install cargo-ndk`), `rustup target add aarch64-linux-android armv7-linux-androideabi x86_64-linux-android`
+# and the rust-src component (scripts/mobile-std.sh adds it if missing; std is rebuilt for size).
 # Not run on the Linux CI (no NDK there): docs/mobile.md says what was checked instead.
 set -euo pipefail
 ANDROID="$(cd "$(dirname "$0")" && pwd)"

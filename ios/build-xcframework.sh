@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds ios/DuetCoreFFI.xcframework and ios/Sources/DuetCore/DuetCore.swift on macOS with Xcode.
-# Needs: rustup targets aarch64-apple-ios aarch64-apple-ios-sim x86_64-apple-ios, Xcode command line tools.
+# Needs: rustup targets aarch64-apple-ios aarch64-apple-ios-sim x86_64-apple-ios, Xcode command line tools,
+# the rust-src component (scripts/mobile-std.sh adds it if missing; std is rebuilt for size).
 # Not run on the Linux CI (no Xcode there): docs/mobile.md says what was checked instead.
 set -euo pipefail
 IOS="$(cd "$(dirname "$0")" && pwd)"
