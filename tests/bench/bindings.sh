@@ -20,11 +20,12 @@ cargo bench --locked -p duet-bindings --bench ffi -- --warm-up-time 1 --measurem
 step "load: $(uptime)"
 
 CP="target/kotlin/tests.jar:target/kotlin/bindings.jar:$JARS/jna.jar:$KOTLIN_HOME/lib/kotlinx-coroutines-core-jvm.jar:$KOTLIN_HOME/lib/kotlin-stdlib.jar"
-# Every UniFFI/JNA crossing allocates JNA Structures whose bookkeeping (JNA's global Memory map and
-# cleaner list) survives until the GC after the call, so the young-generation size sets both the
-# GC pause time per call and the size of that bookkeeping. HotSpot's defaults on a big-memory
-# desktop let the young generation grow to hundreds of MB; -Xmn8m is closer to a phone's small,
-# frequently collected heap. Both are printed (docs/benchmarks.md, "Bindings").
+# A string UniFFI returns arrives in a JNA Structure whose bookkeeping (JNA's global Memory map and
+# cleaner list) survives until the GC after the call (the call status itself is reused per thread
+# since duet's uniffi-bindgen patch), so the young-generation size sets the GC share of a call.
+# HotSpot's defaults on a big-memory desktop let the young generation grow to hundreds of MB;
+# -Xmn8m is closer to a phone's small, frequently collected heap. Both are printed
+# (docs/benchmarks.md, "Bindings").
 step "Kotlin on the JVM (JNA), JVM defaults"
 java -Djna.library.path="$ROOT/target/release" -cp "$CP" org.duet.tests.BenchKt 100000
 step "Kotlin on the JVM (JNA), -Xmn8m"

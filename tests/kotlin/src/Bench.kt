@@ -11,10 +11,10 @@ import org.duet.core.OtpParameters
  * Compared with the same call in Rust (bindings/benches/ffi.rs) in docs/benchmarks.md.
  *
  * Besides wall time it prints, per call, the CPU time of the calling thread and of the whole JVM
- * (all threads: GC, JNA's cleaner) and the time in GC pauses:
- * with UniFFI's JNA bindings every crossing allocates JNA `Structure`s whose native memory is
- * released by JNA's single cleaner thread after a GC, so on a loaded machine the wall time is
- * mostly GC and waiting for a CPU, not the call. Two cheaper calls show where the cost comes from:
+ * (all threads: GC, JNA's cleaner) and the time in GC pauses: a String comes back in a JNA
+ * `Structure` whose native memory JNA's cleaner thread releases after a GC, so on a loaded machine
+ * part of the wall time is GC and waiting for a CPU, not the call. Two cheaper calls show where
+ * the cost comes from:
  * `secondsLeft` returns a `u32` (handle clone + call, no returned buffer) and `codeForCounter`
  * returns a String without a `Result`.
  */
