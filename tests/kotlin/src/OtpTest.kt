@@ -150,6 +150,38 @@ class OtpTest {
         }
     }
 
+    /**
+     * The generated Kotlin reuses one call status per thread (bindings/src/bin/uniffi-bindgen/).
+     * A foreign callback that calls back into Rust while the outer call holds that status, with
+     * a success and a typed failure inside, must leave the outer call's result intact; and a
+     * failed call must not leak its status into the next one on the same thread.
+     */
+    @Test
+    fun callbacksCallingBackIntoRustAndErrorsBetweenCalls() {
+        val hotp = OtpGenerator(rfcKey, OtpParameters(OtpKind.Hotp(5uL), OtpAlgorithm.SHA1, 6u))
+        val reentrant = object : Clock {
+            override fun nowUnixSeconds(): Long {
+                assertEquals("254676", hotp.codeAt(59uL))
+                val inner = assertThrows(DuetException.Otp::class.java) { hotp.secondsLeft(59uL) }
+                assertEquals("E_OTP_NOT_TIME_BASED", inner.code)
+                return 1_111_111_109L
+            }
+        }
+        try {
+            OtpGenerator(rfcKey, OtpParameters(OtpKind.Totp(30u, 0uL), OtpAlgorithm.SHA1, 8u)).use { g ->
+                repeat(3) {
+                    assertEquals(JavaOtp.hotp(rfcKey, 1_111_111_109L / 30, 8), g.currentCode(reentrant))
+                    assertEquals("E_FFI_CLOCK", assertThrows(DuetException.Callback::class.java) { g.currentCode(FixedClock(-5)) }.code)
+                    assertEquals("E_OTP_NOT_TIME_BASED", assertThrows(DuetException.Otp::class.java) { hotp.secondsLeft(59uL) }.code)
+                    assertEquals(JavaOtp.hotp(rfcKey, 59L / 30, 8), g.codeAt(59uL))
+                    assertEquals(1u, g.secondsLeft(59uL))
+                }
+            }
+        } finally {
+            hotp.close()
+        }
+    }
+
     @Test
     fun manyThreadsComputeCodesAtOnce() {
         val pool = Executors.newFixedThreadPool(8)
