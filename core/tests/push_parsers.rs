@@ -83,6 +83,35 @@ fn link_errors_are_typed() {
     }
 }
 
+/// Regression (push_link fuzz target): a link whose server URL was 1,900 characters long parsed
+/// in its duet:// form, but its https form (the URL twice) went over `MAX_LINK_LEN`. URLs are now
+/// bounded, and a link with every field at its maximum still round-trips through both writers.
+#[test]
+fn longest_links_round_trip_and_longer_urls_are_refused() {
+    use duet_core::push::link::{MAX_LINK_LEN, MAX_SERVER_URL_LEN};
+    let base = "https://mfa.example.com/";
+    // Non-ASCII path bytes are percent-encoded three characters each in the fragment.
+    let longest = format!("{base}{}", "\u{e9}".repeat((MAX_SERVER_URL_LEN - base.len()) / 2));
+    let long_name = "\u{e9}".repeat(100);
+    let enc = |s: &str| s.bytes().map(|b| format!("%{b:02X}")).collect::<String>();
+    let params = good_params()
+        .replace("https%3A%2F%2Fmfa.example.com", &enc(&longest))
+        .replace(&b64u(&[1u8; 16]), &b64u(&[1u8; 48]))
+        .replace(&b64u(&[2u8; 32]), &b64u(&[2u8; 64]))
+        .replace("iss=Example%20Corp", &format!("iss={}", enc(&long_name)))
+        .replace("user=alice", &format!("user={}", enc(&long_name)));
+    let link = EnrollmentLink::parse(&link_with(&params), NOW).unwrap();
+    assert_eq!(link.url, longest);
+    for written in [link.to_duet_uri(), link.to_https_uri()] {
+        assert!(written.len() <= MAX_LINK_LEN, "{} characters", written.len());
+        assert_eq!(EnrollmentLink::parse(&written, NOW).unwrap(), link);
+    }
+    let too_long = format!("{longest}aa");
+    assert!(too_long.len() > MAX_SERVER_URL_LEN);
+    let refused = EnrollmentLink::parse(&link_with(&params.replace(&enc(&longest), &enc(&too_long))), NOW);
+    assert_eq!(refused.unwrap_err().code(), "E_PUSH_LINK_PARAM");
+}
+
 #[test]
 fn manual_code_check_character_catches_typos() {
     let rng = SystemRandom::new();
