@@ -11,6 +11,7 @@
 mod error;
 mod generator;
 pub mod hmac;
+mod sha;
 mod params;
 pub mod verify;
 
