@@ -6,6 +6,7 @@
 //! extensions at run time. Only the constants of FIPS 180-4 and the big-endian encoding live here.
 
 use sha2::Digest;
+use sha2::digest::Output;
 use zeroize::Zeroize;
 
 /// A Merkle–Damgård hash function as HMAC uses it (FIPS 180-4).
@@ -14,6 +15,8 @@ pub(super) trait Md {
     type State: Copy + Zeroize;
     /// One block, as 64-bit words so it is built and wiped with wide stores.
     type Block: Copy + Zeroize + bytemuck::Pod;
+    /// RustCrypto's whole-message hasher of the same function.
+    type Hasher: Digest;
     /// The initial chaining value (FIPS 180-4 §5.3).
     const IV: Self::State;
     /// A block of zeros.
@@ -31,8 +34,17 @@ pub(super) trait Md {
     fn write_digest(state: &Self::State, out: &mut [u8]);
     /// RFC 4226 §5.3 dynamic truncation of the digest of `state`, read from the words.
     fn truncate(state: &Self::State) -> u32;
-    /// Hashes `data` in one go into `out` (`OUT` bytes): HMAC keys longer than a block.
-    fn hash(data: &[u8], out: &mut [u8]);
+
+    /// Hashes `data` in one go into `out` (`OUT` bytes): HMAC keys longer than a block. The
+    /// digest of a key is the key, so the temporary copy is wiped.
+    fn hash(data: &[u8], out: &mut [u8])
+    where
+        Output<Self::Hasher>: Zeroize,
+    {
+        let mut digest = Self::Hasher::digest(data);
+        out.copy_from_slice(&digest);
+        digest.zeroize();
+    }
 }
 
 /// SHA-1 (RFC 4226's HOTP and most TOTP accounts).
@@ -41,6 +53,22 @@ pub(super) enum Sha1 {}
 pub(super) enum Sha256 {}
 /// SHA-512.
 pub(super) enum Sha512 {}
+
+/// The digest bytes of 32-bit chaining words (SHA-1, SHA-256): each word big-endian.
+#[inline(always)]
+fn write_be32(words: &[u32], out: &mut [u8]) {
+    for (word, bytes) in words.iter().zip(out.chunks_exact_mut(4)) {
+        bytes.copy_from_slice(&word.to_be_bytes());
+    }
+}
+
+/// As [`write_be32`], for 64-bit words (SHA-512).
+#[inline(always)]
+fn write_be64(words: &[u64], out: &mut [u8]) {
+    for (word, bytes) in words.iter().zip(out.chunks_exact_mut(8)) {
+        bytes.copy_from_slice(&word.to_be_bytes());
+    }
+}
 
 /// 31 bits at the byte offset named by the digest's last nibble, from 32-bit words: the four
 /// bytes straddle at most two words (the offset is at most 15), so two words are joined and shifted.
@@ -63,6 +91,7 @@ fn truncate64<const N: usize>(words: &[u64; N]) -> u32 {
 
 impl Md for Sha1 {
     type State = [u32; 5];
+    type Hasher = sha1::Sha1;
     type Block = [u64; 8];
     const IV: [u32; 5] = [0x6745_2301, 0xefcd_ab89, 0x98ba_dcfe, 0x1032_5476, 0xc3d2_e1f0];
     const ZERO: [u64; 8] = [0; 8];
@@ -77,9 +106,7 @@ impl Md for Sha1 {
 
     #[inline(always)]
     fn write_digest(state: &[u32; 5], out: &mut [u8]) {
-        for (word, bytes) in state.iter().zip(out.chunks_exact_mut(4)) {
-            bytes.copy_from_slice(&word.to_be_bytes());
-        }
+        write_be32(state, out);
     }
 
     #[inline(always)]
@@ -87,15 +114,11 @@ impl Md for Sha1 {
         truncate32(state)
     }
 
-    fn hash(data: &[u8], out: &mut [u8]) {
-        let mut digest = sha1::Sha1::digest(data);
-        out.copy_from_slice(&digest);
-        digest.zeroize();
-    }
 }
 
 impl Md for Sha256 {
     type State = [u32; 8];
+    type Hasher = sha2::Sha256;
     type Block = [u64; 8];
     const IV: [u32; 8] = [
         0x6a09_e667,
@@ -119,9 +142,7 @@ impl Md for Sha256 {
 
     #[inline(always)]
     fn write_digest(state: &[u32; 8], out: &mut [u8]) {
-        for (word, bytes) in state.iter().zip(out.chunks_exact_mut(4)) {
-            bytes.copy_from_slice(&word.to_be_bytes());
-        }
+        write_be32(state, out);
     }
 
     #[inline(always)]
@@ -129,15 +150,11 @@ impl Md for Sha256 {
         truncate32(state)
     }
 
-    fn hash(data: &[u8], out: &mut [u8]) {
-        let mut digest = sha2::Sha256::digest(data);
-        out.copy_from_slice(&digest);
-        digest.zeroize();
-    }
 }
 
 impl Md for Sha512 {
     type State = [u64; 8];
+    type Hasher = sha2::Sha512;
     type Block = [u64; 16];
     const IV: [u64; 8] = [
         0x6a09_e667_f3bc_c908,
@@ -161,9 +178,7 @@ impl Md for Sha512 {
 
     #[inline(always)]
     fn write_digest(state: &[u64; 8], out: &mut [u8]) {
-        for (word, bytes) in state.iter().zip(out.chunks_exact_mut(8)) {
-            bytes.copy_from_slice(&word.to_be_bytes());
-        }
+        write_be64(state, out);
     }
 
     #[inline(always)]
@@ -171,11 +186,6 @@ impl Md for Sha512 {
         truncate64(state)
     }
 
-    fn hash(data: &[u8], out: &mut [u8]) {
-        let mut digest = sha2::Sha512::digest(data);
-        out.copy_from_slice(&digest);
-        digest.zeroize();
-    }
 }
 
 #[cfg(test)]
