@@ -143,7 +143,11 @@ impl<H: Md> Keyed<H> {
         let bytes: &mut [u8] = cast_slice_mut(&mut tail);
         bytes[..rest.len()].copy_from_slice(rest);
         bytes[rest.len()] = 0x80;
-        let blocks = if rest.len() + 1 + H::LEN_FIELD <= H::BLOCK { 1 } else { 2 };
+        let blocks = if rest.len() + 1 + H::LEN_FIELD <= H::BLOCK {
+            1
+        } else {
+            2
+        };
         let tail = &mut bytes[..blocks * H::BLOCK];
         write_length::<H>(tail, H::BLOCK + message.len());
         H::compress(&mut inner, tail);

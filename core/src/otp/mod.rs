@@ -11,8 +11,8 @@
 mod error;
 mod generator;
 pub mod hmac;
-mod sha;
 mod params;
+mod sha;
 pub mod verify;
 
 pub use error::OtpError;

@@ -93,7 +93,13 @@ impl Md for Sha1 {
     type State = [u32; 5];
     type Hasher = sha1::Sha1;
     type Block = [u64; 8];
-    const IV: [u32; 5] = [0x6745_2301, 0xefcd_ab89, 0x98ba_dcfe, 0x1032_5476, 0xc3d2_e1f0];
+    const IV: [u32; 5] = [
+        0x6745_2301,
+        0xefcd_ab89,
+        0x98ba_dcfe,
+        0x1032_5476,
+        0xc3d2_e1f0,
+    ];
     const ZERO: [u64; 8] = [0; 8];
     const BLOCK: usize = 64;
     const LEN_FIELD: usize = 8;
@@ -113,7 +119,6 @@ impl Md for Sha1 {
     fn truncate(state: &[u32; 5]) -> u32 {
         truncate32(state)
     }
-
 }
 
 impl Md for Sha256 {
@@ -149,7 +154,6 @@ impl Md for Sha256 {
     fn truncate(state: &[u32; 8]) -> u32 {
         truncate32(state)
     }
-
 }
 
 impl Md for Sha512 {
@@ -185,7 +189,6 @@ impl Md for Sha512 {
     fn truncate(state: &[u64; 8]) -> u32 {
         truncate64(state)
     }
-
 }
 
 #[cfg(test)]
