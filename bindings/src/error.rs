@@ -66,6 +66,15 @@ pub enum DuetError {
         /// Sentence for the user.
         reason: String,
     },
+    /// The application flow (`E_APP_...`): unknown scanned text, a request no longer waiting, an
+    /// answer not prepared.
+    #[error("{code}: {reason}")]
+    App {
+        /// Stable code, `E_APP_...`.
+        code: String,
+        /// Sentence for the user.
+        reason: String,
+    },
     /// A callback the app implements (signer, key provider, transport, clock) failed.
     #[error("{code}: {reason}")]
     Callback {
@@ -87,6 +96,7 @@ impl DuetError {
             | DuetError::Vault { code, .. }
             | DuetError::Transfer { code, .. }
             | DuetError::Transport { code, .. }
+            | DuetError::App { code, .. }
             | DuetError::Callback { code, .. } => code,
         }
     }
@@ -101,6 +111,7 @@ impl DuetError {
             | DuetError::Vault { reason, .. }
             | DuetError::Transfer { reason, .. }
             | DuetError::Transport { reason, .. }
+            | DuetError::App { reason, .. }
             | DuetError::Callback { reason, .. } => reason,
         }
     }
@@ -139,6 +150,31 @@ impl From<duet_core::pipush::PiPushError> for DuetError {
             other => {
                 let (code, reason) = parts(&other);
                 DuetError::Push { code, reason }
+            }
+        }
+    }
+}
+
+/// Application errors keep the kind of the module they came from; the flow's own are `App`.
+impl From<duet_core::app::AppError> for DuetError {
+    fn from(e: duet_core::app::AppError) -> Self {
+        use duet_core::app::AppError as A;
+        match e {
+            A::Vault(e) => e.into(),
+            A::Push(e) => e.into(),
+            A::PiPush(e) => e.into(),
+            A::Signer(e) => {
+                let (code, reason) = parts(&e);
+                DuetError::Push { code, reason }
+            }
+            A::Transport(e) => e.into(),
+            A::Uri(e) => e.into(),
+            A::Migration(e) => e.into(),
+            A::Transfer(e) => e.into(),
+            A::Otp(e) => e.into(),
+            own => {
+                let (code, reason) = parts(&own);
+                DuetError::App { code, reason }
             }
         }
     }

@@ -8,13 +8,13 @@
 #![warn(missing_docs)]
 
 pub mod account;
+pub mod app;
 pub mod clock;
 pub mod error;
 pub mod http;
 pub mod otp;
 pub mod pipush;
 pub mod push;
-pub mod push_vault;
 pub mod transfer;
 pub mod vault;
 

@@ -3,7 +3,7 @@
 //! exports (Aegis-compatible encrypted vault, otpauth list, Google transfer codes) and backup
 //! checks. Every entry left out is reported with its stable code; nothing is dropped silently.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use duet_core::ErrorCode;
 use duet_core::migration;
@@ -245,105 +245,4 @@ pub fn export_google_transfer(accounts: Vec<Arc<Account>>, batch_id: i32) -> Goo
 #[uniffi::export]
 pub fn export_notice(push_accounts_kept: u32) -> String {
     core::ExportNotice::new(push_accounts_kept as usize).to_string()
-}
-
-/// Where a scanned transfer code belongs.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, uniffi::Record)]
-pub struct TransferPart {
-    /// Number of codes in the transfer.
-    pub size: u32,
-    /// This code, from 0.
-    pub index: u32,
-    /// Shared by all codes of one transfer.
-    pub batch_id: i32,
-    /// Accounts this code carries that duet can use.
-    pub accounts: u32,
-    /// Accounts this code carries that are left out.
-    pub skipped: u32,
-}
-
-fn migration_skipped(index: usize, s: migration::Skipped) -> SkippedEntry {
-    let label = match (s.issuer.is_empty(), s.name.is_empty()) {
-        (false, false) => format!("{}: {}", s.issuer, s.name),
-        (false, true) => s.issuer,
-        (true, false) => s.name,
-        (true, true) => format!("entry {}", index + 1),
-    };
-    SkippedEntry { index: count(index), label, code: s.reason.code().to_string(), reason: s.reason.to_string() }
-}
-
-/// All accounts of a complete Google Authenticator transfer.
-#[derive(uniffi::Record)]
-pub struct TransferImport {
-    /// Accounts duet can use, in code order; store them with `DuetVault.addAccounts`.
-    pub accounts: Vec<Arc<Account>>,
-    /// Accounts left out (`E_MIGRATION_ACCOUNT_...`), in code order.
-    pub skipped: Vec<SkippedEntry>,
-}
-
-#[derive(Default)]
-struct ScanState {
-    batch: migration::Batch,
-    /// Number of codes of the transfer, once one was scanned.
-    size: Option<u32>,
-}
-
-/// Collects the Google Authenticator transfer codes (`otpauth-migration://offline?data=...`) of
-/// one export as the user scans them, in any order; scanning a code twice is harmless.
-/// Safe to share between threads.
-#[derive(uniffi::Object)]
-pub struct TransferScan {
-    state: Mutex<ScanState>,
-}
-
-#[uniffi::export]
-impl TransferScan {
-    /// An empty scan.
-    #[uniffi::constructor]
-    pub fn new() -> Arc<Self> {
-        Arc::new(TransferScan { state: Mutex::new(ScanState::default()) })
-    }
-
-    /// Adds one scanned code; tells where it belongs.
-    ///
-    /// Errors: `DuetError.Migration` (`E_MIGRATION_SCHEME`, `E_MIGRATION_IS_ACCOUNT`,
-    /// `E_MIGRATION_BATCH_MISMATCH`, ...); the scan keeps what it had.
-    pub fn add(&self, uri: String) -> Result<TransferPart, DuetError> {
-        let part = migration::decode_uri(&uri)?;
-        let info = TransferPart {
-            size: part.batch.size,
-            index: part.batch.index,
-            batch_id: part.batch.id,
-            accounts: count(part.accounts.len()),
-            skipped: count(part.skipped.len()),
-        };
-        let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
-        state.batch.add(part)?;
-        state.size = Some(info.size);
-        Ok(info)
-    }
-
-    /// The codes still to scan, numbered from 1 as people count them (empty when complete or
-    /// when nothing was scanned yet).
-    pub fn missing(&self) -> Vec<u32> {
-        self.state.lock().unwrap_or_else(|p| p.into_inner()).batch.missing()
-    }
-
-    /// Every account of the complete transfer; the scan is emptied.
-    ///
-    /// Errors: `E_MIGRATION_NOTHING`, `E_MIGRATION_BATCH_MISSING`; then the scan keeps its
-    /// codes and the user can go on scanning.
-    pub fn finish(&self) -> Result<TransferImport, DuetError> {
-        let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
-        let Some(total) = state.size else { return Err(migration::MigrationError::Nothing.into()) };
-        let missing = state.batch.missing();
-        if !missing.is_empty() {
-            return Err(migration::MigrationError::BatchMissing { missing, total }.into());
-        }
-        let done = std::mem::take(&mut *state).batch.finish()?;
-        Ok(TransferImport {
-            accounts: done.accounts.into_iter().map(Account::from_core).collect(),
-            skipped: done.skipped.into_iter().enumerate().map(|(i, s)| migration_skipped(i, s)).collect(),
-        })
-    }
 }

@@ -171,3 +171,28 @@ fn random_id() -> String {
 fn boxed(e: VaultError) -> Box<dyn ErrorCode> {
     Box::new(e)
 }
+
+/// The application layer on the opened (or, with `create`, created) vault, with this machine's
+/// clock, randomness and HTTP client; device keys are software keys sealed in the vault.
+pub fn open_app(create: bool) -> Result<duet_core::app::App, ExitCode> {
+    let opened = open(create)?;
+    let env = duet_core::app::AppEnv {
+        clock: std::sync::Arc::new(|| {
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
+        }),
+        rng: std::sync::Arc::new(ring::rand::SystemRandom::new()),
+        transport: std::sync::Arc::new(crate::http::UreqTransport),
+        platform_keys: None,
+        device: duet_core::push::DeviceInfo { name: hostname(), platform: "cli".into(), keystore: "software".into() },
+    };
+    Ok(duet_core::app::App::new(opened.vault, env))
+}
+
+fn hostname() -> String {
+    std::fs::read_to_string("/etc/hostname")
+        .ok()
+        .map(|s| s.trim().chars().filter(|c| !c.is_control()).take(64).collect::<String>())
+        .filter(|s| !s.is_empty())
+        .map(|h| format!("duet CLI on {h}"))
+        .unwrap_or_else(|| "duet CLI".into())
+}

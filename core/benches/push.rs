@@ -16,7 +16,7 @@
 //! measures.
 
 use std::hint::black_box;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use duet_core::push::*;
@@ -94,12 +94,13 @@ fn bench_verify_sign(c: &mut Criterion) {
 
 fn bench_sqlite_store(c: &mut Criterion) {
     use duet_core::keys::{Passphrase, ScryptParams};
-    use duet_core::vault::{Vault, VaultEnv, VaultReplayStore};
+    use duet_core::app::replay::VaultReplay;
+    use duet_core::vault::{Vault, VaultEnv};
     let s = setup();
     let dir = tempfile::tempdir().unwrap();
     let pass = Passphrase::with_params(zeroize::Zeroizing::new("bench".into()), ScryptParams { log_n: 10, r: 8, p: 1 });
-    let vault = Vault::create(&dir.path().join("v.sqlite"), &[&pass], VaultEnv::system()).unwrap();
-    let store = VaultReplayStore::new(Arc::new(Mutex::new(vault)));
+    let mut vault = Vault::create(&dir.path().join("v.sqlite"), &[&pass], VaultEnv::system()).unwrap();
+    let store = VaultReplay::new(&mut vault);
     let mut g = c.benchmark_group("push_sqlite_store");
     // Every answer needs a fresh challenge (the store refuses replays); requests are signed in
     // the untimed setup.

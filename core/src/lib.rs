@@ -8,6 +8,7 @@
 #![warn(missing_docs)]
 
 pub mod account;
+pub mod app;
 pub mod error;
 pub mod keys;
 pub mod migration;

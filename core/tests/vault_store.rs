@@ -297,16 +297,18 @@ fn debug_output_never_shows_keys_or_ids_of_records() {
 #[test]
 fn vault_is_the_push_replay_store_across_restarts() {
     use duet_core::push::ReplayStore;
-    use duet_core::vault::VaultReplayStore;
-    use std::sync::Mutex;
+    use duet_core::app::replay::VaultReplay;
     let d = tempfile::tempdir().unwrap();
-    let store = VaultReplayStore::new(Arc::new(Mutex::new(new_vault(d.path()))));
+    let mut vault = new_vault(d.path());
+    let store = VaultReplay::new(&mut vault);
     assert!(store.mark_answered("acct", "c1", 1000).unwrap());
     assert!(!store.mark_answered("acct", "c1", 1000).unwrap());
     assert!(store.is_answered("acct", "c1").unwrap());
     assert!(!store.is_answered("other", "c1").unwrap());
     drop(store);
-    let store = VaultReplayStore::new(Arc::new(Mutex::new(reopen(d.path(), &fast_pass("pw")))));
+    drop(vault);
+    let mut vault = reopen(d.path(), &fast_pass("pw"));
+    let store = VaultReplay::new(&mut vault);
     assert!(store.is_answered("acct", "c1").unwrap(), "remembered after restart");
     assert!(!store.mark_answered("acct", "c1", 1000).unwrap());
     assert_eq!(store.prune(999).unwrap(), 0);

@@ -15,12 +15,10 @@
 
 mod error;
 mod record;
-mod replay;
 pub mod schema;
 pub mod seal;
 
 pub use error::VaultError;
-pub use replay::VaultReplayStore;
 
 use crate::OtpAccount;
 use crate::keys::{KeyProvider, KeySlot, VaultKey};
@@ -529,6 +527,35 @@ impl Vault {
         a.issuer = issuer;
         a.name = name;
         self.update_otp(id, &a)
+    }
+
+    /// Puts the OTP accounts in the order of `ids`, which must name every stored account exactly
+    /// once (a list from before an add or remove is refused, so no account is moved by guess).
+    pub fn reorder_otps(&mut self, ids: &[RecordId]) -> Result<(), VaultError> {
+        let path = self.path.clone();
+        let r = (|| {
+            let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let stored: i64 = tx.query_row("SELECT count(*) FROM otp_accounts", [], |r| r.get(0))?;
+            let mut changed = 0usize;
+            {
+                let mut st = tx.prepare("UPDATE otp_accounts SET position = ?1 WHERE id = ?2")?;
+                for (pos, id) in ids.iter().enumerate() {
+                    changed += st.execute(params![pos as i64, id.0])?;
+                }
+            }
+            let mut unique: Vec<&RecordId> = ids.iter().collect();
+            unique.sort();
+            unique.dedup();
+            if changed != ids.len() || unique.len() != ids.len() || stored != ids.len() as i64 {
+                return Ok(false);
+            }
+            tx.commit().map(|_| true)
+        })();
+        match r {
+            Ok(true) => Ok(()),
+            Ok(false) => Err(VaultError::NotFound { query: "the account list changed; refresh it".into() }),
+            Err(e) => Err(VaultError::from(e).at(&path)),
+        }
     }
 
     /// Removes an OTP account; its pages are zeroed (`secure_delete`).

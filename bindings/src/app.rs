@@ -1,0 +1,481 @@
+//! The application layer (`duet_core::app`) for the apps: one object, [`DuetApp`], with the code
+//! list, adding from any scanned text, push accounts and answering in two steps. Conversion only.
+
+use std::path::Path;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use duet_core::app::{self as core, App, AppEnv};
+use duet_core::keys;
+use duet_core::push::{self as corepush, SignatureAlgorithm};
+use duet_core::vault::{LockedVault, RecordId, Vault};
+
+use crate::account::Account;
+use crate::clock::{Clock, unix_now_i64};
+use crate::error::DuetError;
+use crate::http::{AppTransport, HttpTransport};
+use crate::push::{AppSigner, DeviceInfo, DeviceSigner, EnrollmentLink, ManualCode, PendingRequest, PushAnswer, PushProtocol, PushProvider, SignerAlgorithm};
+use crate::vault::{StoredAccount, VaultKeyProvider, app_key, env as vault_env};
+
+/// The app's keystore for device keys (Android Keystore, iOS Secure Enclave / Keychain).
+#[uniffi::export(with_foreign)]
+pub trait PlatformKeystore: Send + Sync {
+    /// Creates a key for an account being enrolled (P-256 for duet, RSA for privacyIDEA) and
+    /// returns the handle (alias) the app finds it by; the handle is sealed in the vault.
+    fn create_key(&self, algorithm: SignerAlgorithm) -> Result<Vec<u8>, DuetError>;
+    /// A signer for the key with this handle, for calls signed without a prompt (polls, key
+    /// rotation, unenrollment, push tokens) and the registration proof.
+    fn signer(&self, handle: Vec<u8>, algorithm: SignerAlgorithm) -> Result<Arc<dyn DeviceSigner>, DuetError>;
+}
+
+fn ffi_alg(a: SignatureAlgorithm) -> SignerAlgorithm {
+    match a {
+        SignatureAlgorithm::EcdsaP256Sha256 => SignerAlgorithm::EcdsaP256Sha256,
+        SignatureAlgorithm::RsaPkcs1Sha256 => SignerAlgorithm::RsaPkcs1Sha256,
+    }
+}
+
+fn signer_err(e: DuetError) -> corepush::SignerError {
+    match e.code() {
+        "E_PUSH_SIGNER_CANCELLED" => corepush::SignerError::Cancelled,
+        "E_PUSH_SIGNER_UNAVAILABLE" => corepush::SignerError::KeyUnavailable,
+        _ => corepush::SignerError::Failed(e.reason().to_string()),
+    }
+}
+
+struct AppKeys(Arc<dyn PlatformKeystore>);
+
+impl core::PlatformKeys for AppKeys {
+    fn create_key(&self, algorithm: SignatureAlgorithm) -> Result<core::PlatformKey, corepush::SignerError> {
+        let handle = self.0.create_key(ffi_alg(algorithm)).map_err(signer_err)?;
+        let signer = self.signer(&handle, algorithm)?;
+        Ok(core::PlatformKey { handle, signer })
+    }
+    fn signer(&self, handle: &[u8], algorithm: SignatureAlgorithm) -> Result<Arc<dyn corepush::DeviceSigner>, corepush::SignerError> {
+        let s = self.0.signer(handle.to_vec(), ffi_alg(algorithm)).map_err(signer_err)?;
+        Ok(Arc::new(AppSigner(s)))
+    }
+}
+
+/// What the app supplies when it opens its vault.
+#[derive(uniffi::Record)]
+pub struct AppServices {
+    /// The clock.
+    pub clock: Arc<dyn Clock>,
+    /// HTTP (OkHttp, URLSession).
+    pub transport: Arc<dyn HttpTransport>,
+    /// Device keys; without it new keys are software keys sealed in the vault.
+    pub keystore: Option<Arc<dyn PlatformKeystore>>,
+    /// How this phone describes itself when it enrolls.
+    pub device: DeviceInfo,
+}
+
+fn app_env(s: AppServices) -> AppEnv {
+    let clock = s.clock;
+    AppEnv {
+        // A failing clock callback reads as 0: requests then fail their time checks, visibly.
+        clock: Arc::new(move || unix_now_i64(clock.as_ref()).unwrap_or(0)),
+        rng: Arc::new(ring::rand::SystemRandom::new()),
+        transport: Arc::new(AppTransport(s.transport)),
+        platform_keys: s.keystore.map(|k| Arc::new(AppKeys(k)) as Arc<dyn core::PlatformKeys>),
+        device: corepush::DeviceInfo { name: s.device.name, platform: s.device.platform, keystore: s.device.keystore },
+    }
+}
+
+/// One row of the code list.
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+pub struct CodeEntry {
+    /// Record id.
+    pub id: String,
+    /// `Issuer:name`.
+    pub label: String,
+    /// The code to show now; empty when `error_code` is set.
+    pub code: String,
+    /// The next period's code (TOTP/Steam).
+    pub next_code: Option<String>,
+    /// Seconds until `code` changes (TOTP/Steam).
+    pub seconds_left: Option<u32>,
+    /// Period in seconds (TOTP/Steam).
+    pub period: Option<u32>,
+    /// HOTP: the next code comes from `nextHotp`.
+    pub counter_based: bool,
+    /// Stable code of a problem with this account.
+    pub error_code: Option<String>,
+}
+
+/// A warning or a left-out entry.
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+pub struct Notice {
+    /// Stable code.
+    pub code: String,
+    /// What to tell the user.
+    pub message: String,
+}
+
+fn notices(n: Vec<core::accounts::Notice>) -> Vec<Notice> {
+    n.into_iter().map(|n| Notice { code: n.code.to_string(), message: n.message }).collect()
+}
+
+/// What adding a scanned text did.
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Enum)]
+pub enum AddResult {
+    /// One OTP account stored.
+    Otp {
+        /// Record id.
+        id: String,
+        /// `Issuer:name`.
+        label: String,
+        /// Warnings.
+        warnings: Vec<Notice>,
+    },
+    /// One part of a multi-QR transfer read; scan the `missing` parts (numbered from 1).
+    TransferPart {
+        /// Parts still to scan.
+        missing: Vec<u32>,
+        /// Parts in all.
+        total: u32,
+    },
+    /// A whole transfer stored.
+    Transfer {
+        /// Record ids.
+        ids: Vec<String>,
+        /// Accounts left out.
+        skipped: Vec<Notice>,
+    },
+    /// A push account enrolled and stored.
+    Push {
+        /// Record id.
+        id: String,
+        /// What the user knows it by.
+        label: String,
+        /// Warnings.
+        notices: Vec<Notice>,
+    },
+}
+
+impl From<core::accounts::Added> for AddResult {
+    fn from(a: core::accounts::Added) -> Self {
+        use core::accounts::Added;
+        match a {
+            Added::Otp { id, label, warnings } => AddResult::Otp { id: id.0, label, warnings: notices(warnings) },
+            Added::TransferPart { missing, total } => AddResult::TransferPart { missing, total },
+            Added::Transfer { ids, skipped } => AddResult::Transfer {
+                ids: ids.into_iter().map(|i| i.0).collect(),
+                skipped: notices(skipped),
+            },
+            Added::Push { id, label, notices: n } => AddResult::Push { id: id.0, label, notices: notices(n) },
+        }
+    }
+}
+
+/// A push account in the account list.
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+pub struct PushAccountEntry {
+    /// Record id.
+    pub id: String,
+    /// What the user knows it by.
+    pub label: String,
+    /// Protocol.
+    pub protocol: PushProtocol,
+    /// Server URL.
+    pub url: String,
+    /// The key is in the platform keystore.
+    pub platform_key: bool,
+}
+
+/// An account that could not be polled (or reached).
+#[derive(Debug, uniffi::Record)]
+pub struct AccountProblem {
+    /// Record id.
+    pub id: String,
+    /// What the user knows it by.
+    pub label: String,
+    /// The error.
+    pub error: DuetError,
+}
+
+fn problems(f: Vec<core::push::AccountFailure>) -> Vec<AccountProblem> {
+    f.into_iter().map(|f| AccountProblem { id: f.id.0, label: f.label, error: f.error.into() }).collect()
+}
+
+/// A request the server closed meanwhile.
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+pub struct ClosedSignIn {
+    /// Request id.
+    pub request_id: String,
+    /// `approved`, `denied`, `failed`, `expired` or `answered_elsewhere`.
+    pub status: String,
+}
+
+/// What a poll of every push account found.
+#[derive(Debug, uniffi::Record)]
+pub struct PollSummary {
+    /// Requests to show.
+    pub requests: Vec<PendingRequest>,
+    /// Requests closed on the server.
+    pub closed: Vec<ClosedSignIn>,
+    /// Accounts that could not be polled.
+    pub failures: Vec<AccountProblem>,
+    /// Refused requests and warnings (for the log and the clock hint).
+    pub notices: Vec<Notice>,
+    /// Server minus phone time in the newest signed request.
+    pub clock_offset_secs: Option<i64>,
+}
+
+/// The bytes to sign inside the biometric prompt.
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+pub struct AnswerToSign {
+    /// The request.
+    pub request_id: String,
+    /// Sign exactly these bytes (the signer hashes them: SHA256withECDSA / SHA256withRSA).
+    pub message: Vec<u8>,
+    /// Algorithm.
+    pub algorithm: SignerAlgorithm,
+    /// The platform key's handle; `None` when the key is a software key in the vault (then call
+    /// `answer` instead, or sign with nothing: the core does it).
+    pub key_handle: Option<Vec<u8>>,
+    /// The platform key's public key as registered (duet), to find keys stored without a handle.
+    pub public_key: Vec<u8>,
+}
+
+/// What the server said to an answer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, uniffi::Enum)]
+pub enum AnswerOutcome {
+    /// Taken.
+    Accepted,
+    /// Another device answered first.
+    AnsweredElsewhere,
+    /// The request expired first.
+    Expired,
+}
+
+impl From<core::push::AnswerOutcome> for AnswerOutcome {
+    fn from(o: core::push::AnswerOutcome) -> Self {
+        match o {
+            core::push::AnswerOutcome::Accepted => AnswerOutcome::Accepted,
+            core::push::AnswerOutcome::AnsweredElsewhere => AnswerOutcome::AnsweredElsewhere,
+            core::push::AnswerOutcome::Expired => AnswerOutcome::Expired,
+        }
+    }
+}
+
+/// What an import stored.
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+pub struct ImportSummary {
+    /// Record ids stored.
+    pub ids: Vec<String>,
+    /// Entries left out.
+    pub skipped: Vec<Notice>,
+}
+
+/// The application on the phone's vault. Safe to share between threads (calls are serialised).
+#[derive(uniffi::Object)]
+pub struct DuetApp {
+    inner: Mutex<App>,
+}
+
+impl DuetApp {
+    fn lock(&self) -> MutexGuard<'_, App> {
+        // SQLite transactions keep the vault whole whatever panicked; the lock stays usable.
+        self.inner.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn wrap(vault: Vault, services: AppServices) -> Arc<Self> {
+        Arc::new(DuetApp { inner: Mutex::new(App::new(vault, app_env(services))) })
+    }
+}
+
+fn id(s: String) -> RecordId {
+    RecordId(s)
+}
+
+#[uniffi::export]
+impl DuetApp {
+    /// Creates the vault file at `path` (refused if a file is there), keyed by `provider`.
+    #[uniffi::constructor]
+    pub fn create(path: String, provider: Arc<dyn VaultKeyProvider>, services: AppServices) -> Result<Arc<Self>, DuetError> {
+        let key = app_key(provider.as_ref(), &path)?;
+        let vault = Vault::create_with_key(Path::new(&path), &key.0, &[&key], vault_env(services.clock.clone()))?;
+        Ok(Self::wrap(vault, services))
+    }
+
+    /// Opens the vault at `path`, asking `provider` for its key.
+    #[uniffi::constructor]
+    pub fn open(path: String, provider: Arc<dyn VaultKeyProvider>, services: AppServices) -> Result<Arc<Self>, DuetError> {
+        let locked = LockedVault::open(Path::new(&path))?;
+        let key = app_key(provider.as_ref(), &path)?;
+        let unlocked = keys::unlock(locked, &[&key], None, vault_env(services.clock.clone()))?;
+        Ok(Self::wrap(unlocked.vault, services))
+    }
+
+    /// Every account's code now, in list order: one call per screen refresh.
+    pub fn codes(&self) -> Result<Vec<CodeEntry>, DuetError> {
+        Ok(self
+            .lock()
+            .codes()?
+            .into_iter()
+            .map(|c| CodeEntry {
+                id: c.id.0,
+                label: c.label,
+                code: c.code,
+                next_code: c.next_code,
+                seconds_left: c.seconds_left,
+                period: c.period,
+                counter_based: c.counter_based,
+                error_code: c.error.map(str::to_string),
+            })
+            .collect())
+    }
+
+    /// HOTP: reserves the next counter (stored first) and returns its code.
+    pub fn next_hotp(&self, id: String) -> Result<String, DuetError> {
+        Ok(self.lock().next_hotp(&RecordId(id))?)
+    }
+
+    /// Every OTP account (no secrets), in list order.
+    pub fn accounts(&self) -> Result<Vec<StoredAccount>, DuetError> {
+        Ok(self
+            .lock()
+            .accounts()?
+            .into_iter()
+            .map(|s| StoredAccount { id: s.id.0, issuer: s.account.issuer, name: s.account.name, parameters: s.account.params.into() })
+            .collect())
+    }
+
+    /// Adds what a QR code or the clipboard held (otpauth, transfer parts, duet and privacyIDEA
+    /// enrollments).
+    pub fn add_scanned(&self, text: String) -> Result<AddResult, DuetError> {
+        let text = zeroize::Zeroizing::new(text);
+        Ok(self.lock().add_scanned(&text)?.into())
+    }
+
+    /// Enrolls with a manual activation code (`HOST CODE`).
+    pub fn add_manual_code(&self, code: String) -> Result<AddResult, DuetError> {
+        Ok(self.lock().add_manual_code(&code)?.into())
+    }
+
+    /// What a manual activation code (`HOST CODE`) enrolls: show its fingerprint and ask before
+    /// [`Self::enroll`].
+    pub fn lookup_manual_code(&self, code: Arc<ManualCode>) -> Result<Arc<EnrollmentLink>, DuetError> {
+        Ok(Arc::new(EnrollmentLink { inner: self.lock().lookup_manual_code(&code.inner)? }))
+    }
+
+    /// Enrolls a parsed duet link (from [`EnrollmentLink::parse`] or [`Self::lookup_manual_code`]).
+    pub fn enroll(&self, link: Arc<EnrollmentLink>) -> Result<AddResult, DuetError> {
+        Ok(self.lock().enroll_duet(&link.inner)?.into())
+    }
+
+    /// Stores accounts made in the app (a typed setup key), in one transaction.
+    pub fn add_accounts(&self, accounts: Vec<Arc<Account>>) -> Result<Vec<String>, DuetError> {
+        let accounts: Vec<duet_core::OtpAccount> = accounts.iter().map(|a| a.core().clone()).collect();
+        Ok(self.lock().add_otps(&accounts)?.into_iter().map(|i| i.0).collect())
+    }
+
+    /// Parts still missing of a transfer being scanned.
+    pub fn transfer_missing(&self) -> Vec<u32> {
+        self.lock().transfer_missing()
+    }
+
+    /// Renames an account.
+    pub fn rename(&self, id: String, issuer: Option<String>, name: String) -> Result<(), DuetError> {
+        Ok(self.lock().rename(&RecordId(id), issuer, name)?)
+    }
+
+    /// Puts the accounts in this order (every account exactly once).
+    pub fn reorder(&self, ids: Vec<String>) -> Result<(), DuetError> {
+        let ids: Vec<RecordId> = ids.into_iter().map(id).collect();
+        Ok(self.lock().reorder(&ids)?)
+    }
+
+    /// Deletes an OTP account.
+    pub fn remove(&self, id: String) -> Result<(), DuetError> {
+        Ok(self.lock().remove(&RecordId(id))?)
+    }
+
+    /// Imports a backup file and stores its accounts.
+    pub fn import_backup(&self, data: Vec<u8>, password: Option<String>) -> Result<ImportSummary, DuetError> {
+        let password = password.map(zeroize::Zeroizing::new);
+        let r = self.lock().import_backup(&data, password.as_deref().map(String::as_str))?;
+        Ok(ImportSummary {
+            ids: r.ids.into_iter().map(|i| i.0).collect(),
+            skipped: r.skipped.into_iter().map(|s| Notice { code: s.code.to_string(), message: s.reason }).collect(),
+        })
+    }
+
+    /// Every account as an Aegis-compatible encrypted backup.
+    pub fn export_encrypted(&self, password: String) -> Result<Vec<u8>, DuetError> {
+        let password = zeroize::Zeroizing::new(password);
+        Ok(self.lock().export_encrypted(&password)?.data.to_vec())
+    }
+
+    /// Every push account.
+    pub fn push_accounts(&self) -> Result<Vec<PushAccountEntry>, DuetError> {
+        Ok(self
+            .lock()
+            .push_accounts()?
+            .into_iter()
+            .map(|a| PushAccountEntry {
+                id: a.id.0,
+                label: a.label,
+                protocol: match a.protocol {
+                    corepush::PushProtocol::Duet => PushProtocol::Duet,
+                    corepush::PushProtocol::PrivacyIdea => PushProtocol::PrivacyIdea,
+                },
+                url: a.url,
+                platform_key: a.platform_key,
+            })
+            .collect())
+    }
+
+    /// Polls every push account.
+    pub fn poll(&self) -> Result<PollSummary, DuetError> {
+        let r = self.lock().poll()?;
+        Ok(PollSummary {
+            requests: r.requests.iter().map(PendingRequest::from).collect(),
+            closed: r.closed.into_iter().map(|c| ClosedSignIn { request_id: c.request_id, status: c.status }).collect(),
+            failures: problems(r.failures),
+            notices: notices(r.notices),
+            clock_offset_secs: r.clock_offset_secs,
+        })
+    }
+
+    /// The requests of the last poll not answered since.
+    pub fn pending(&self) -> Vec<PendingRequest> {
+        self.lock().pending().iter().map(PendingRequest::from).collect()
+    }
+
+    /// Step one of answering: the exact bytes to sign inside the biometric prompt.
+    pub fn prepare_answer(&self, request_id: String, answer: PushAnswer) -> Result<AnswerToSign, DuetError> {
+        let p = self.lock().prepare_answer(&request_id, answer.into())?;
+        let (key_handle, public_key) = match p.key {
+            core::push::KeyLocation::Vault => (None, Vec::new()),
+            core::push::KeyLocation::Platform { handle, public_key } => (Some(handle), public_key),
+        };
+        Ok(AnswerToSign { request_id: p.request_id, message: p.message, algorithm: ffi_alg(p.algorithm), key_handle, public_key })
+    }
+
+    /// Step two: the signature over the prepared bytes (DER or raw). Records, then sends.
+    pub fn submit_answer(&self, request_id: String, signature: Vec<u8>) -> Result<AnswerOutcome, DuetError> {
+        Ok(self.lock().submit_answer(&request_id, &signature)?.into())
+    }
+
+    /// Answers in one step with the key's synchronous signer (software keys, keys without a
+    /// prompt).
+    pub fn answer(&self, request_id: String, answer: PushAnswer) -> Result<AnswerOutcome, DuetError> {
+        Ok(self.lock().answer(&request_id, answer.into())?.into())
+    }
+
+    /// Tells the server this device is gone (duet), then forgets the account.
+    pub fn unenroll(&self, id: String) -> Result<(), DuetError> {
+        Ok(self.lock().unenroll(&RecordId(id))?)
+    }
+
+    /// Replaces a duet account's device key (the server accepts it first).
+    pub fn rotate_device_key(&self, id: String) -> Result<(), DuetError> {
+        Ok(self.lock().rotate_device_key(&RecordId(id))?)
+    }
+
+    /// Sends the FCM/APNs token to every duet server; returns the accounts that failed.
+    pub fn register_push_token(&self, provider: PushProvider, token: String) -> Result<Vec<AccountProblem>, DuetError> {
+        Ok(problems(self.lock().register_push_token(provider.into(), &token)?))
+    }
+}

@@ -1,0 +1,105 @@
+//! Every account's current code in one call, for a code-list screen.
+//!
+//! Each account is keyed once (the HMAC key schedule) when the list is loaded and kept until the
+//! vault changes, so a refresh costs one HMAC per code shown.
+
+use crate::error::ErrorCode;
+use crate::otp::{Generator, OtpKind};
+use crate::vault::{RecordId, StoredOtp};
+
+/// One row of the code list.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CodeView {
+    /// The account's record id.
+    pub id: RecordId,
+    /// `Issuer:name`.
+    pub label: String,
+    /// The code to show now (HOTP: the code of the stored counter); empty when `error` is set.
+    pub code: String,
+    /// The code after this one (TOTP and Steam: the next period's), for showing near the end of
+    /// a period; `None` for HOTP, whose next code exists only once it is asked for.
+    pub next_code: Option<String>,
+    /// Seconds until `code` changes (TOTP and Steam).
+    pub seconds_left: Option<u32>,
+    /// The period in seconds (TOTP and Steam), for drawing the countdown.
+    pub period: Option<u32>,
+    /// Counter-based (HOTP): the next code comes from an explicit request.
+    pub counter_based: bool,
+    /// Stable code of a problem with this account (e.g. the time lies before its `T0`).
+    pub error: Option<&'static str>,
+}
+
+/// The keyed accounts of the loaded list.
+#[derive(Default)]
+pub(crate) struct CodeList {
+    rows: Option<Vec<Row>>,
+}
+
+struct Row {
+    id: RecordId,
+    label: String,
+    generator: Result<Generator, &'static str>,
+}
+
+impl CodeList {
+    /// Forgets the keyed accounts (after any change to the stored accounts).
+    pub(crate) fn invalidate(&mut self) {
+        self.rows = None;
+    }
+
+    pub(crate) fn is_loaded(&self) -> bool {
+        self.rows.is_some()
+    }
+
+    pub(crate) fn load(&mut self, accounts: Vec<StoredOtp>) {
+        self.rows = Some(
+            accounts
+                .into_iter()
+                .map(|a| Row {
+                    label: a.label(),
+                    generator: Generator::new(&a.account.secret, &a.account.params).map_err(|e| e.code()),
+                    id: a.id,
+                })
+                .collect(),
+        );
+    }
+
+    /// The codes at `unix_time`, in list order.
+    pub(crate) fn codes(&self, unix_time: u64) -> Vec<CodeView> {
+        self.rows.iter().flatten().map(|r| view(r, unix_time)).collect()
+    }
+}
+
+fn view(row: &Row, unix_time: u64) -> CodeView {
+    let mut v = CodeView {
+        id: row.id.clone(),
+        label: row.label.clone(),
+        code: String::new(),
+        next_code: None,
+        seconds_left: None,
+        period: None,
+        counter_based: false,
+        error: None,
+    };
+    let g = match &row.generator {
+        Ok(g) => g,
+        Err(code) => {
+            v.error = Some(code);
+            return v;
+        }
+    };
+    v.counter_based = matches!(g.params().kind, OtpKind::Hotp { .. });
+    match g.current(unix_time) {
+        Ok(c) => v.code = c.as_str().to_string(),
+        Err(e) => {
+            v.error = Some(e.code());
+            return v;
+        }
+    }
+    if !v.counter_based {
+        v.next_code = g.upcoming(unix_time).ok().map(|c| c.as_str().to_string());
+        v.seconds_left = g.seconds_left(unix_time).ok();
+        v.period = g.params().period();
+    }
+    v
+}

@@ -1,0 +1,130 @@
+//! How push accounts are kept in the vault: one kind tag and payload format per way the device
+//! key is held. The formats are the ones earlier releases wrote, so their vaults keep working.
+
+use serde::{Deserialize, Serialize};
+use zeroize::Zeroizing;
+
+use super::AppError;
+use crate::pipush::{self, PiPushAccount};
+use crate::push::PushAccount;
+use crate::secret::Secret;
+use crate::vault::StoredPush;
+
+/// duet push with a software P-256 key sealed beside the account (the desktop).
+pub const KIND_DUET_SOFTWARE: &str = "duet";
+/// duet push with the key in the platform keystore; only the account and the key's handle
+/// are stored.
+pub const KIND_DUET_PLATFORM: &str = "duet-platform-key";
+/// privacyIDEA push (software RSA key or a platform key's handle, see [`PushRecord::PiPush`]).
+pub const KIND_PIPUSH: &str = pipush::account::KIND;
+
+/// One stored push account, decoded.
+#[derive(Clone, Debug)]
+pub enum PushRecord {
+    /// duet push, software key.
+    DuetSoftware {
+        /// The account.
+        account: PushAccount,
+        /// The device key, PKCS#8 DER.
+        key_pkcs8: Secret,
+    },
+    /// duet push, platform key.
+    DuetPlatform {
+        /// The account.
+        account: PushAccount,
+        /// What the app finds its key by; empty in records that predate handles, where the app
+        /// finds the key by the account's device public key instead.
+        key_handle: Vec<u8>,
+    },
+    /// privacyIDEA push. Its `device_key` holds the software key's PKCS#8 or, when that does not
+    /// parse as an RSA key, the handle of a platform key.
+    PiPush(PiPushAccount),
+}
+
+#[derive(Serialize, Deserialize)]
+struct DuetSoftwarePayload {
+    account: PushAccount,
+    #[serde(with = "secret_bytes")]
+    device_key_pkcs8: Secret,
+}
+
+#[derive(Serialize, Deserialize)]
+struct DuetPlatformPayload {
+    #[serde(flatten)]
+    account: PushAccount,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    key_handle: Vec<u8>,
+}
+
+mod secret_bytes {
+    use crate::secret::Secret;
+    use serde::{Deserialize, Deserializer, Serializer};
+    pub fn serialize<S: Serializer>(s: &Secret, ser: S) -> Result<S::Ok, S::Error> {
+        ser.serialize_bytes(s.expose())
+    }
+    pub fn deserialize<'de, D: Deserializer<'de>>(de: D) -> Result<Secret, D::Error> {
+        Ok(Secret::new(Vec::<u8>::deserialize(de)?))
+    }
+}
+
+impl PushRecord {
+    /// Reads a stored record; `None` for a kind this version does not know.
+    pub fn decode(stored: &StoredPush) -> Result<Option<Self>, AppError> {
+        let bad = |_| AppError::AccountDamaged;
+        Ok(Some(match stored.kind.as_str() {
+            KIND_DUET_SOFTWARE => {
+                let p: DuetSoftwarePayload = serde_json::from_slice(&stored.payload).map_err(bad)?;
+                PushRecord::DuetSoftware { account: p.account, key_pkcs8: p.device_key_pkcs8 }
+            }
+            KIND_DUET_PLATFORM => {
+                let p: DuetPlatformPayload = serde_json::from_slice(&stored.payload).map_err(bad)?;
+                PushRecord::DuetPlatform { account: p.account, key_handle: p.key_handle }
+            }
+            KIND_PIPUSH => PushRecord::PiPush(serde_json::from_slice(&stored.payload).map_err(bad)?),
+            _ => return Ok(None),
+        }))
+    }
+
+    /// The kind tag and sealed payload to store.
+    pub fn encode(&self) -> Result<(&'static str, Zeroizing<Vec<u8>>), AppError> {
+        let bytes = match self {
+            PushRecord::DuetSoftware { account, key_pkcs8 } => serde_json::to_vec(&DuetSoftwarePayload {
+                account: account.clone(),
+                device_key_pkcs8: key_pkcs8.clone(),
+            }),
+            PushRecord::DuetPlatform { account, key_handle } => serde_json::to_vec(&DuetPlatformPayload {
+                account: account.clone(),
+                key_handle: key_handle.clone(),
+            }),
+            PushRecord::PiPush(a) => serde_json::to_vec(a),
+        };
+        Ok((self.kind(), Zeroizing::new(bytes.map_err(|_| AppError::AccountDamaged)?)))
+    }
+
+    /// The record's kind tag.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            PushRecord::DuetSoftware { .. } => KIND_DUET_SOFTWARE,
+            PushRecord::DuetPlatform { .. } => KIND_DUET_PLATFORM,
+            PushRecord::PiPush(_) => KIND_PIPUSH,
+        }
+    }
+
+    /// What the user knows the account by.
+    pub fn label(&self) -> String {
+        match self {
+            PushRecord::DuetSoftware { account, .. } | PushRecord::DuetPlatform { account, .. } => {
+                format!("{}: {}", account.issuer, account.user)
+            }
+            PushRecord::PiPush(a) => a.display_name(),
+        }
+    }
+
+    /// The duet account, for duet records.
+    pub fn duet_account(&self) -> Option<&PushAccount> {
+        match self {
+            PushRecord::DuetSoftware { account, .. } | PushRecord::DuetPlatform { account, .. } => Some(account),
+            PushRecord::PiPush(_) => None,
+        }
+    }
+}
