@@ -174,6 +174,8 @@ pub struct PushAccountEntry {
     pub id: String,
     /// What the user knows it by.
     pub label: String,
+    /// The server's name for it (duet account id, privacyIDEA serial), for the helpdesk.
+    pub account_id: String,
     /// Protocol.
     pub protocol: PushProtocol,
     /// Server URL.
@@ -375,6 +377,11 @@ impl DuetApp {
         self.lock().transfer_missing()
     }
 
+    /// Abandons a transfer scan under way.
+    pub fn cancel_transfer(&self) {
+        self.lock().cancel_transfer()
+    }
+
     /// Renames an account.
     pub fn rename(&self, id: String, issuer: Option<String>, name: String) -> Result<(), DuetError> {
         Ok(self.lock().rename(&RecordId(id), issuer, name)?)
@@ -416,6 +423,7 @@ impl DuetApp {
             .map(|a| PushAccountEntry {
                 id: a.id.0,
                 label: a.label,
+                account_id: a.account_id,
                 protocol: match a.protocol {
                     corepush::PushProtocol::Duet => PushProtocol::Duet,
                     corepush::PushProtocol::PrivacyIdea => PushProtocol::PrivacyIdea,

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Kotlin: generates the UniFFI Kotlin bindings, compiles them plus the hand-written JUnit tests in
-# tests/kotlin/ with kotlinc -Werror and runs them on the JVM (Java 17) against the Linux cdylib.
+# android/src/test/kotlin/ with kotlinc -Werror and runs them on the JVM (Java 17) against the Linux cdylib.
 # Installs into $DUET_CACHE: kotlinc (npm package kotlin-compiler, ships kotlinx-coroutines),
 # JNA and the JUnit console launcher (Maven Central; Debian packages as a fallback).
 # DUET_INSTALL_ONLY=1 stops after the toolchain install.
@@ -66,13 +66,23 @@ step "kotlinc: generated bindings"
 "$KOTLINC" -nowarn -jvm-target 17 -cp "$JARS/jna.jar:$COROUTINES" -d "$OUT/bindings.jar" $(find "$OUT/gen" -name '*.kt')
 step "kotlinc -Werror: tests"
 "$KOTLINC" -Werror -jvm-target 17 -cp "$OUT/bindings.jar:$JARS/jna.jar:$JARS/junit-console.jar:$COROUTINES" \
-  -d "$OUT/tests.jar" tests/kotlin/src/*.kt android/src/main/kotlin/org/duet/android/*.kt
+  -d "$OUT/tests.jar" android/src/test/kotlin/org/duet/tests/*.kt android/src/main/kotlin/org/duet/android/*.kt
 
 step "JUnit on the JVM against $LIB"
 CP="$OUT/tests.jar:$OUT/bindings.jar:$JARS/jna.jar:$COROUTINES:$STDLIB"
 export DUET_TEST_HELPER="$ROOT/target/debug/duet-test-helper"
+# DUET_KOTLIN_TEST=Class or Class#method runs one test class or one test (docs/testing.md).
+if [ -n "${DUET_KOTLIN_TEST:-}" ]; then
+  case "$DUET_KOTLIN_TEST" in
+    *'#'*) SELECT=(--select-method "org.duet.tests.$DUET_KOTLIN_TEST") ;;
+    *) SELECT=(--select-class "org.duet.tests.$DUET_KOTLIN_TEST") ;;
+  esac
+else
+  SELECT=(--scan-class-path "$OUT/tests.jar" --include-classname '.*Test')
+fi
 java -Djna.library.path="$ROOT/target/debug" -jar "$JARS/junit-console.jar" execute \
-  --class-path "$CP" --scan-class-path "$OUT/tests.jar" --include-classname '.*Test' --disable-banner --details=summary --fail-if-no-tests
+  --class-path "$CP" "${SELECT[@]}" --disable-banner --details=summary --fail-if-no-tests
+[ -n "${DUET_KOTLIN_TEST:-}" ] && exit 0
 
 step "benchmark smoke run (timings are recorded by tests/bench/bindings.sh, never asserted)"
 java -Djna.library.path="$ROOT/target/debug" -cp "$CP" org.duet.tests.BenchKt 5000

@@ -164,15 +164,12 @@ impl App {
     fn add_transfer_part(&mut self, text: &str) -> Result<Added, AppError> {
         let part = migration::decode_uri(text)?;
         let total = part.batch.size;
-        // A part of another transfer starts over rather than mixing two exports.
         let mut batch = self.transfer.take().unwrap_or_default();
-        if let Err(e) = batch.add(part.clone()) {
-            if !matches!(e, migration::MigrationError::BatchMismatch) {
-                self.transfer = Some(batch);
-                return Err(e.into());
-            }
-            batch = Batch::new();
-            batch.add(part)?;
+        if let Err(e) = batch.add(part) {
+            // A code of another transfer is refused and the scan under way kept (cancel_transfer
+            // starts over).
+            self.transfer = Some(batch);
+            return Err(e.into());
         }
         let missing = batch.missing();
         if !missing.is_empty() {

@@ -50,6 +50,9 @@ pub struct PushAccountView {
     pub id: RecordId,
     /// What the user knows it by.
     pub label: String,
+    /// The server's name for it: the account id (duet) or the token serial (privacyIDEA), for the
+    /// helpdesk.
+    pub account_id: String,
     /// duet or privacyIDEA.
     pub protocol: push::PushProtocol,
     /// The server.
@@ -141,14 +144,14 @@ impl App {
         let mut out = Vec::new();
         for sp in self.vault.push_accounts()? {
             let Some(rec) = PushRecord::decode(&sp)? else { continue };
-            let (protocol, url, platform_key) = match &rec {
-                PushRecord::DuetSoftware { account, .. } => (push::PushProtocol::Duet, account.url.clone(), false),
-                PushRecord::DuetPlatform { account, .. } => (push::PushProtocol::Duet, account.url.clone(), true),
-                PushRecord::PiPush(a) => {
-                    (push::PushProtocol::PrivacyIdea, a.url.clone(), a.software_signer(self.env.rng.clone()).is_err())
+            let platform_key = !matches!(self.key_location(&rec), KeyLocation::Vault);
+            let (protocol, url, account_id) = match &rec {
+                PushRecord::DuetSoftware { account, .. } | PushRecord::DuetPlatform { account, .. } => {
+                    (push::PushProtocol::Duet, account.url.clone(), account.account_id.clone())
                 }
+                PushRecord::PiPush(a) => (push::PushProtocol::PrivacyIdea, a.url.clone(), a.serial.clone()),
             };
-            out.push(PushAccountView { id: sp.id, label: rec.label(), protocol, url, platform_key });
+            out.push(PushAccountView { id: sp.id, label: rec.label(), account_id, protocol, url, platform_key });
         }
         Ok(out)
     }

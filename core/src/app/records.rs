@@ -128,3 +128,46 @@ impl PushRecord {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::vault::RecordId;
+
+    fn stored(kind: &str, payload: &str) -> StoredPush {
+        StoredPush {
+            id: RecordId("r".into()),
+            kind: kind.into(),
+            position: 0,
+            created_at: 0,
+            updated_at: 0,
+            payload: Zeroizing::new(payload.as_bytes().to_vec()),
+        }
+    }
+
+    // As the mobile bindings stored platform-key accounts before handles existed: the bare account.
+    const BARE: &str = r#"{"account_id":"CquyA9DVXxHtP6Nw6xBsSA","url":"https://mfa.example.com","server_key":[4,1],"issuer":"Example Corp","user":"alice","device_alg":"ES256","device_key":[4,2],"via_manual_code":false}"#;
+
+    #[test]
+    fn platform_records_without_a_handle_still_read_and_round_trip_with_one() {
+        let Some(PushRecord::DuetPlatform { account, key_handle }) = PushRecord::decode(&stored(KIND_DUET_PLATFORM, BARE)).unwrap()
+        else {
+            panic!("not a platform record")
+        };
+        assert_eq!((account.user.as_str(), account.device_key.as_slice(), key_handle.len()), ("alice", &[4u8, 2][..], 0));
+        let rec = PushRecord::DuetPlatform { account, key_handle: b"alias-1".to_vec() };
+        let (kind, payload) = rec.encode().unwrap();
+        let back = PushRecord::decode(&stored(kind, std::str::from_utf8(&payload).unwrap())).unwrap().unwrap();
+        let PushRecord::DuetPlatform { key_handle, .. } = back else { panic!() };
+        assert_eq!(key_handle, b"alias-1");
+    }
+
+    #[test]
+    fn unknown_kinds_are_skipped_and_damaged_payloads_are_errors() {
+        assert!(PushRecord::decode(&stored("future-kind", "{}")).unwrap().is_none());
+        for kind in [KIND_DUET_SOFTWARE, KIND_DUET_PLATFORM, KIND_PIPUSH] {
+            let e = PushRecord::decode(&stored(kind, "{not json")).unwrap_err();
+            assert_eq!(crate::ErrorCode::code(&e), "E_APP_ACCOUNT_DAMAGED");
+        }
+    }
+}

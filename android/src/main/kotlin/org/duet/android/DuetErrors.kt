@@ -11,5 +11,6 @@ fun DuetException.code(): String = when (this) {
     is DuetException.Vault -> code
     is DuetException.Transfer -> code
     is DuetException.Transport -> code
+    is DuetException.App -> code
     is DuetException.Callback -> code
 }

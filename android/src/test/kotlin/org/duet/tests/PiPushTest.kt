@@ -1,8 +1,6 @@
 package org.duet.tests
 
-import java.io.File
 import java.net.URLDecoder
-import java.nio.file.Files
 import java.security.KeyFactory
 import java.security.KeyPair
 import java.security.KeyPairGenerator
@@ -13,7 +11,9 @@ import java.time.Instant
 import java.util.Base64
 import org.duet.core.DeviceSigner
 import org.duet.core.DuetException
-import org.duet.core.DuetVault
+import org.duet.core.AddResult
+import org.duet.core.AnswerOutcome
+import org.duet.core.DuetApp
 import org.duet.core.HttpMethod
 import org.duet.core.HttpRequest
 import org.duet.core.HttpResponse
@@ -24,8 +24,7 @@ import org.duet.core.PushAnswer
 import org.duet.core.PushProtocol
 import org.duet.core.SignerAlgorithm
 import org.duet.core.isPipushUri
-import org.duet.core.pipushPoll
-import org.duet.core.pipushSendAnswer
+import org.duet.android.code
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertFalse
 import org.junit.jupiter.api.Assertions.assertNull
@@ -186,6 +185,18 @@ class PiPushTest {
         }
     }
 
+    /** The app's HTTP stack in front of the peer, so a test can break it. */
+    private class Switch(var inner: HttpTransport) : HttpTransport {
+        override fun send(request: HttpRequest): HttpResponse = inner.send(request)
+    }
+
+    private fun withApp(pi: KotlinPrivacyIdea, keystore: JcaKeystore?, block: (DuetApp, MutableClock, Switch) -> Unit) =
+        TempVault().use { tv ->
+            val clock = MutableClock(t0)
+            val net = Switch(pi)
+            tv.create(services(clock, net, keystore)).use { block(it, clock, net) }
+        }
+
     @Test
     fun garbageEnrollmentLinksGiveTypedPushErrors() {
         fun code(text: String) = assertThrows(DuetException.Push::class.java) { PiPushEnrollment.parse(text) }.code
@@ -193,120 +204,124 @@ class PiPushTest {
         assertEquals("E_PIPUSH_URI", code("otpauth://totp/x?secret=JBSWY3DPEHPK3PXP"))
         assertEquals("E_PIPUSH_URI_MISSING", code("otpauth://pipush/X?serial=PIPU1&v=1&enrollment_credential=a&sslverify=1&ttl=10"))
         assertEquals("E_PIPUSH_VERSION", code(KotlinPrivacyIdea().qr().replace("&v=1", "&v=2")))
-        // A plain-http server is refused before anything is sent.
+        // A plain-http server is refused before any key is made or anything sent.
         val pi = KotlinPrivacyIdea()
-        PiPushEnrollment.parse(pi.qr().replace("https%3A//pi", "http%3A//pi")).use { e ->
-            val err = assertThrows(DuetException.Transport::class.java) { e.enroll(pi, JcaRsaSigner(2048), "alias".toByteArray()) }
+        val keystore = JcaKeystore()
+        withApp(pi, keystore) { app, _, _ ->
+            val err = assertThrows(DuetException.Transport::class.java) { app.addScanned(pi.qr().replace("https%3A//pi", "http%3A//pi")) }
             assertEquals("E_TRANSPORT_INSECURE_HTTP", err.code)
+            assertTrue(app.pushAccounts().isEmpty())
         }
         assertEquals(0, pi.requests)
-        // A P-256 duet key cannot be a privacyIDEA key.
-        PiPushEnrollment.parse(pi.qr()).use { e ->
-            val ec = org.duet.android.JcaDeviceSigner.software()
-            assertEquals("E_PIPUSH_DEVICE_KEY", assertThrows(DuetException.Push::class.java) { e.enroll(pi, ec, ByteArray(0)) }.code)
-        }
+        assertTrue(keystore.keys.isEmpty())
     }
 
     @Test
-    fun kotlinRsaKeyEnrollsPollsApprovesAndDeclinesThroughTheVault() {
+    fun keystoreRsaKeyEnrollsPollsApprovesAndDeclines() {
         val pi = KotlinPrivacyIdea()
-        val signer = JcaRsaSigner()
-        val account = PiPushEnrollment.parse(pi.qr()).use { it.enroll(pi, signer, "keystore-alias-1".toByteArray()) }
-        assertEquals(signer.pair.public, pi.device)
-        assertEquals("privacyIDEA: ${pi.serial}", account.displayName())
-        val dir = Files.createTempDirectory("duet-pipush")
-        try {
-            DuetVault.create(File(dir.toFile(), "v.db").path, MemoryKeyProvider(), FixedClock(t0)).use { vault ->
-                val id = vault.addPipushAccount(account)
-                pi.now = t0 + 10
-                pi.challenge("nonce-approve-0001")
-                pi.challenge("nonce-forged-00002", forged = true)
-                val polled = pipushPoll(pi, vault.pipushAccounts().single().account, signer, FixedClock(t0 + 10))
-                assertEquals(listOf("E_PIPUSH_SIGNATURE"), polled.rejectedCodes)
-                val req = polled.requests.single()
-                val p = req.pending()
-                assertEquals(PushProtocol.PRIVACY_IDEA, p.protocol)
-                assertEquals(pi.serial, p.accountId)
-                assertEquals("nonce-approve-0001", p.requestId)
-                assertEquals("privacyIDEA", p.title)
-                assertEquals("Sign in to VPN?", p.message)
-                assertEquals(NumberMatching.None, p.matching)
-                val stored = vault.pipushAnswer(id, req, PushAnswer.Approve(null), signer, pi)
-                assertTrue(stored.wasAnswered("nonce-approve-0001"))
-                assertEquals("nonce-approve-0001", pi.answers.single()["nonce"])
-                assertEquals(null, pi.answers.single()["decline"])
-                // Answered once: the vault remembers it, a second answer and the next poll refuse it.
-                val again = assertThrows(DuetException.Push::class.java) { vault.pipushAnswer(id, req, PushAnswer.Approve(null), signer, pi) }
-                assertEquals("E_PIPUSH_ALREADY_ANSWERED", again.code)
-                pi.challenges.removeAt(1)
-                val second = pipushPoll(pi, vault.pipushAccounts().single().account, signer, FixedClock(t0 + 11))
-                assertEquals(listOf("E_PIPUSH_ALREADY_ANSWERED"), second.rejectedCodes)
+        val keystore = JcaKeystore()
+        withApp(pi, keystore) { app, clock, _ ->
+            val added = app.addScanned(pi.qr()) as AddResult.Push
+            assertEquals("privacyIDEA: ${pi.serial}", added.label)
+            val key = keystore.keys.values.single() as JcaRsaSigner
+            assertEquals(key.pair.public, pi.device)
+            val account = app.pushAccounts().single()
+            assertEquals(PushProtocol.PRIVACY_IDEA, account.protocol)
+            assertEquals(pi.serial, account.accountId)
+            assertTrue(account.platformKey)
 
-                // Presence mode: pick the answer shown on the sign-in screen.
-                pi.challenges.clear()
-                pi.challenge("nonce-presence-003", presence = "AB,CD,EF")
-                val pres = pipushPoll(pi, vault.pipushAccounts().single().account, signer, FixedClock(t0 + 12)).requests.single()
-                assertEquals(NumberMatching.Pick(listOf("AB", "CD", "EF")), pres.pending().matching)
-                val current = vault.pipushAccounts().single().account
-                assertEquals("E_PIPUSH_PRESENCE_REQUIRED",
-                    assertThrows(DuetException.Push::class.java) { pipushSendAnswer(pi, current, pres, PushAnswer.Approve(null), signer) }.code)
-                assertEquals("E_PIPUSH_PRESENCE_ANSWER",
-                    assertThrows(DuetException.Push::class.java) { pipushSendAnswer(pi, current, pres, PushAnswer.Approve("XY"), signer) }.code)
-                vault.pipushAnswer(id, pres, PushAnswer.Approve("CD"), signer, pi)
-                assertEquals("CD", pi.answers.last()["presence_answer"])
+            clock.now = t0 + 10; pi.now = clock.now
+            pi.challenge("nonce-approve-0001")
+            pi.challenge("nonce-forged-00002", forged = true)
+            val polled = app.poll()
+            assertEquals(listOf("E_PIPUSH_SIGNATURE"), polled.notices.map { it.code })
+            val p = polled.requests.single()
+            assertEquals(PushProtocol.PRIVACY_IDEA, p.protocol)
+            assertEquals("nonce-approve-0001", p.requestId)
+            assertEquals("privacyIDEA", p.title)
+            assertEquals("Sign in to VPN?", p.message)
+            assertEquals(NumberMatching.None, p.matching)
+            // Two steps: the bytes privacyIDEA verifies, signed inside the prompt.
+            val toSign = app.prepareAnswer(p.requestId, PushAnswer.Approve(null))
+            assertEquals(SignerAlgorithm.RSA_PKCS1_SHA256, toSign.algorithm)
+            assertEquals("nonce-approve-0001|${pi.serial}", String(toSign.message))
+            assertEquals(AnswerOutcome.ACCEPTED, app.submitAnswer(p.requestId, keystore.signInPrompt(toSign.keyHandle!!, toSign.message)))
+            assertEquals("nonce-approve-0001", pi.answers.single()["nonce"])
+            assertNull(pi.answers.single()["decline"])
+            // Answered once: gone here, and the next poll refuses it.
+            assertEquals("E_APP_REQUEST_NOT_WAITING", assertThrows(DuetException.App::class.java) {
+                app.prepareAnswer(p.requestId, PushAnswer.Approve(null))
+            }.code)
+            pi.challenges.removeAt(1)
+            val second = app.poll()
+            assertTrue(second.requests.isEmpty())
+            assertEquals(listOf("E_PIPUSH_ALREADY_ANSWERED"), second.notices.map { it.code })
 
-                // Decline ("this was not me"): the server sees decline=1 signed over nonce|serial|decline.
-                pi.challenges.clear()
-                pi.challenge("nonce-decline-0004")
-                val dec = pipushPoll(pi, vault.pipushAccounts().single().account, signer, FixedClock(t0 + 13)).requests.single()
-                vault.pipushAnswer(id, dec, PushAnswer.DenyNotMe, signer, pi)
-                assertEquals("1", pi.answers.last()["decline"])
-                assertEquals(3, pi.answers.size)
-            }
-        } finally {
-            dir.toFile().deleteRecursively()
+            // Presence mode: pick the answer shown on the sign-in screen.
+            pi.challenges.clear()
+            pi.challenge("nonce-presence-003", presence = "AB,CD,EF")
+            val pres = app.poll().requests.single()
+            assertEquals(NumberMatching.Pick(listOf("AB", "CD", "EF")), pres.matching)
+            assertEquals("E_PIPUSH_PRESENCE_REQUIRED",
+                assertThrows(DuetException.Push::class.java) { app.prepareAnswer(pres.requestId, PushAnswer.Approve(null)) }.code)
+            assertEquals("E_PIPUSH_PRESENCE_ANSWER",
+                assertThrows(DuetException.Push::class.java) { app.prepareAnswer(pres.requestId, PushAnswer.Approve("XY")) }.code)
+            assertEquals(AnswerOutcome.ACCEPTED, app.answer(pres.requestId, PushAnswer.Approve("CD")))
+            assertEquals("CD", pi.answers.last()["presence_answer"])
+
+            // Decline ("this was not me"): the server sees decline=1 signed over nonce|serial|decline.
+            pi.challenges.clear()
+            pi.challenge("nonce-decline-0004")
+            val dec = app.poll().requests.single()
+            assertEquals(AnswerOutcome.ACCEPTED, app.answer(dec.requestId, PushAnswer.DenyNotMe))
+            assertEquals("1", pi.answers.last()["decline"])
+            assertEquals(3, pi.answers.size)
         }
     }
 
     @Test
     fun softwareKeyEnrollmentSignsInTheCore() {
         val pi = KotlinPrivacyIdea()
-        val account = PiPushEnrollment.parse(pi.qr()).use { it.enrollWithSoftwareKey(pi) }
-        val spki = pi.device!!.encoded
-        assertEquals(4096, (pi.device as java.security.interfaces.RSAPublicKey).modulus.bitLength(), "RSA-4096 like privacyIDEA's app")
-        assertTrue(spki.isNotEmpty())
-        pi.now = t0
-        pi.challenge("nonce-software-001")
-        val req = pipushPoll(pi, account, null, FixedClock(t0)).requests.single()
-        pipushSendAnswer(pi, account, req, PushAnswer.DenyMistake, null)
-        assertEquals("1", pi.answers.single()["decline"])
+        withApp(pi, null) { app, clock, _ ->
+            app.addScanned(pi.qr())
+            assertEquals(4096, (pi.device as java.security.interfaces.RSAPublicKey).modulus.bitLength(), "RSA-4096 like privacyIDEA's app")
+            assertFalse(app.pushAccounts().single().platformKey)
+            pi.now = clock.now
+            pi.challenge("nonce-software-001")
+            val req = app.poll().requests.single()
+            assertNull(app.prepareAnswer(req.requestId, PushAnswer.DenyMistake).keyHandle)
+            assertEquals(AnswerOutcome.ACCEPTED, app.answer(req.requestId, PushAnswer.DenyMistake))
+            assertEquals("1", pi.answers.single()["decline"])
+        }
     }
 
     @Test
     fun clockAndTransportFailuresAreTyped() {
         val pi = KotlinPrivacyIdea()
-        val signer = JcaRsaSigner(2048)
-        val account = PiPushEnrollment.parse(pi.qr()).use { it.enroll(pi, signer, ByteArray(1)) }
-        pi.now = t0
-        // The server refuses a poll stamped 10 minutes off: the user is told to fix the clock.
-        val clock = assertThrows(DuetException.Push::class.java) { pipushPoll(pi, account, signer, FixedClock(t0 + 600)) }
-        assertEquals("E_PIPUSH_CLOCK", clock.code)
-        // The app's HTTP stack failing: typed transport errors with the core's own sentence.
-        val timeout = object : HttpTransport {
-            override fun send(request: HttpRequest): HttpResponse = throw DuetException.Transport("E_TRANSPORT_TIMEOUT", "okhttp timeout")
+        withApp(pi, JcaKeystore()) { app, clock, net ->
+            app.addScanned(pi.qr())
+            pi.now = t0
+            // The server refuses a poll stamped 10 minutes off: the user is told to fix the clock.
+            clock.now = t0 + 600
+            assertEquals("E_PIPUSH_CLOCK", app.poll().failures.single().error.code())
+            clock.now = t0
+            // The app's HTTP stack failing: typed transport errors with the core's own sentence.
+            net.inner = object : HttpTransport {
+                override fun send(request: HttpRequest): HttpResponse = throw DuetException.Transport("E_TRANSPORT_TIMEOUT", "okhttp timeout")
+            }
+            val t = app.poll().failures.single().error
+            assertEquals("E_TRANSPORT_TIMEOUT", t.code())
+            assertTrue(t.message!!.contains("pi.example.com"), t.message)
+            net.inner = object : HttpTransport {
+                override fun send(request: HttpRequest): HttpResponse = throw IllegalStateException("socket closed")
+            }
+            assertEquals("E_TRANSPORT_FAILED", app.poll().failures.single().error.code())
+            net.inner = object : HttpTransport {
+                override fun send(request: HttpRequest) = HttpResponse(502u, "<html>bad gateway</html>".toByteArray())
+            }
+            assertEquals("E_PIPUSH_SERVER", app.poll().failures.single().error.code())
+            net.inner = pi
+            assertTrue(app.poll().failures.isEmpty())
         }
-        val t = assertThrows(DuetException.Transport::class.java) { pipushPoll(timeout, account, signer, FixedClock(t0)) }
-        assertEquals("E_TRANSPORT_TIMEOUT", t.code)
-        assertTrue(t.reason.contains("pi.example.com"), t.reason)
-        val crashing = object : HttpTransport {
-            override fun send(request: HttpRequest): HttpResponse = throw IllegalStateException("socket closed")
-        }
-        assertEquals("E_TRANSPORT_FAILED",
-            assertThrows(DuetException.Transport::class.java) { pipushPoll(crashing, account, signer, FixedClock(t0)) }.code)
-        val html = object : HttpTransport {
-            override fun send(request: HttpRequest) = HttpResponse(502u, "<html>bad gateway</html>".toByteArray())
-        }
-        assertEquals("E_PIPUSH_SERVER",
-            assertThrows(DuetException.Push::class.java) { pipushPoll(html, account, signer, FixedClock(t0)) }.code)
     }
 }

@@ -4,7 +4,9 @@ import java.io.File
 import org.duet.core.Account
 import org.duet.core.BackupFormat
 import org.duet.core.DuetException
-import org.duet.core.TransferScan
+import org.duet.core.AddResult
+import org.duet.core.CodeEntry
+import org.duet.core.DuetApp
 import org.duet.core.backupFormatId
 import org.duet.core.backupFormatName
 import org.duet.core.detectBackup
@@ -193,16 +195,29 @@ class TransferTest {
         assertTrue(exportNotice(2u).contains("2 push accounts"))
     }
 
+    /** Scans [uris] in order into a fresh app; returns the last result and the app's code list. */
+    private fun scanAll(uris: List<String>, check: (DuetApp) -> Unit = {}) = TempVault().use { tv ->
+        tv.create(services(FixedClock(time.toLong()), NoNetwork)).use { app ->
+            val results = uris.map { app.addScanned(it) }
+            check(app)
+            results to app.codes()
+        }
+    }
+
+    private fun assertCodes(name: String, codes: List<CodeEntry>, skippedNames: Set<Any?> = emptySet()) {
+        val want = fixtures[name].obj()["accounts"].list().map { it.obj() }.filter { it["name"] !in skippedNames }
+        fun label(w: Map<String, Any?>) = (w["issuer"] as String?).let { i -> if (i.isNullOrEmpty()) "${w["name"]}" else "$i:${w["name"]}" }
+        assertEquals(want.map { label(it) to it["code"] }, codes.map { it.label to it.code }, name)
+    }
+
     @Test
     fun googleTransferScanInAnyOrderAndExport() {
         val lines = File(dir, "google_transfer.txt").readLines().filter { it.startsWith("otpauth-migration://") }
-        TransferScan().use { scan ->
-            for (l in lines.reversed()) scan.add(l)
-            scan.add(lines[0]) // the same code twice is harmless
-            assertEquals(emptyList<UInt>(), scan.missing())
-            val done = scan.finish()
-            assertAccounts("google_transfer.txt", done.accounts)
-        }
+        // Scanned last code first, the first one twice: stored once, when complete.
+        val (results, codes) = scanAll(lines.reversed() + lines[0])
+        assertTrue(results.dropLast(2).all { it is AddResult.TransferPart }, "$results")
+        assertTrue(results[results.size - 2] is AddResult.Transfer, "$results")
+        assertCodes("google_transfer.txt", codes)
         // Export: what Google Authenticator cannot carry (Steam, 60 s, 7 digits) is reported, the
         // rest scans back with the independent codes.
         val aegis = importBackup(File(dir, "aegis_plain.json").readBytes(), null).accounts
@@ -211,12 +226,7 @@ class TransferTest {
         assertTrue(g.skipped.isNotEmpty())
         assertTrue(g.skipped.all { it.code.startsWith("E_MIGRATION_ACCOUNT_") }, g.skipped.toString())
         val skippedNames = g.skipped.map { aegis[it.index.toInt()].name() }.toSet()
-        TransferScan().use { scan ->
-            g.uris.forEach { assertEquals(12345, scan.add(it).batchId) }
-            val back = scan.finish().accounts
-            val want = fixtures["aegis_plain.json"].obj()["accounts"].list().map { it.obj() }.filter { it["name"] !in skippedNames }
-            assertEquals(want.map { it["name"] to it["code"] }, back.map { it.name() to codeOf(it) })
-        }
+        assertCodes("aegis_plain.json", scanAll(g.uris).second, skippedNames)
     }
 
     @Test
@@ -225,31 +235,27 @@ class TransferTest {
             val e = assertThrows(DuetException.Migration::class.java) { block() }
             assertEquals(code, e.code)
         }
-        TransferScan().use { scan ->
-            migration("E_MIGRATION_NOTHING") { scan.finish() }
-            migration("E_MIGRATION_IS_ACCOUNT") { scan.add("otpauth://totp/x?secret=JBSWY3DPEHPK3PXP") }
-            migration("E_MIGRATION_SCHEME") { scan.add("https://example.com/") }
-            migration("E_MIGRATION_DATA_MISSING") { scan.add("otpauth-migration://offline?foo=1") }
-            migration("E_MIGRATION_BASE64") { scan.add("otpauth-migration://offline?data=%%%") }
-            migration("E_MIGRATION_PROTOBUF") { scan.add("otpauth-migration://offline?data=/////w==") }
+        scanAll(emptyList()) { app ->
+            migration("E_MIGRATION_DATA_MISSING") { app.addScanned("otpauth-migration://offline?foo=1") }
+            migration("E_MIGRATION_BASE64") { app.addScanned("otpauth-migration://offline?data=%%%") }
+            migration("E_MIGRATION_PROTOBUF") { app.addScanned("otpauth-migration://offline?data=/////w==") }
+            assertTrue(app.codes().isEmpty())
         }
-        // Part 1 of a 2-part transfer: the second is reported missing, and the scan goes on.
+        // Part 1 of a 2-part transfer: the others are reported missing, a code of another transfer
+        // is refused, and the scan goes on.
         val many = (1..40).map { Account.fromUri("otpauth://totp/Issuer$it:user$it@example.com?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&issuer=Issuer$it") }
         val g = exportGoogleTransfer(many, 7)
         assertTrue(g.uris.size >= 2, "40 accounts need more than one QR code")
-        TransferScan().use { scan ->
-            scan.add(g.uris[0])
-            assertEquals((2..g.uris.size).map { it.toUInt() }, scan.missing())
-            migration("E_MIGRATION_BATCH_MISSING") { scan.finish() }
-            g.uris.drop(1).forEach { scan.add(it) }
-            val back = scan.finish().accounts
-            assertEquals(many.map { it.name() }, back.map { it.name() })
-            assertArrayEquals(many.map { codeOf(it) }.toTypedArray(), back.map { codeOf(it) }.toTypedArray())
-        }
         val other = exportGoogleTransfer(many, 8)
-        TransferScan().use { scan ->
-            scan.add(g.uris[0])
-            migration("E_MIGRATION_BATCH_MISMATCH") { scan.add(other.uris[1]) }
+        val (_, codes) = scanAll(emptyList()) { app ->
+            val first = app.addScanned(g.uris[0]) as AddResult.TransferPart
+            assertEquals((2..g.uris.size).map { it.toUInt() }, first.missing)
+            assertEquals((2..g.uris.size).map { it.toUInt() }, app.transferMissing())
+            migration("E_MIGRATION_BATCH_MISMATCH") { app.addScanned(other.uris[1]) }
+            assertTrue(app.codes().isEmpty())
+            g.uris.drop(1).forEach { app.addScanned(it) }
         }
+        assertEquals(many.map { "${it.issuer()}:${it.name()}" }, codes.map { it.label })
+        assertArrayEquals(many.map { codeOf(it) }.toTypedArray(), codes.map { it.code }.toTypedArray())
     }
 }

@@ -1,11 +1,11 @@
 package org.duet.tests
 
 import java.nio.file.Files
-import java.security.SecureRandom
 import org.duet.android.code
 import org.duet.core.Account
 import org.duet.core.DuetException
-import org.duet.core.DuetVault
+import org.duet.core.AddResult
+import org.duet.core.DuetApp
 import org.duet.core.OtpAlgorithm
 import org.duet.core.OtpKind
 import org.duet.core.OtpParameters
@@ -15,12 +15,6 @@ import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertThrows
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
-
-/** Stands in for a Keystore-wrapped key: one random 32-byte key per vault file. */
-class MemoryKeyProvider(private val keys: MutableMap<String, ByteArray> = mutableMapOf()) : VaultKeyProvider {
-    override fun vaultKey(vaultPath: String): ByteArray =
-        keys.getOrPut(vaultPath) { ByteArray(32).also { SecureRandom().nextBytes(it) } }
-}
 
 class AccountVaultTest {
     // Google's Key URI Format example: secret "Hello!\xDE\xAD\xBE\xEF" (80 bits).
@@ -81,47 +75,80 @@ class AccountVaultTest {
     }
 
     @Test
-    fun vaultStoresAccountsAcrossReopen() {
-        val dir = Files.createTempDirectory("duet-vault")
-        val path = dir.resolve("vault.db").toString()
-        val keys = MemoryKeyProvider()
-        val ids = DuetVault.create(path, keys, FixedClock(1_790_000_000)).use { v ->
-            assertEquals(32, v.vaultId().length)
-            val a = Account.fromUri(googleUri).use { v.addAccount(it) }
-            val b = Account.fromUri("otpauth://hotp/ACME:bob?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&counter=0").use { v.addAccount(it) }
-            v.renameAccount(a, "Example Inc", "alice")
-            listOf(a, b)
+    fun vaultStoresAccountsAcrossReopen() = TempVault().use { tv ->
+        val clock = MutableClock(1_790_000_000)
+        val ids = tv.create(services(clock, NoNetwork)).use { app ->
+            val a = app.addScanned(googleUri) as AddResult.Otp
+            assertEquals(listOf("W_URI_SECRET_SHORT"), a.warnings.map { it.code })
+            val b = app.addScanned("otpauth://hotp/ACME:bob?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&counter=0") as AddResult.Otp
+            app.rename(a.id, "Example Inc", "alice")
+            listOf(a.id, b.id)
         }
-        DuetVault.open(path, keys, FixedClock(1_790_000_100)).use { v ->
-            val list = v.accounts()
+        tv.open(services(clock, NoNetwork)).use { app ->
+            val list = app.accounts()
             assertEquals(ids, list.map { it.id })
             assertEquals(listOf("alice", "bob"), list.map { it.name })
             assertEquals("Example Inc", list[0].issuer)
-            v.account(ids[0]).use { a -> a.generator().use { g -> assertEquals(JavaOtp.hotp(googleKey, 5, 6), g.codeAt(150uL)) } }
-            // HOTP: each use advances the stored counter (RFC 4226 vectors 0, 1).
+            clock.now = 150
+            assertEquals(JavaOtp.hotp(googleKey, 5, 6), app.codes()[0].code)
+            // HOTP: each use advances the stored counter (RFC 4226 vectors 0, 1); the list shows the next.
             val key = "12345678901234567890".toByteArray()
-            assertEquals(JavaOtp.hotp(key, 0, 6), v.nextHotp(ids[1]).use { a -> a.generator().use { it.codeAt(0uL) } })
-            assertEquals(JavaOtp.hotp(key, 1, 6), v.nextHotp(ids[1]).use { a -> a.generator().use { it.codeAt(0uL) } })
-            assertEquals("E_VAULT_NOT_HOTP", assertThrows(DuetException.Vault::class.java) { v.nextHotp(ids[0]) }.code)
-            v.removeAccount(ids[0])
-            assertEquals("E_VAULT_NOT_FOUND", assertThrows(DuetException.Vault::class.java) { v.account(ids[0]) }.code)
+            assertEquals(JavaOtp.hotp(key, 0, 6), app.nextHotp(ids[1]))
+            assertEquals(JavaOtp.hotp(key, 1, 6), app.nextHotp(ids[1]))
+            assertEquals(JavaOtp.hotp(key, 2, 6), app.codes()[1].code)
+            assertEquals("E_VAULT_NOT_HOTP", assertThrows(DuetException.Vault::class.java) { app.nextHotp(ids[0]) }.code)
+            app.remove(ids[0])
+            assertEquals("E_VAULT_NOT_FOUND", assertThrows(DuetException.Vault::class.java) { app.remove(ids[0]) }.code)
         }
         // Wrong key, missing file, short key, failing key provider: typed errors, data kept.
-        val wrong = MemoryKeyProvider()
-        assertEquals("E_VAULT_WRONG_KEY", assertThrows(DuetException.Vault::class.java) { DuetVault.open(path, wrong, FixedClock(0)) }.code)
-        assertEquals("E_VAULT_MISSING", assertThrows(DuetException.Vault::class.java) { DuetVault.open("$dir/none.db", keys, FixedClock(0)) }.code)
+        val s = services(clock, NoNetwork)
+        assertEquals("E_VAULT_WRONG_KEY", assertThrows(DuetException.Vault::class.java) { DuetApp.open(tv.path, MemoryKeyProvider(), s) }.code)
+        assertEquals("E_VAULT_MISSING", assertThrows(DuetException.Vault::class.java) { DuetApp.open("${tv.dir}/none.db", tv.keys, s) }.code)
         val short = object : VaultKeyProvider { override fun vaultKey(vaultPath: String) = ByteArray(16) }
-        assertEquals("E_KEY_BAD_LENGTH", assertThrows(DuetException.Vault::class.java) { DuetVault.create("$dir/b.db", short, FixedClock(0)) }.code)
+        assertEquals("E_KEY_BAD_LENGTH", assertThrows(DuetException.Vault::class.java) { DuetApp.create("${tv.dir}/b.db", short, s) }.code)
         val cancelled = object : VaultKeyProvider {
             override fun vaultKey(vaultPath: String): ByteArray = throw DuetException.Callback("E_FFI_CALLBACK", "user cancelled")
         }
-        assertThrows(DuetException.Callback::class.java) { DuetVault.open(path, cancelled, FixedClock(0)) }
+        assertThrows(DuetException.Callback::class.java) { DuetApp.open(tv.path, cancelled, s) }
         val crashing = object : VaultKeyProvider { override fun vaultKey(vaultPath: String): ByteArray = error("keystore gone") }
-        assertEquals("E_FFI_CALLBACK", assertThrows(DuetException::class.java) { DuetVault.open(path, crashing, FixedClock(0)) }.code())
-        Files.write(dir.resolve("junk.db"), ByteArray(4096) { 0x41 })
-        assertThrows(DuetException.Vault::class.java) { DuetVault.open("$dir/junk.db", keys, FixedClock(0)) }
+        assertEquals("E_FFI_CALLBACK", assertThrows(DuetException::class.java) { DuetApp.open(tv.path, crashing, s) }.code())
+        Files.write(tv.dir.resolve("junk.db"), ByteArray(4096) { 0x41 })
+        assertThrows(DuetException.Vault::class.java) { DuetApp.open("${tv.dir}/junk.db", tv.keys, s) }
         // Creating over an existing vault is refused and leaves it intact.
-        assertEquals("E_VAULT_OPEN", assertThrows(DuetException.Vault::class.java) { DuetVault.create(path, keys, FixedClock(0)) }.code)
-        DuetVault.open(path, keys, FixedClock(0)).use { v -> assertEquals(listOf("bob"), v.accounts().map { it.name }) }
+        assertEquals("E_VAULT_OPEN", assertThrows(DuetException.Vault::class.java) { DuetApp.create(tv.path, tv.keys, s) }.code)
+        DuetApp.open(tv.path, tv.keys, s).use { app -> assertEquals(listOf("bob"), app.accounts().map { it.name }) }
+    }
+
+    /** One call gives the whole code list; each code and next code equals javax.crypto's HOTP. */
+    @Test
+    fun codeListInOneCallMatchesJavaHmac() = TempVault().use { tv ->
+        val clock = MutableClock(1_111_111_109)
+        tv.create(services(clock, NoNetwork)).use { app ->
+            val keys = (1..50).map { i -> ByteArray(20) { (it * 7 + i).toByte() } }
+            val setup = keys.mapIndexed { i, k ->
+                val alg = listOf(OtpAlgorithm.SHA1, OtpAlgorithm.SHA256, OtpAlgorithm.SHA512)[i % 3]
+                Account.fromSetupKey("Bulk", "user$i", B32.encode(k).trimEnd('='), OtpParameters(OtpKind.Totp(30u, 0uL), alg, 8u))
+            }
+            assertEquals(50, app.addAccounts(setup).size)
+            setup.forEach { it.close() }
+            for (t in listOf(59L, 1_111_111_109L, 2_000_000_000L)) {
+                clock.now = t
+                val codes = app.codes()
+                assertEquals((0 until 50).map { "Bulk:user$it" }, codes.map { it.label })
+                codes.forEachIndexed { i, c ->
+                    val mac = listOf("HmacSHA1", "HmacSHA256", "HmacSHA512")[i % 3]
+                    assertEquals(JavaOtp.hotp(keys[i], t / 30, 8, mac), c.code, c.label)
+                    assertEquals(JavaOtp.hotp(keys[i], t / 30 + 1, 8, mac), c.nextCode, c.label)
+                    assertEquals((30 - t % 30).toUInt(), c.secondsLeft)
+                    assertEquals(30u, c.period)
+                    assertEquals(null, c.errorCode)
+                }
+            }
+            // Reordering moves the rows, not the codes.
+            val ids = app.codes().map { it.id }
+            app.reorder(ids.reversed())
+            assertEquals(ids.reversed(), app.codes().map { it.id })
+            assertEquals("E_VAULT_NOT_FOUND", assertThrows(DuetException.Vault::class.java) { app.reorder(ids.drop(1)) }.code)
+        }
     }
 }

@@ -47,10 +47,6 @@ object JavaOtp {
     }
 }
 
-class FixedClock(private val t: Long) : Clock {
-    override fun nowUnixSeconds(): Long = t
-}
-
 class OtpTest {
     private val rfcKey = "12345678901234567890".toByteArray()
     private val rfcKey256 = "12345678901234567890123456789012".toByteArray()
