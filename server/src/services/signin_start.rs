@@ -96,8 +96,8 @@ pub struct SigninView {
     pub expires_at: u64,
 }
 
-impl From<signin::Signin> for SigninView {
-    fn from(s: signin::Signin) -> Self {
+impl From<signins::Signin> for SigninView {
+    fn from(s: signins::Signin) -> Self {
         SigninView { id: s.id, status: s.status, number: s.number, expires_at: s.expires_at }
     }
 }
@@ -112,7 +112,7 @@ pub fn start(st: &State, app_id: Option<i64>, body: &StartSignin, matching: Matc
     let client = body.client.summary();
     if user.service_account {
         // Batch jobs: no second factor, but every use is on the record.
-        signin::insert(&conn, &NewSignin {
+        signins::insert(&conn, &NewSignin {
             id: &id, user_id: user.id, app_id, kind: "service", status: Status::Exempt,
             number: None, request_state: None, client: &client, expires_at: now,
         }, now)?;
@@ -121,7 +121,7 @@ pub fn start(st: &State, app_id: Option<i64>, body: &StartSignin, matching: Matc
     }
     match body.method {
         Method::Push => {
-            signin::check_push_allowed(&conn, &user, &st.config.limits, now)?;
+            signins::check_push_allowed(&conn, &user, &st.config.limits, now)?;
             if devices::active_for_user(&conn, user.id)?.is_empty() {
                 return Err(ServerError::NoDevice);
             }
@@ -135,8 +135,8 @@ pub fn start(st: &State, app_id: Option<i64>, body: &StartSignin, matching: Matc
             let mut conn = st.db();
             let tx = conn.transaction()?;
             // Check again under the lock: two concurrent pushes must not both pass.
-            signin::check_push_allowed(&tx, &user, &st.config.limits, now)?;
-            signin::insert(&tx, &NewSignin {
+            signins::check_push_allowed(&tx, &user, &st.config.limits, now)?;
+            signins::insert(&tx, &NewSignin {
                 id: &id, user_id: user.id, app_id, kind: "push", status: Status::Pending,
                 number: number.as_deref(), request_state: Some(&state), client: &client, expires_at,
             }, now)?;
@@ -157,19 +157,19 @@ pub fn start(st: &State, app_id: Option<i64>, body: &StartSignin, matching: Matc
                 Ok(kind) => (Status::Approved, *kind),
                 Err(_) => (Status::Failed, "passcode"),
             };
-            signin::insert(&conn, &NewSignin {
+            signins::insert(&conn, &NewSignin {
                 id: &id, user_id: user.id, app_id, kind, status, number: None,
                 request_state: None, client: &client, expires_at: now,
             }, now)?;
             match outcome {
                 Ok(kind) => {
-                    signin::passcode_ok(&conn, &user)?;
+                    signins::passcode_ok(&conn, &user)?;
                     if kind == "bypass" {
                         audit::record(&conn, now, "api", "bypass_code_used", Some(&user.name), &client)?;
                     }
                     Ok(SigninView { id, status, number: None, expires_at: now })
                 }
-                Err(e) => Err(signin::passcode_failed(&conn, &user, &st.config.limits, now, e)?),
+                Err(e) => Err(signins::passcode_failed(&conn, &user, &st.config.limits, now, e)?),
             }
         }
     }

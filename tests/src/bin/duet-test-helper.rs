@@ -23,7 +23,6 @@
 
 use std::io::{BufRead, Write};
 
-use duet_server::clock::Clock;
 use duet_server::verifier::MatchMode;
 use duet_tests::server::TestServer;
 

@@ -33,6 +33,7 @@ impl IntoResponse for PageError {
 /// What a helpdesk handler answers.
 pub type PageResult = Result<Response, PageError>;
 
+/// An error's code, sentence and guidance, as a block inside a page.
 pub fn error_block(e: &ServerError) -> Markup {
     html! {
         div.error role="alert" {
@@ -58,6 +59,7 @@ table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ccc;pad
 code.big{font-size:1.6rem;letter-spacing:.1rem}form.inline{display:inline}nav a{margin-right:1rem}
 .qr svg{width:320px;height:320px}";
 
+/// The page frame: title, navigation (with sign-out when signed in) and body.
 pub fn layout(title: &str, session: Option<&Session>, body: Markup) -> Markup {
     html! {
         (DOCTYPE)
@@ -86,6 +88,7 @@ pub fn layout(title: &str, session: Option<&Session>, body: Markup) -> Markup {
     }
 }
 
+/// The hidden CSRF field every form of a signed-in page carries.
 pub fn csrf_field(s: &Session) -> Markup {
     html! { input type="hidden" name="csrf" value=(s.csrf); }
 }

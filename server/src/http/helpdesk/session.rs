@@ -33,19 +33,6 @@ fn cookie_token(headers: &HeaderMap) -> Option<String> {
         .map(|(_, v)| v.to_string())
 }
 
-/// The logged-in session, or `E_SRV_LOGIN_REQUIRED`.
-fn session(st: &State, headers: &HeaderMap) -> Result<Session, ServerError> {
-    let token = cookie_token(headers).ok_or(ServerError::LoginRequired)?;
-    admin::session(&st.db(), &token, st.now())?.ok_or(ServerError::LoginRequired)
-}
-
-/// Session plus CSRF check, for every state-changing post.
-fn guard(st: &State, headers: &HeaderMap, form: &HashMap<String, String>) -> Result<Session, ServerError> {
-    let s = session(st, headers)?;
-    admin::check_csrf(&s, form.get("csrf").map(String::as_str))?;
-    Ok(s)
-}
-
 /// A signed-in admin; without a live session the page redirects to the login.
 pub struct AdminSession(pub Session);
 

@@ -20,7 +20,7 @@ use std::sync::{Arc, Mutex};
 
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use duet_core::push::*;
-use duet_core::verifier::{DeviceRecord, MatchMode, ServerKey, SignInContext, Verifier};
+use duet_server::verifier::{DeviceRecord, MatchMode, ServerKey, SignInContext, Verifier};
 use ring::rand::SystemRandom;
 use ring::signature::{self, EcdsaKeyPair, KeyPair};
 
