@@ -203,8 +203,8 @@ fn platform_der_signatures_and_spki_keys_are_normalised() {
         "E_PUSH_BAD_SIGNATURE"
     );
     // End to end: a DER-signing platform key registers and answers against the verifier.
-    let mut server = duet_core::verifier::Verifier::new(
-        duet_core::verifier::ServerKey::generate(Arc::new(SystemRandom::new())).unwrap(),
+    let mut server = duet_server::verifier::Verifier::new(
+        duet_server::verifier::ServerKey::generate(Arc::new(SystemRandom::new())).unwrap(),
         "https://mfa.example.com",
         "Example",
     )
@@ -216,19 +216,19 @@ fn platform_der_signatures_and_spki_keys_are_normalised() {
     let body = build_registration(&link, &signer, &info, NOW).unwrap();
     let (device, resp) = server.register(&mut e, &body, NOW, &rng, None).unwrap();
     let account = finish_registration(&link, &signer, &resp, NOW).unwrap().account;
-    let ctx = duet_core::verifier::SignInContext { user: "dora".into(), service: "VPN".into(), ..Default::default() };
-    let mut s = server.create_sign_in(&[device.clone()], &ctx, duet_core::verifier::MatchMode::Type { digits: 3 }, 60, NOW, &rng).unwrap();
+    let ctx = duet_server::verifier::SignInContext { user: "dora".into(), service: "VPN".into(), ..Default::default() };
+    let mut s = server.create_sign_in(&[device.clone()], &ctx, duet_server::verifier::MatchMode::Type { digits: 3 }, 60, NOW, &rng).unwrap();
     let store = MemoryReplayStore::new();
     let req = verify_request(&account, &s.issued[0].body, NOW, &store).unwrap();
     let ans = build_answer(&account, &req, &Answer::Approve { number: Some(s.number.unwrap().to_string()) }, &signer, NOW, &store).unwrap();
-    assert_eq!(server.verify_answer(&mut s, &device, &ans, NOW), Ok(duet_core::verifier::AnswerOutcome::Approved));
+    assert_eq!(server.verify_answer(&mut s, &device, &ans, NOW), Ok(duet_server::verifier::AnswerOutcome::Approved));
     let _ = &mut server;
 }
 
 #[test]
 fn number_checks_on_the_phone() {
-    let server = duet_core::verifier::Verifier::new(
-        duet_core::verifier::ServerKey::generate(Arc::new(SystemRandom::new())).unwrap(),
+    let server = duet_server::verifier::Verifier::new(
+        duet_server::verifier::ServerKey::generate(Arc::new(SystemRandom::new())).unwrap(),
         "https://mfa.example.com",
         "Example",
     )
@@ -240,8 +240,8 @@ fn number_checks_on_the_phone() {
     let info = DeviceInfo { name: "p".into(), platform: "cli".into(), keystore: "software".into() };
     let (device, resp) = server.register(&mut e, &build_registration(&link, &signer, &info, NOW).unwrap(), NOW, &rng, None).unwrap();
     let account = finish_registration(&link, &signer, &resp, NOW).unwrap().account;
-    let ctx = duet_core::verifier::SignInContext { user: "eve".into(), service: "VPN".into(), ..Default::default() };
-    use duet_core::verifier::MatchMode;
+    let ctx = duet_server::verifier::SignInContext { user: "eve".into(), service: "VPN".into(), ..Default::default() };
+    use duet_server::verifier::MatchMode;
     let store = MemoryReplayStore::new();
     let typed = server.create_sign_in(&[device.clone()], &ctx, MatchMode::Type { digits: 2 }, 60, NOW, &rng).unwrap();
     let r = verify_request(&account, &typed.issued[0].body, NOW, &store).unwrap();

@@ -14,7 +14,7 @@ use std::sync::Arc;
 use duet_core::push::wire::{b64u, fingerprint, sha256};
 use duet_core::push::*;
 use duet_core::secret::Secret;
-use duet_core::verifier::{AnswerOutcome, DeviceRecord, Enrollment, MatchMode, ServerKey, SignInContext, Verifier};
+use duet_server::verifier::{AnswerOutcome, DeviceRecord, Enrollment, MatchMode, ServerKey, SignInContext, Verifier};
 use ring::rand::SecureRandom;
 use ring::signature::{ECDSA_P256_SHA256_FIXED_SIGNING, EcdsaKeyPair};
 use ring::test::rand::{FixedByteRandom, FixedSliceRandom, FixedSliceSequenceRandom};
@@ -124,7 +124,7 @@ fn generate() -> BTreeMap<&'static str, String> {
 
     // Signed poll, and the poll response carrying the pending request.
     let poll = build_poll(&account, &signer, T + 101).unwrap();
-    assert!(matches!(verifier.verify_device_call(&device, &poll, T + 101), Ok(duet_core::verifier::DeviceCall::Poll)));
+    assert!(matches!(verifier.verify_device_call(&device, &poll, T + 101), Ok(duet_server::verifier::DeviceCall::Poll)));
     ex.insert("poll_body", s(&poll));
     ex.insert("poll_response", s(&Verifier::poll_response(&device, [&s1], None, T + 101)));
 
@@ -270,7 +270,7 @@ fn protocol_doc_examples_are_current_and_verify() {
     }
     for k in ["answer_approve_body", "answer_deny_body"] {
         let env = wire::Envelope::parse(&d(k)).unwrap();
-        duet_core::verifier::verify_device_signature(&device, &env.payload, &env.sig).unwrap();
+        duet_server::verifier::verify_device_signature(&device, &env.payload, &env.sig).unwrap();
     }
     let device2 = server.verify_device_key_rotation(&device, &d("rotate_device_key_body"), T + 400).unwrap();
     assert_eq!(device2.public_key, key("new_device_public_key"));

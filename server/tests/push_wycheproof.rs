@@ -8,7 +8,7 @@
 
 use duet_core::push::signer::normalize_signature;
 use duet_core::push::{SignatureAlgorithm, normalize_public_key, verify_server_signature};
-use duet_core::verifier::{DeviceRecord, verify_device_signature};
+use duet_server::verifier::{DeviceRecord, verify_device_signature};
 use serde_json::Value;
 
 const ALG: SignatureAlgorithm = SignatureAlgorithm::EcdsaP256Sha256;
