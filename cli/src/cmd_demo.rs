@@ -5,15 +5,18 @@
 //! on a throwaway vault), and drives sign-ins through the same `duet pending` /
 //! `duet approve` / `duet deny` / `duet code` commands a user runs. The application
 //! side (starting sign-ins, checking passcodes) calls the server's sign-in API code
-//! in-process. Everything is removed at the end.
+//! in-process. Everything is removed at the end; with `--keep` the server, the enrolled
+//! device and their data stay until Ctrl-C so the helpdesk page can be explored.
 
 use crate::report;
 use clap::Args;
-use duet_cli::serve::api::{ClientInfo, Method, StartSignin, start_for_app};
-use duet_cli::serve::error::ServerError;
-use duet_cli::serve::run::{Background, Options};
-use duet_cli::serve::signin::{self, Status};
-use duet_cli::serve::{Config, State, apps, protocol, users};
+use duet_server::clock::SystemClock;
+use duet_server::random::random_token;
+use duet_server::run::{Background, Options, wait_for_signal};
+use duet_server::services::signin_start::{self, ClientInfo, Method, PUSH_MATCHING, SigninView, StartSignin};
+use duet_server::services::signins::{self, Status};
+use duet_server::services::{apps, enrollments, users};
+use duet_server::{Config, ServerError, State};
 
 use duet_core::ErrorCode;
 use std::io::{BufRead, IsTerminal, Write};
@@ -27,6 +30,10 @@ pub struct DemoArgs {
     /// Run unattended: approve with the number from the sign-in screen without asking.
     #[arg(long)]
     yes: bool,
+    /// Afterwards keep the server, the enrolled device and their data until Ctrl-C, and print
+    /// the helpdesk's address and admin login.
+    #[arg(long)]
+    keep: bool,
 }
 
 /// Why the demo stopped.
@@ -88,7 +95,7 @@ struct TempDir(PathBuf);
 
 impl TempDir {
     fn new() -> std::io::Result<Self> {
-        let name = format!("duet-demo-{}-{}", std::process::id(), duet_cli::serve::crypto::random_token(4));
+        let name = format!("duet-demo-{}-{}", std::process::id(), random_token(4));
         let p = std::env::temp_dir().join(name);
         let mut b = std::fs::DirBuilder::new();
         #[cfg(unix)]
@@ -118,7 +125,7 @@ fn start_server(dir: &Path, admin_password: &str) -> Result<Background, DemoErro
         rotate_key: false,
     };
     let config = Config { issuer: "duet demo".into(), ..Config::default() };
-    Ok(Background::start(opts, config, 2)?)
+    Ok(Background::start(opts, config, std::sync::Arc::new(SystemClock), 2)?)
 }
 
 /// Runs `duet ARGS` on the throwaway vault; returns stdout.
@@ -155,8 +162,8 @@ fn step(n: u32, text: &str) {
     println!("\n[{n}/7] {text}");
 }
 
-fn push(state: &State, app_id: i64) -> Result<duet_cli::serve::api::SigninView, ServerError> {
-    start_for_app(state, Some(app_id), &StartSignin {
+fn push(state: &State, app_id: i64) -> Result<SigninView, ServerError> {
+    signin_start::start(state, Some(app_id), &StartSignin {
         user: "alice".into(),
         method: Method::Push,
         passcode: None,
@@ -166,13 +173,13 @@ fn push(state: &State, app_id: i64) -> Result<duet_cli::serve::api::SigninView, 
             browser: Some("duet demo".into()),
             location: None,
         },
-    })
+    }, PUSH_MATCHING)
 }
 
 fn status_of(state: &State, id: &str) -> Result<Status, DemoError> {
     let conn = state.db();
-    signin::expire(&conn, state.now())?;
-    Ok(signin::get(&conn, id)?.map(|s| s.status).unwrap_or(Status::Expired))
+    signins::expire(&conn, state.now())?;
+    Ok(signins::get(&conn, id)?.map(|s| s.status).unwrap_or(Status::Expired))
 }
 
 fn expect(cond: bool, what: &str) -> Result<(), DemoError> {
@@ -180,7 +187,7 @@ fn expect(cond: bool, what: &str) -> Result<(), DemoError> {
 }
 
 fn demo(args: &DemoArgs, dir: &Path) -> Result<(), DemoError> {
-    let admin_password = duet_cli::serve::crypto::random_token(8);
+    let admin_password = random_token(8);
     std::fs::create_dir_all(dir.join("keys")).map_err(|e| ServerError::Config(e.to_string()))?;
     step(1, "Start the reference server on 127.0.0.1 with a throwaway SQLite database");
     let server = start_server(dir, &admin_password)?;
@@ -196,7 +203,7 @@ fn demo(args: &DemoArgs, dir: &Path) -> Result<(), DemoError> {
         let (app, _key) = apps::create(&conn, "demo intranet", now)?;
         drop(conn);
         let user = users::find(&st.db(), "alice", st.config.name_rules)?.ok_or(ServerError::UserUnknown)?;
-        let e = protocol::new_enrollment(&st, &user)?;
+        let e = enrollments::create(&st, &user)?;
         (app.id, e.link, e.manual_code)
     };
     println!("  enrollment link (the QR code's text): {}…", &link[..link.len().min(60)]);
@@ -246,12 +253,12 @@ fn demo(args: &DemoArgs, dir: &Path) -> Result<(), DemoError> {
     let passcode = duet(dir, &["code", &otp_id])?;
     let passcode = passcode.lines().next().unwrap_or("").trim().to_string();
     let check = |code: &str| {
-        start_for_app(&st, Some(app_id), &StartSignin {
+        signin_start::start(&st, Some(app_id), &StartSignin {
             user: "ALICE".into(),
             method: Method::Passcode,
             passcode: Some(code.to_string()),
             client: ClientInfo::default(),
-        })
+        }, PUSH_MATCHING)
     };
     let first = check(&passcode)?;
     println!("  server: passcode {passcode} -> {}", first.status.label());
@@ -274,9 +281,34 @@ fn demo(args: &DemoArgs, dir: &Path) -> Result<(), DemoError> {
         Ok(_) => return Err(DemoError::Unexpected("sign-in 3 to be muted".into())),
     }
     let user = users::find(&st.db(), "alice", st.config.name_rules)?.ok_or(ServerError::UserUnknown)?;
-    println!("  helpdesk shows: pushes muted until {}", duet_cli::serve::helpdesk::when(user.muted_until));
+    println!("  helpdesk shows: pushes muted until {}", duet_server::http::helpdesk::layout::when(user.muted_until));
 
-    step(7, "Clean up: stop the server, remove the database and the vault");
+    if args.keep {
+        step(7, "Keep the server running: explore the helpdesk page");
+        keep(&server.url, &admin_password, dir)?;
+    } else {
+        step(7, "Clean up: stop the server, remove the database and the vault");
+    }
     drop(server);
+    Ok(())
+}
+
+/// Prints how to reach the kept server and its enrolled device, then waits for Ctrl-C.
+fn keep(url: &str, admin_password: &str, dir: &Path) -> Result<(), DemoError> {
+    let exe = std::env::current_exe().map_err(|e| ServerError::Config(e.to_string()))?;
+    println!("  helpdesk:   {url}/helpdesk");
+    println!("  sign in as: admin / {admin_password}");
+    println!("  alice's pushes are paused after the fraud report: open alice, \"Lift the pause\", then \"Send a test push\".");
+    println!("  answer it with the enrolled device, in another terminal:");
+    println!(
+        "    export DUET_VAULT='{}' DUET_KEY_STORE=key-file DUET_KEY_FILE='{}' DUET_KEY_CACHE=off",
+        dir.join("vault.sqlite").display(),
+        dir.join("keys").join("vault.key").display()
+    );
+    println!("    '{}' pending", exe.display());
+    println!("    '{}' approve --number NUMBER", exe.display());
+    println!("  Press Ctrl-C to stop the server and remove its data.");
+    std::io::stdout().flush().ok();
+    wait_for_signal()?;
     Ok(())
 }

@@ -2,9 +2,9 @@
 
 use crate::report;
 use clap::Args;
-use duet_cli::serve::run::{Options, serve};
-use duet_cli::serve::users::NameRules;
-use duet_cli::serve::{Config, error::ServerError};
+use duet_server::config::NameRules;
+use duet_server::run::{Options, serve_until_signal};
+use duet_server::{Config, ServerError};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -76,36 +76,12 @@ pub fn run(args: ServeArgs) -> ExitCode {
     if let Err(e) = std::fs::create_dir_all(&args.data_dir) {
         return report::fail(&ServerError::Config(format!("cannot create {}: {e}", args.data_dir.display())));
     }
-    let rt = match tokio::runtime::Runtime::new() {
-        Ok(rt) => rt,
-        Err(e) => return report::fail(&ServerError::Config(format!("cannot start the async runtime: {e}"))),
-    };
-    let res = rt.block_on(serve(
-        args.options(),
-        config,
-        |url, _| {
-            println!("duet serve: listening on {url}");
-            println!("duet serve: helpdesk page {url}/helpdesk");
-        },
-        shutdown_signal(),
-    ));
+    let res = serve_until_signal(args.options(), config, |url, _, _| {
+        println!("duet serve: listening on {url}");
+        println!("duet serve: helpdesk page {url}/helpdesk");
+    });
     match res {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => report::fail(&e),
     }
-}
-
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            s.recv().await;
-        }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
 }

@@ -19,7 +19,6 @@ pub mod secret;
 pub mod transfer;
 pub mod transport;
 pub mod uri;
-pub mod verifier;
 pub mod vault;
 
 pub use account::OtpAccount;

@@ -1,5 +1,5 @@
 //! Every error code (`"E_..."`) and warning code (`"W_..."`) string literal in
-//! the Rust sources of core/, cli/ and bindings/ is documented in
+//! the Rust sources of core/, cli/, server/ and bindings/ is documented in
 //! `docs/errors.md`, and every code documented there exists in the source.
 //! Codes are the API apps translate by; an undocumented or stale one is a bug.
 
@@ -43,7 +43,7 @@ fn codes(text: &str, open: u8, close: u8) -> BTreeSet<String> {
 
 fn source_codes() -> BTreeSet<String> {
     let mut files = Vec::new();
-    for dir in ["core/src", "cli/src", "bindings/src"] {
+    for dir in ["core/src", "cli/src", "server/src", "bindings/src"] {
         rust_files(&root().join(dir), &mut files);
     }
     assert!(files.len() > 10, "sources not found under {}", root().display());

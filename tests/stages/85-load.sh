@@ -9,7 +9,7 @@ USERS="${DUET_LOAD_USERS:-200}"
 PER_USER="${DUET_LOAD_PER_USER:-5}"
 WORKERS="${DUET_LOAD_WORKERS:-4}"
 step "build the load generator (release)"
-cargo build -q --release --locked -p duet-cli --example server_load
+cargo build -q --release --locked -p duet-server --example server_load
 step "load: $USERS users x $PER_USER sign-ins, $WORKERS client threads"
 out="$(timeout 180 "$ROOT/target/release/examples/server_load" "$USERS" "$PER_USER" "$WORKERS")"
 echo "$out"

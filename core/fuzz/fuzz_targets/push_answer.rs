@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use duet_core::push::wire::{b64u_decode, sha256};
-use duet_core::verifier::{DeviceRecord, MatchMode, ServerKey, SignIn, SignInStatus, Verifier, IssuedRequest};
+use duet_server::verifier::{DeviceRecord, MatchMode, ServerKey, SignIn, SignInStatus, Verifier, IssuedRequest};
 use libfuzzer_sys::fuzz_target;
 
 const NOW: i64 = 1_790_000_107;
@@ -49,18 +49,18 @@ fuzz_target!(|data: &[u8]| {
     match verifier.verify_answer(&mut sign_in, &device, data, NOW) {
         Ok(_) => {
             let env = duet_core::push::wire::Envelope::parse(data).unwrap();
-            assert!(duet_core::verifier::verify_device_signature(&device, &env.payload, &env.sig).is_ok());
+            assert!(duet_server::verifier::verify_device_signature(&device, &env.payload, &env.sig).is_ok());
             assert_ne!(sign_in.status, SignInStatus::Pending);
         }
         Err(_) if sign_in != before => {
             // Only a genuinely signed answer (wrong number, expired) may change the state.
             let env = duet_core::push::wire::Envelope::parse(data).unwrap();
-            assert!(duet_core::verifier::verify_device_signature(&device, &env.payload, &env.sig).is_ok());
+            assert!(duet_server::verifier::verify_device_signature(&device, &env.payload, &env.sig).is_ok());
         }
         Err(_) => {}
     }
     let _ = verifier.verify_device_call(&device, data, NOW);
     let _ = verifier.verify_device_key_rotation(&device, data, NOW);
-    let _ = duet_core::verifier::registration_enrollment_id(data);
-    let _ = duet_core::verifier::device_message_account_id(data);
+    let _ = duet_server::verifier::registration_enrollment_id(data);
+    let _ = duet_server::verifier::device_message_account_id(data);
 });

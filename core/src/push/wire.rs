@@ -104,13 +104,13 @@ impl Envelope {
 
 /// The part of every payload read before anything else, to report version and type errors.
 #[derive(Deserialize)]
-pub(crate) struct Head {
-    pub v: u64,
-    pub typ: String,
+struct Head {
+    v: u64,
+    typ: String,
 }
 
 /// Why a payload head was refused.
-pub(crate) enum HeadError {
+pub enum HeadError {
     /// Not a JSON object with `v` and `typ`.
     Malformed,
     /// `v` is not 1.
@@ -121,7 +121,7 @@ pub(crate) enum HeadError {
 
 /// Checks the payload's `v` and `typ` before its signature is even looked at, so a newer
 /// protocol gets "update the app" instead of "bad signature".
-pub(crate) fn check_head(payload: &[u8], typ: &str) -> Result<(), HeadError> {
+pub fn check_head(payload: &[u8], typ: &str) -> Result<(), HeadError> {
     let head: Head = serde_json::from_slice(payload).map_err(|_| HeadError::Malformed)?;
     if head.v != 1 {
         return Err(HeadError::Version);

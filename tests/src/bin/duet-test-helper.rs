@@ -1,7 +1,10 @@
-//! A duet push server for the Kotlin and Swift binding tests, driven over stdin/stdout.
+//! The real duet reference server for the Kotlin and Swift binding tests, driven over stdin/stdout.
 //!
-//! It wraps [`duet_tests::push_server::TestServer`] (the core's verifier with a fresh key) so the
-//! mobile tests approve real signed requests without any server code in the mobile API.
+//! It runs the `duet-server` library on 127.0.0.1 (an ephemeral port, a throwaway SQLite
+//! database, a manual clock) through [`duet_tests::server::TestServer`], so the mobile tests
+//! approve real signed requests of the real server without any server code in the mobile API.
+//! Every command with a NOW first sets the server's clock to NOW. The server's public URL is
+//! `https://mfa.example.com`; the phone side reaches it through the `http` command.
 //! One command per line, space-separated; binary values in lowercase hex; every command answers
 //! one line starting with `ok` or `err`:
 //!
@@ -10,15 +13,18 @@
 //!   `HOST CODE` with a space, e.g. `mfa.example.com 4K7M-9QXD-2HBT-C`)
 //! - `pushtoken ACCOUNT` -> `ok PROVIDER TOKEN`, the push token the server stored for the account
 //! - `devicekey ACCOUNT` -> `ok ALG HEXKEY`, the device key the server now verifies the account with
-//! - `http METHOD PATH HEXBODY NOW` (HEXBODY `-` for empty) -> `ok STATUS HEXBODY`
+//! - `http METHOD PATH HEXBODY NOW` (HEXBODY `-` for empty) -> `ok STATUS HEXBODY`, sent as a
+//!   real HTTP request over loopback TCP
 //! - `signin USER SERVICE MODE NOW` (MODE `none`, `type2`, `pick3`) -> `ok CHALLENGE NUMBER|-`
 //! - `status CHALLENGE NOW` -> `ok approved|denied|pending|...`
+//! - `url` -> `ok http://127.0.0.1:PORT`, where the server listens
+//! - `advance SECS` -> `ok NOW`, the server's clock moved forward
 //! - `quit`
 
 use std::io::{BufRead, Write};
 
-use duet_core::verifier::MatchMode;
-use duet_tests::push_server::TestServer;
+use duet_server::verifier::MatchMode;
+use duet_tests::server::TestServer;
 
 fn hex(b: &[u8]) -> String {
     b.iter().map(|x| format!("{x:02x}")).collect()
@@ -43,42 +49,54 @@ fn mode(s: &str) -> Option<MatchMode> {
     }
 }
 
-fn run(server: &mut TestServer, words: &[&str]) -> Result<String, String> {
-    let num = |s: &str| s.parse::<i64>().map_err(|_| format!("bad number {s}"));
+fn run(server: &TestServer, words: &[&str]) -> Result<String, String> {
+    let num = |s: &str| s.parse::<u64>().map_err(|_| format!("bad number {s}"));
+    let err = |e: duet_server::ServerError| e.to_string();
     match words {
-        ["enroll", user, now] => Ok(server.enroll(user, num(now)?).0),
+        ["enroll", user, now] => Ok(server.enroll(user, num(now)?).map_err(err)?.link),
         ["enrollcode", user, now] => {
-            let (link, code) = server.enroll(user, num(now)?);
-            Ok(format!("{link} {code}"))
+            let e = server.enroll(user, num(now)?).map_err(err)?;
+            Ok(format!("{} {}", e.link, e.manual_code))
         }
         ["pushtoken", aid] => {
-            let (provider, token) = server.push_tokens.get(*aid).ok_or("no push token for this account")?;
+            let (provider, token) = server.push_token(aid).ok_or("no push token for this account")?;
             Ok(format!("{provider} {token}"))
         }
         ["devicekey", aid] => {
-            let d = server.devices.get(*aid).ok_or("unknown account")?;
+            let d = server.device(aid).ok_or("unknown account")?;
             Ok(format!("{} {}", d.alg, hex(&d.public_key)))
         }
         ["http", method, path, body, now] => {
             let body = unhex(body).ok_or("bad hex")?;
-            let (status, out) = server.handle(method, path, &body, num(now)?);
+            let (status, out) = server.http(method, path, &body, num(now)?)?;
             Ok(format!("{status} {}", if out.is_empty() { "-".to_string() } else { hex(&out) }))
         }
         ["signin", user, service, m, now] => {
             let m = mode(m).ok_or("bad mode")?;
-            let s = server.start_sign_in(user, service, m, num(now)?).map_err(|e| e.to_string())?;
-            Ok(format!("{} {}", s.challenge_id, s.number.map_or("-".to_string(), |n| n.to_string())))
+            let s = server.start_sign_in(user, service, m, num(now)?).map_err(err)?;
+            Ok(format!("{} {}", s.id, s.number.unwrap_or_else(|| "-".to_string())))
         }
         ["status", cid, now] => {
             let st = server.status(cid, num(now)?).ok_or("unknown challenge")?;
             Ok(st.wire_name().to_string())
+        }
+        ["url"] => Ok(server.base_url()),
+        ["advance", secs] => {
+            server.advance(num(secs)?);
+            Ok(server.state().clock.now().to_string())
         }
         _ => Err(format!("unknown command {words:?}")),
     }
 }
 
 fn main() {
-    let mut server = TestServer::new("https://mfa.example.com", "Example Corp");
+    let server = match TestServer::start(0) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("duet-test-helper: the server did not start: {e}");
+            std::process::exit(1);
+        }
+    };
     let stdin = std::io::stdin();
     let mut out = std::io::stdout().lock();
     for line in stdin.lock().lines() {
@@ -87,7 +105,7 @@ fn main() {
         if words == ["quit"] {
             break;
         }
-        let reply = match run(&mut server, &words) {
+        let reply = match run(&server, &words) {
             Ok(s) => format!("ok {s}"),
             Err(e) => format!("err {}", e.replace('\n', " ")),
         };

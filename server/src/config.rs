@@ -1,0 +1,71 @@
+//! Settings of one server instance: URLs, names, and the limits the services enforce.
+
+/// Settings of one server instance.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// The base URL phones and browsers reach this server at (goes into enrollment links).
+    pub public_url: String,
+    /// Organisation name shown on the phone.
+    pub issuer: String,
+    /// How user names are matched.
+    pub name_rules: NameRules,
+    /// Push-fatigue and passcode limits.
+    pub limits: Limits,
+    /// Enrollment lifetime in seconds.
+    pub enrollment_ttl: u64,
+    /// Largest request body accepted, bytes.
+    pub max_body: usize,
+    /// Set the `Secure` flag on cookies (when served over TLS).
+    pub secure_cookies: bool,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            public_url: "http://127.0.0.1:8440".into(),
+            issuer: "duet".into(),
+            name_rules: NameRules::default(),
+            limits: Limits::default(),
+            enrollment_ttl: 15 * 60,
+            max_body: 64 * 1024,
+            secure_cookies: false,
+        }
+    }
+}
+
+/// How incoming user names are normalised.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct NameRules {
+    /// Match `name@domain` on the part before `@`.
+    pub strip_upn_domain: bool,
+}
+
+/// Tunables of the push-fatigue and passcode defences (see `services::signins`).
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    /// Pushes allowed per user per window.
+    pub rate_limit: u32,
+    /// The rate window in seconds.
+    pub rate_window: u64,
+    /// How long pushes stay muted after `not_me`.
+    pub mute_secs: u64,
+    /// How long a push waits for an answer.
+    pub push_ttl: u64,
+    /// Wrong passcodes in a row before lockout.
+    pub max_passcode_failures: i64,
+    /// How long a passcode lockout lasts.
+    pub lockout_secs: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            rate_limit: 5,
+            rate_window: 600,
+            mute_secs: 20 * 60,
+            push_ttl: 60,
+            max_passcode_failures: 5,
+            lockout_secs: 15 * 60,
+        }
+    }
+}

@@ -1,0 +1,196 @@
+//! The server's errors: each a stable code, an HTTP status and one sentence.
+//!
+//! API clients get `{"error":"E_...","message":"..."}`; the helpdesk page shows the code
+//! together with the guidance line from `docs/errors.md` (see [`guidance`]).
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use crate::verifier::VerifierError;
+use duet_core::ErrorCode;
+
+/// Everything that can go wrong while serving a request or starting the server.
+#[derive(Debug, thiserror::Error)]
+pub enum ServerError {
+    /// Body is not the JSON or form this endpoint expects.
+    #[error("The request body is malformed: {0}.")]
+    BadRequest(String),
+    /// Body larger than the configured limit.
+    #[error("The request body is larger than this server accepts.")]
+    TooLarge,
+    /// No `Authorization: Bearer` API key on an application call.
+    #[error("The application did not send its API key; configure the key the helpdesk created for it.")]
+    ApiKeyMissing,
+    /// An API key that matches no application.
+    #[error("The application's API key is not valid; create a new key on the helpdesk page.")]
+    ApiKeyInvalid,
+    /// A user name that is empty, too long or contains control characters.
+    #[error("That user name is not valid; use 1 to 128 printable characters.")]
+    UserNameInvalid,
+    /// No user by that name.
+    #[error("There is no user with that name; check the spelling or create the user first.")]
+    UserUnknown,
+    /// Creating a user whose name (case-insensitively) already exists.
+    #[error("A user with that name already exists.")]
+    UserExists,
+    /// A push for a user with no active device.
+    #[error("This user has no enrolled device; start an enrollment on the helpdesk page.")]
+    NoDevice,
+    /// A second push while one is pending for the same user.
+    #[error("A sign-in request is already waiting on this user's phone; answer or let it expire first.")]
+    PushPending,
+    /// Too many pushes for this user in the rate window.
+    #[error("Too many sign-in requests for this user in a short time; wait a few minutes and try again.")]
+    RateLimited,
+    /// Pushes muted after a `not_me` answer.
+    #[error("Push requests for this user are paused after they reported a sign-in as fraud; the helpdesk can lift the pause after checking with the user.")]
+    PushMuted,
+    /// Passcode that matches no current code.
+    #[error("The passcode is wrong or has expired; read a fresh code from the app.")]
+    PasscodeWrong,
+    /// Passcode that was already accepted once.
+    #[error("That passcode was already used; wait for the next code in the app.")]
+    PasscodeReused,
+    /// Too many wrong passcodes (or admin passwords) in a row.
+    #[error("Too many wrong attempts; sign-in is locked for a while, try again later or call the helpdesk.")]
+    LockedOut,
+    /// Sign-in id unknown to this application.
+    #[error("There is no such sign-in; start a new one.")]
+    SigninUnknown,
+    /// Device id unknown.
+    #[error("There is no such device; reload the page.")]
+    DeviceUnknown,
+    /// Enrollment id unknown or already used.
+    #[error("This enrollment is unknown or was already used; create a new enrollment on the helpdesk page.")]
+    EnrollmentUnknown,
+    /// Enrollment past its expiry.
+    #[error("This enrollment has expired; create a new enrollment on the helpdesk page.")]
+    EnrollmentExpired,
+    /// Admin name or password wrong.
+    #[error("The admin name or password is wrong.")]
+    LoginFailed,
+    /// Helpdesk page without a session.
+    #[error("Please sign in to the helpdesk page first.")]
+    LoginRequired,
+    /// Form post without the right CSRF token.
+    #[error("The form was stale or did not come from this helpdesk page; reload the page and try again.")]
+    Csrf,
+    /// Unknown path.
+    #[error("There is no such page or endpoint.")]
+    NotFound,
+    /// A protocol message was rejected by the verifier.
+    #[error("{message}")]
+    Protocol {
+        /// The verifier's stable code.
+        code: &'static str,
+        /// The verifier's sentence.
+        message: String,
+        /// HTTP status to answer with.
+        status: StatusCode,
+    },
+    /// Database failure.
+    #[error("The server's database failed; the administrator should check the server log and disk.")]
+    Storage(String),
+    /// Key file missing, unreadable, too open or malformed.
+    #[error("The server key file cannot be used: {0}.")]
+    KeyFile(String),
+    /// The sealed server key does not open with the key file.
+    #[error("The sealed server key does not match the key file; restore the key file that belongs to this database.")]
+    KeyUnseal,
+    /// Startup configuration problem (admin password file, TLS files, bind address).
+    #[error("The server configuration is not usable: {0}.")]
+    Config(String),
+}
+
+impl ErrorCode for ServerError {
+    fn code(&self) -> &'static str {
+        use ServerError::*;
+        match self {
+            BadRequest(_) => "E_SRV_BAD_REQUEST",
+            TooLarge => "E_SRV_TOO_LARGE",
+            ApiKeyMissing => "E_SRV_API_KEY_MISSING",
+            ApiKeyInvalid => "E_SRV_API_KEY_INVALID",
+            UserNameInvalid => "E_SRV_USER_NAME_INVALID",
+            UserUnknown => "E_SRV_USER_UNKNOWN",
+            UserExists => "E_SRV_USER_EXISTS",
+            NoDevice => "E_SRV_NO_DEVICE",
+            PushPending => "E_SRV_PUSH_PENDING",
+            RateLimited => "E_SRV_RATE_LIMITED",
+            PushMuted => "E_SRV_PUSH_MUTED",
+            PasscodeWrong => "E_SRV_PASSCODE_WRONG",
+            PasscodeReused => "E_SRV_PASSCODE_REUSED",
+            LockedOut => "E_SRV_LOCKED_OUT",
+            SigninUnknown => "E_SRV_SIGNIN_UNKNOWN",
+            DeviceUnknown => "E_SRV_DEVICE_UNKNOWN",
+            EnrollmentUnknown => "E_SRV_ENROLLMENT_UNKNOWN",
+            EnrollmentExpired => "E_SRV_ENROLLMENT_EXPIRED",
+            LoginFailed => "E_SRV_LOGIN_FAILED",
+            LoginRequired => "E_SRV_LOGIN_REQUIRED",
+            Csrf => "E_SRV_CSRF",
+            NotFound => "E_SRV_NOT_FOUND",
+            Protocol { code, .. } => code,
+            Storage(_) => "E_SRV_STORAGE",
+            KeyFile(_) => "E_SRV_KEY_FILE",
+            KeyUnseal => "E_SRV_KEY_UNSEAL",
+            Config(_) => "E_SRV_CONFIG",
+        }
+    }
+}
+
+impl ServerError {
+    /// The HTTP status this error is answered with.
+    pub fn status(&self) -> StatusCode {
+        use ServerError::*;
+        match self {
+            BadRequest(_) | UserNameInvalid => StatusCode::BAD_REQUEST,
+            TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiKeyMissing | ApiKeyInvalid | LoginFailed | LoginRequired => StatusCode::UNAUTHORIZED,
+            PasscodeWrong | PasscodeReused => StatusCode::UNAUTHORIZED,
+            Csrf => StatusCode::FORBIDDEN,
+            UserUnknown | SigninUnknown | DeviceUnknown | EnrollmentUnknown | NotFound => {
+                StatusCode::NOT_FOUND
+            }
+            EnrollmentExpired => StatusCode::GONE,
+            UserExists | NoDevice | PushPending => StatusCode::CONFLICT,
+            RateLimited | PushMuted | LockedOut => StatusCode::TOO_MANY_REQUESTS,
+            Protocol { status, .. } => *status,
+            Storage(_) | KeyFile(_) | KeyUnseal | Config(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+}
+
+impl From<rusqlite::Error> for ServerError {
+    fn from(e: rusqlite::Error) -> Self {
+        // The SQLite message never holds secrets (we bind values as parameters).
+        ServerError::Storage(e.to_string())
+    }
+}
+
+impl IntoResponse for ServerError {
+    fn into_response(self) -> Response {
+        if let ServerError::Storage(detail) = &self {
+            eprintln!("duet server: storage error: {detail}");
+        }
+        // The same flat shape as the protocol's errors (docs/protocol.md).
+        let body = serde_json::json!({"error": self.code(), "message": self.to_string()});
+        (self.status(), axum::Json(body)).into_response()
+    }
+}
+
+/// The "what to tell the user" part of a code's line in `docs/errors.md`, if documented.
+pub fn guidance(code: &str) -> Option<&'static str> {
+    static DOC: &str = include_str!("../../docs/errors.md");
+    let needle = format!("- `{code}` —");
+    let line = DOC.lines().find(|l| l.starts_with(&needle))?;
+    // Format: - `CODE` — when — what to tell the user.
+    line.rsplit(" — ").next().map(str::trim)
+}
+
+impl From<VerifierError> for ServerError {
+    fn from(e: VerifierError) -> Self {
+        ServerError::Protocol {
+            code: e.code(),
+            message: e.to_string(),
+            status: StatusCode::from_u16(e.http_status()).unwrap_or(StatusCode::BAD_REQUEST),
+        }
+    }
+}

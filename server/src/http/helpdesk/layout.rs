@@ -1,0 +1,116 @@
+//! The helpdesk's page frame: layout, error pages (each showing the stable code and the
+//! guidance line from docs/errors.md) and formatting helpers.
+
+use crate::error::{ServerError, guidance};
+use crate::services::admin::Session;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use duet_core::ErrorCode;
+use maud::{DOCTYPE, Markup, PreEscaped, html};
+
+/// A helpdesk error: shown as an HTML page (or a redirect to the login).
+pub struct PageError(pub ServerError);
+
+impl From<ServerError> for PageError {
+    fn from(e: ServerError) -> Self {
+        PageError(e)
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let e = self.0;
+        if matches!(e, ServerError::LoginRequired) {
+            return Redirect::to("/helpdesk/login").into_response();
+        }
+        if let ServerError::Storage(d) = &e {
+            eprintln!("duet server: storage error: {d}");
+        }
+        (e.status(), Html(error_page(&e).into_string())).into_response()
+    }
+}
+
+/// What a helpdesk handler answers.
+pub type PageResult = Result<Response, PageError>;
+
+/// An error's code, sentence and guidance, as a block inside a page.
+pub fn error_block(e: &ServerError) -> Markup {
+    html! {
+        div.error role="alert" {
+            p { strong { "Error " code.code { (e.code()) } } ": " (e.to_string()) }
+            @if let Some(g) = guidance(e.code()) {
+                p.guidance { "What to tell the user: " (g) }
+            }
+        }
+    }
+}
+
+fn error_page(e: &ServerError) -> Markup {
+    layout("Error", None, html! {
+        (error_block(e))
+        p { a href="/helpdesk" { "Back to the helpdesk page" } }
+    })
+}
+
+const CSS: &str = "body{font-family:system-ui,sans-serif;max-width:60rem;margin:1rem auto;padding:0 1rem;color:#111}
+table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ccc;padding:.3rem;text-align:left}
+.error{background:#fee;border:1px solid #c00;padding:.5rem 1rem}.ok{background:#efe;border:1px solid #0a0;padding:.5rem 1rem}
+.badge{background:#eee;border-radius:.3rem;padding:0 .4rem}.warn{background:#fd8}
+code.big{font-size:1.6rem;letter-spacing:.1rem}form.inline{display:inline}nav a{margin-right:1rem}
+.qr svg{width:320px;height:320px}";
+
+/// The page frame: title, navigation (with sign-out when signed in) and body.
+pub fn layout(title: &str, session: Option<&Session>, body: Markup) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " · duet helpdesk" }
+                style { (PreEscaped(CSS)) }
+            }
+            body {
+                nav {
+                    a href="/helpdesk" { "duet helpdesk" }
+                    @if let Some(s) = session {
+                        a href="/helpdesk/audit" { "Audit log" }
+                        form.inline method="post" action="/helpdesk/logout" {
+                            input type="hidden" name="csrf" value=(s.csrf);
+                            button type="submit" { "Sign out " (s.admin_name) }
+                        }
+                    }
+                }
+                h1 { (title) }
+                (body)
+            }
+        }
+    }
+}
+
+/// The hidden CSRF field every form of a signed-in page carries.
+pub fn csrf_field(s: &Session) -> Markup {
+    html! { input type="hidden" name="csrf" value=(s.csrf); }
+}
+
+/// Formats unix seconds as UTC for people.
+pub fn when(t: u64) -> String {
+    let fmt = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]:[second] UTC");
+    time::OffsetDateTime::from_unix_timestamp(t as i64)
+        .ok()
+        .and_then(|d| d.format(&fmt).ok())
+        .unwrap_or_else(|| t.to_string())
+}
+
+/// A signed-in page, never cached.
+pub fn page(title: &str, s: &Session, body: Markup) -> Response {
+    let mut r = Html(layout(title, Some(s), body).into_string()).into_response();
+    // Pages carry one-time secrets (bypass codes, API keys): never cache them.
+    r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    r
+}
+
+/// Fallback for unknown paths.
+pub async fn not_found() -> Response {
+    (StatusCode::NOT_FOUND, Html(error_page(&ServerError::NotFound).into_string())).into_response()
+}

@@ -1,0 +1,8 @@
+//! The helpdesk page: server-rendered HTML behind an admin login.
+//!
+//! `session` signs admins in and out and provides the extractors that check the session
+//! and CSRF token; `layout` frames pages and errors; `pages` are the pages themselves.
+
+pub mod layout;
+pub mod pages;
+pub mod session;

@@ -1,0 +1,359 @@
+//! The helpdesk pages: users, devices, enrollments, test pushes, bypass codes,
+//! applications, the server key and the audit log. Every handler that changes something
+//! takes an [`AdminForm`] (session and CSRF token checked); pages that only show take an
+//! [`AdminSession`].
+
+use super::layout::{PageResult, csrf_field, error_block, page, when};
+use super::session::{AdminForm, AdminSession};
+use crate::error::ServerError;
+use crate::services::signin_start::{self, ClientInfo, Method, PUSH_MATCHING, StartSignin};
+use crate::services::signins::{self, Status};
+use crate::services::{apps, audit, bypass, devices, enrollments, server_key, users};
+use crate::state::State;
+use axum::extract::{Path, State as AxState};
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Redirect};
+use duet_core::push::wire::fingerprint;
+use maud::{PreEscaped, html};
+use std::sync::Arc;
+
+/// `GET /helpdesk`: users and applications.
+pub async fn home(AxState(st): AxState<Arc<State>>, AdminSession(s): AdminSession) -> PageResult {
+    let now = st.now();
+    let conn = st.db();
+    let all = users::list(&conn)?;
+    let mut rows = Vec::new();
+    for u in &all {
+        rows.push((u.clone(), devices::active_for_user(&conn, u.id)?.len()));
+    }
+    let applications = apps::list(&conn)?;
+    drop(conn);
+    Ok(page("Users", &s, html! {
+        table #users {
+            tr { th { "User" } th { "Devices" } th { "Status" } }
+            @for (u, n) in &rows {
+                tr {
+                    td { a href={ "/helpdesk/users/" (u.id) } { (u.display_name) } }
+                    td { (n) }
+                    td {
+                        @if u.service_account { span.badge { "service account (no 2FA)" } " " }
+                        @if u.muted_until > now { span.badge.warn { "pushes muted until " (when(u.muted_until)) } " " }
+                        @if u.locked_until > now { span.badge.warn { "passcodes locked until " (when(u.locked_until)) } }
+                    }
+                }
+            }
+        }
+        h2 { "Add a user" }
+        form method="post" action="/helpdesk/users" {
+            (csrf_field(&s))
+            label { "User name " input name="name" required; }
+            " "
+            label { input type="checkbox" name="service" value="1"; " service account (signs in without 2FA, audited)" }
+            " " button type="submit" { "Add user" }
+        }
+        h2 { "Applications" }
+        table #apps {
+            tr { th { "Application" } th { "Created" } }
+            @for a in &applications { tr { td { (a.name) } td { (when(a.created_at)) } } }
+        }
+        form method="post" action="/helpdesk/apps" {
+            (csrf_field(&s))
+            label { "Application name " input name="name" required; }
+            " " button type="submit" { "Create application and API key" }
+        }
+        h2 { "Server key" }
+        p { "Fingerprint " code #server-fingerprint { (fingerprint(&st.verifier().verifier.server_public_key())) } }
+        form method="post" action="/helpdesk/server-key/rotate" {
+            (csrf_field(&s))
+            button type="submit" { "Rotate the server key" }
+        }
+    }))
+}
+
+/// `POST /helpdesk/users`.
+pub async fn create_user(AxState(st): AxState<Arc<State>>,
+    f: AdminForm,
+) -> PageResult {
+    let s = &f.session;
+    let service = f.fields.get("service").is_some();
+    let now = st.now();
+    let conn = st.db();
+    let u = users::create(&conn, f.field("name")?, service, st.config.name_rules, now)?;
+    audit::record(&conn, now, &s.admin_name, if service { "service_account_created" } else { "user_created" }, Some(&u.name), "")?;
+    Ok(Redirect::to(&format!("/helpdesk/users/{}", u.id)).into_response())
+}
+
+fn load_user(st: &State, id: i64) -> Result<users::User, ServerError> {
+    users::by_id(&st.db(), id)?.ok_or(ServerError::UserUnknown)
+}
+
+/// `GET /helpdesk/users/{id}`.
+pub async fn user_page(AxState(st): AxState<Arc<State>>, AdminSession(s): AdminSession, Path(id): Path<i64>) -> PageResult {
+    let now = st.now();
+    let u = load_user(&st, id)?;
+    let conn = st.db();
+    signins::expire(&conn, now)?;
+    let devs = devices::for_user(&conn, u.id)?;
+    let recent = signins::recent_for_user(&conn, u.id, 20)?;
+    let live_bypass = bypass::live(&conn, u.id, now)?;
+    drop(conn);
+    let action = |what: &str| format!("/helpdesk/users/{}/{what}", u.id);
+    Ok(page(&format!("User {}", u.display_name), &s, html! {
+        p #user-status {
+            @if u.service_account { span.badge { "service account: signs in without a second factor; every sign-in is audited" } }
+            @else { span.badge { "ordinary user" } }
+            @if u.muted_until > now {
+                " " span.badge.warn #muted { "pushes muted until " (when(u.muted_until)) " after a fraud report" }
+                form.inline method="post" action=(action("unmute")) { (csrf_field(&s)) button { "Lift the pause" } }
+            }
+            @if u.locked_until > now { " " span.badge.warn { "passcodes locked until " (when(u.locked_until)) } }
+            @if let Some((exp, left)) = live_bypass { " " span.badge { "bypass code live until " (when(exp)) ", " (left) " tries left" } }
+        }
+        h2 { "Actions" }
+        form.inline method="post" action=(action("enroll")) { (csrf_field(&s)) button #start-enrollment { "Start an enrollment" } }
+        " "
+        form.inline method="post" action=(action("test-push")) { (csrf_field(&s)) button #test-push { "Send a test push" } }
+        " "
+        form.inline method="post" action=(action("bypass")) { (csrf_field(&s)) button { "Issue a one-time bypass code" } }
+        " "
+        form.inline method="post" action=(action("service")) {
+            (csrf_field(&s))
+            input type="hidden" name="service" value=(if u.service_account { "0" } else { "1" });
+            button { @if u.service_account { "Require 2FA again" } @else { "Mark as service account" } }
+        }
+        h2 { "Devices" }
+        table #devices {
+            tr { th { "Device" } th { "Platform" } th { "Enrolled" } th { "Last seen" } th { "Clock offset" } th {} }
+            @for d in &devs {
+                tr {
+                    td { (d.label) } td { (d.platform) } td { (when(d.enrolled_at)) }
+                    td { @if let Some(t) = d.last_seen { (when(t)) } @else { "never" } }
+                    td { @if let Some(o) = d.clock_offset { (o) " s" @if o.abs() > 30 { " " span.badge.warn { "phone clock is off" } } } @else { "–" } }
+                    td {
+                        @if let Some(r) = d.revoked_at { "revoked " (when(r)) }
+                        @else {
+                            form.inline method="post" action=(action(&format!("devices/{}/revoke", d.id))) {
+                                (csrf_field(&s)) button { "Revoke (lost phone)" }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        h2 { "Sign-ins" }
+        table #signins {
+            tr { th { "When" } th { "Kind" } th { "Outcome" } th { "Number" } th { "Client" } }
+            @for r in &recent {
+                tr {
+                    td { (when(r.created_at)) } td { (r.kind) }
+                    td.outcome { (r.status.label()) }
+                    td { (r.number.as_deref().unwrap_or("")) } td { (r.client) }
+                }
+            }
+        }
+    }))
+}
+
+/// `POST /helpdesk/users/{id}/enroll`: creates an enrollment and shows it.
+pub async fn enroll(AxState(st): AxState<Arc<State>>,
+    Path(id): Path<i64>,
+    f: AdminForm,
+) -> PageResult {
+    let s = &f.session;
+    let u = load_user(&st, id)?;
+    let e = enrollments::create(&st, &u)?;
+    audit::record(&st.db(), st.now(), &s.admin_name, "enrollment_created", Some(&u.name), &e.id)?;
+    Ok(Redirect::to(&format!("/helpdesk/enrollments/{}", e.id)).into_response())
+}
+
+/// `GET /helpdesk/enrollments/{id}`: QR code, link, manual code and countdown.
+pub async fn enrollment_page(AxState(st): AxState<Arc<State>>, AdminSession(s): AdminSession, Path(id): Path<String>) -> PageResult {
+    let now = st.now();
+    let e = enrollments::get(&st, &id)?.ok_or(ServerError::EnrollmentUnknown)?;
+    let u = load_user(&st, e.user_id)?;
+    let left = e.expires_at.saturating_sub(now);
+    let qr = qr_svg(&e.link)?;
+    let mut r = page(&format!("Enroll {}", u.display_name), &s, html! {
+        @if e.used { p.ok #enrolled { "This enrollment was used: the device is registered." } }
+        @else if left == 0 { (error_block(&ServerError::EnrollmentExpired)) }
+        @else {
+            p { "Ask the user to open duet and scan this code. Server key fingerprint: "
+                code #fingerprint { (fingerprint(&st.verifier().verifier.server_public_key())) } }
+            div.qr #qr { (PreEscaped(qr)) }
+            p { "On the phone itself, tap: " a #enroll-link href=(e.https_link) { "enroll this phone" } }
+            p { "If the camera does not work, read out this activation code: " code.big #manual-code { (e.manual_code) } }
+            p { "Expires at " (when(e.expires_at)) ", in " span #countdown data-expires=(left) { (left) } " s." }
+            script { (PreEscaped("(function(){var c=document.getElementById('countdown');var t=+c.dataset.expires;\
+                var i=setInterval(function(){t--;if(t<=0){clearInterval(i);c.textContent='0 (expired: create a new enrollment)';return;}c.textContent=t;},1000);})();")) }
+        }
+        p { a href={ "/helpdesk/users/" (u.id) } { "Back to " (u.display_name) } }
+    });
+    // The page must refresh to show "used"; keep it simple with a meta-free reload link.
+    r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(r)
+}
+
+/// `POST /helpdesk/users/{id}/devices/{device}/revoke`.
+pub async fn revoke_device(
+    AxState(st): AxState<Arc<State>>,
+    Path((id, device)): Path<(i64, i64)>,
+    f: AdminForm,
+) -> PageResult {
+    let s = &f.session;
+    let u = load_user(&st, id)?;
+    let now = st.now();
+    let conn = st.db();
+    if !devices::revoke(&conn, u.id, device, now)? {
+        return Err(ServerError::DeviceUnknown.into());
+    }
+    audit::record(&conn, now, &s.admin_name, "device_revoked", Some(&u.name), &device.to_string())?;
+    Ok(Redirect::to(&format!("/helpdesk/users/{}", u.id)).into_response())
+}
+
+/// `POST /helpdesk/users/{id}/bypass`: shows a new one-time bypass code once.
+pub async fn issue_bypass(AxState(st): AxState<Arc<State>>,
+    Path(id): Path<i64>,
+    f: AdminForm,
+) -> PageResult {
+    let s = &f.session;
+    let u = load_user(&st, id)?;
+    let now = st.now();
+    let st2 = st.clone();
+    let uid = u.id;
+    let code = tokio::task::spawn_blocking(move || {
+        bypass::issue(&st2.db(), uid, bypass::DEFAULT_TTL_SECS, bypass::DEFAULT_ATTEMPTS, now)
+    })
+    .await
+    .map_err(|_| ServerError::Storage("bypass task failed".into()))??;
+    audit::record(&st.db(), now, &s.admin_name, "bypass_code_issued", Some(&u.name), "")?;
+    Ok(page("One-time bypass code", &s, html! {
+        p { "Read this code to " (u.display_name) ". It works once, until " (when(now + bypass::DEFAULT_TTL_SECS))
+            ", and is void after " (bypass::DEFAULT_ATTEMPTS) " wrong tries. It is not shown again." }
+        p { code.big #bypass-code { (code) } }
+        p { a href={ "/helpdesk/users/" (u.id) } { "Back to " (u.display_name) } }
+    }))
+}
+
+/// `POST /helpdesk/users/{id}/test-push`: sends a push and shows the number to read out.
+pub async fn test_push(AxState(st): AxState<Arc<State>>,
+    Path(id): Path<i64>,
+    f: AdminForm,
+) -> PageResult {
+    let s = &f.session;
+    let u = load_user(&st, id)?;
+    let body = StartSignin {
+        user: u.name.clone(),
+        method: Method::Push,
+        passcode: None,
+        client: ClientInfo { app: Some("helpdesk test push".into()), ..Default::default() },
+    };
+    let view = if u.service_account {
+        return Err(ServerError::BadRequest("service accounts have no second factor to test".into()).into());
+    } else {
+        signin_start::start(&st, None, &body, PUSH_MATCHING)?
+    };
+    audit::record(&st.db(), st.now(), &s.admin_name, "test_push_sent", Some(&u.name), &view.id)?;
+    Ok(Redirect::to(&format!("/helpdesk/signins/{}", view.id)).into_response())
+}
+
+/// `GET /helpdesk/signins/{id}`: a sign-in's live status (reloads while pending).
+pub async fn signin_page(AxState(st): AxState<Arc<State>>, AdminSession(s): AdminSession, Path(id): Path<String>) -> PageResult {
+    let conn = st.db();
+    signins::expire(&conn, st.now())?;
+    let r = signins::get(&conn, &id)?.ok_or(ServerError::SigninUnknown)?;
+    drop(conn);
+    let u = load_user(&st, r.user_id)?;
+    let mut resp = page("Test push", &s, html! {
+        @if r.status == Status::Pending {
+            @if let Some(n) = &r.number { p { "Ask " (u.display_name) " to type this number on the phone: " code.big #number { (n) } } }
+            p { "Waiting for the answer until " (when(r.expires_at)) "…" }
+        }
+        p { "Outcome: " strong #outcome { (r.status.label()) } }
+        p { a href={ "/helpdesk/users/" (u.id) } { "Back to " (u.display_name) } }
+    });
+    if r.status == Status::Pending {
+        resp.headers_mut().insert(header::REFRESH, HeaderValue::from_static("2"));
+    }
+    Ok(resp)
+}
+
+/// `POST /helpdesk/users/{id}/unmute`.
+pub async fn unmute(AxState(st): AxState<Arc<State>>,
+    Path(id): Path<i64>,
+    f: AdminForm,
+) -> PageResult {
+    let s = &f.session;
+    let u = load_user(&st, id)?;
+    let conn = st.db();
+    signins::mute(&conn, u.id, 0)?;
+    audit::record(&conn, st.now(), &s.admin_name, "push_unmuted", Some(&u.name), "")?;
+    Ok(Redirect::to(&format!("/helpdesk/users/{}", u.id)).into_response())
+}
+
+/// `POST /helpdesk/users/{id}/service`: marks or unmarks a service account.
+pub async fn set_service(AxState(st): AxState<Arc<State>>,
+    Path(id): Path<i64>,
+    f: AdminForm,
+) -> PageResult {
+    let s = &f.session;
+    let u = load_user(&st, id)?;
+    let on = f.field("service")? == "1";
+    let conn = st.db();
+    users::set_service_account(&conn, u.id, on)?;
+    audit::record(&conn, st.now(), &s.admin_name, if on { "service_account_set" } else { "service_account_cleared" }, Some(&u.name), "")?;
+    Ok(Redirect::to(&format!("/helpdesk/users/{}", u.id)).into_response())
+}
+
+/// `POST /helpdesk/apps`: creates an application and shows its API key once.
+pub async fn create_app(AxState(st): AxState<Arc<State>>,
+    f: AdminForm,
+) -> PageResult {
+    let s = &f.session;
+    let now = st.now();
+    let conn = st.db();
+    let (app, key) = apps::create(&conn, f.field("name")?, now)?;
+    audit::record(&conn, now, &s.admin_name, "application_created", None, &app.name)?;
+    drop(conn);
+    Ok(page("Application created", &s, html! {
+        p { "API key for " strong { (app.name) } " (shown only now; store it in the application's secret store):" }
+        p { code #api-key { (key) } }
+        p { a href="/helpdesk" { "Back" } }
+    }))
+}
+
+/// `POST /helpdesk/server-key/rotate`.
+pub async fn rotate_key(AxState(st): AxState<Arc<State>>,
+    f: AdminForm,
+) -> PageResult {
+    let s = &f.session;
+    let public = server_key::rotate(&st)?;
+    audit::record(&st.db(), st.now(), &s.admin_name, "server_key_rotation_requested", None, "")?;
+    Ok(page("Server key rotated", &s, html! {
+        p.ok { "New fingerprint " code { (fingerprint(&public)) } ". Devices learn it at their next poll." }
+        p { a href="/helpdesk" { "Back" } }
+    }))
+}
+
+/// `GET /helpdesk/audit`.
+pub async fn audit(AxState(st): AxState<Arc<State>>, AdminSession(s): AdminSession) -> PageResult {
+    let rows = audit::recent(&st.db(), 200)?;
+    Ok(page("Audit log", &s, html! {
+        table #audit {
+            tr { th { "When" } th { "Who" } th { "What" } th { "User" } th { "Detail" } }
+            @for r in &rows {
+                tr { td { (when(r.at)) } td { (r.actor) } td { (r.action) } td { (r.user) } td { (r.detail) } }
+            }
+        }
+    }))
+}
+
+/// The QR code of `text` as an SVG element.
+fn qr_svg(text: &str) -> Result<String, ServerError> {
+    let code = qrcode::QrCode::with_error_correction_level(text.as_bytes(), qrcode::EcLevel::M)
+        .map_err(|e| ServerError::BadRequest(format!("the enrollment link does not fit a QR code: {e}")))?;
+    Ok(code
+        .render::<qrcode::render::svg::Color<'_>>()
+        .min_dimensions(320, 320)
+        .quiet_zone(true)
+        .build())
+}

@@ -1,0 +1,127 @@
+//! Helpdesk sign-in: the login and logout pages and the extractors every other page uses.
+//!
+//! [`AdminSession`] resolves the session cookie; [`AdminForm`] does that and checks the
+//! form's CSRF token before any other field is read, so no state-changing handler can
+//! forget the check. The cookie is HttpOnly and SameSite=Strict.
+
+use super::layout::{PageError, PageResult, error_block, layout};
+use crate::error::ServerError;
+use crate::http::extract::PageForm;
+use crate::services::admin::{self, Session};
+use crate::state::State;
+use axum::extract::{FromRequest, FromRequestParts, Request, State as AxState};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use maud::{Markup, html};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// Name of the session cookie.
+pub const COOKIE: &str = "duet_session";
+
+type Form = PageForm<HashMap<String, String>>;
+
+fn cookie_token(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == COOKIE)
+        .map(|(_, v)| v.to_string())
+}
+
+/// A signed-in admin; without a live session the page redirects to the login.
+pub struct AdminSession(pub Session);
+
+impl FromRequestParts<Arc<State>> for AdminSession {
+    type Rejection = PageError;
+    async fn from_request_parts(parts: &mut Parts, st: &Arc<State>) -> Result<Self, PageError> {
+        let token = cookie_token(&parts.headers).ok_or(ServerError::LoginRequired)?;
+        let session = admin::session(&st.db(), &token, st.now())?.ok_or(ServerError::LoginRequired)?;
+        Ok(AdminSession(session))
+    }
+}
+
+/// A state-changing form post of a signed-in admin whose CSRF token matched the session's.
+pub struct AdminForm {
+    /// The admin's session.
+    pub session: Session,
+    /// The form's fields.
+    pub fields: HashMap<String, String>,
+}
+
+impl AdminForm {
+    /// A required field, or `E_SRV_BAD_REQUEST`.
+    pub fn field(&self, k: &str) -> Result<&str, ServerError> {
+        self.fields.get(k).map(String::as_str).ok_or_else(|| ServerError::BadRequest(format!("the field {k} is missing")))
+    }
+}
+
+impl FromRequest<Arc<State>> for AdminForm {
+    type Rejection = PageError;
+    async fn from_request(req: Request, st: &Arc<State>) -> Result<Self, PageError> {
+        let (mut parts, body) = req.into_parts();
+        let AdminSession(session) = AdminSession::from_request_parts(&mut parts, st).await?;
+        let PageForm(fields) = Form::from_request(Request::from_parts(parts, body), st).await?;
+        admin::check_csrf(&session, fields.get("csrf").map(String::as_str))?;
+        Ok(AdminForm { session, fields })
+    }
+}
+
+/// `GET /helpdesk/login`.
+pub async fn login_form() -> Html<String> {
+    Html(login_markup(None).into_string())
+}
+
+fn login_markup(err: Option<&ServerError>) -> Markup {
+    layout("Sign in", None, html! {
+        @if let Some(e) = err { (error_block(e)) }
+        form method="post" action="/helpdesk/login" {
+            p { label { "Admin name " input name="name" autocomplete="username" required; } }
+            p { label { "Password " input name="password" type="password" autocomplete="current-password" required; } }
+            p { button type="submit" { "Sign in" } }
+        }
+    })
+}
+
+/// `POST /helpdesk/login`.
+pub async fn login(AxState(st): AxState<Arc<State>>, PageForm(f): Form) -> Response {
+    let name = f.get("name").map(String::as_str).unwrap_or("");
+    let pw = f.get("password").map(String::as_str).unwrap_or("");
+    // Argon2 takes tens of milliseconds: keep it off the async workers.
+    let st2 = st.clone();
+    let (name, pw) = (name.to_string(), zeroize::Zeroizing::new(pw.to_string()));
+    let res = tokio::task::spawn_blocking(move || admin::login(&st2.db(), &name, &pw, st2.now()))
+        .await
+        .unwrap_or_else(|_| Err(ServerError::Storage("login task failed".into())));
+    match res {
+        Ok(token) => {
+            let secure = if st.config.secure_cookies { "; Secure" } else { "" };
+            let cookie = format!(
+                "{COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}{secure}",
+                admin::SESSION_SECS
+            );
+            let mut r = Redirect::to("/helpdesk").into_response();
+            r.headers_mut().insert(header::SET_COOKIE, HeaderValue::from_str(&cookie).expect("ascii cookie"));
+            r
+        }
+        Err(e) => (e.status(), Html(login_markup(Some(&e)).into_string())).into_response(),
+    }
+}
+
+/// `POST /helpdesk/logout`.
+pub async fn logout(AxState(st): AxState<Arc<State>>, headers: HeaderMap, _form: AdminForm) -> PageResult {
+    if let Some(t) = cookie_token(&headers) {
+        admin::logout(&st.db(), &t)?;
+    }
+    let mut r = Redirect::to("/helpdesk/login").into_response();
+    r.headers_mut().insert(
+        header::SET_COOKIE,
+        HeaderValue::from_str(&format!("{COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0")).expect("ascii"),
+    );
+    Ok(r)
+}
+

@@ -1,0 +1,13 @@
+//! The HTTP layer: paths, extractors and handlers. Handlers parse and render; the work
+//! happens in `services`.
+//!
+//! - `device_api`: push protocol endpoints for phones (docs/protocol.md);
+//! - `app_api`: the sign-in API for applications, authenticated by API key;
+//! - `helpdesk`: the server-rendered pages behind an admin login;
+//! - `router`: ties them to paths.
+
+pub mod app_api;
+pub mod device_api;
+pub mod extract;
+pub mod helpdesk;
+pub mod router;

@@ -1,0 +1,38 @@
+//! Paths to handlers.
+
+use super::{app_api, device_api, helpdesk};
+use crate::state::State;
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::response::Redirect;
+use axum::routing::{get, post};
+use std::sync::Arc;
+
+/// The whole application: protocol endpoints, sign-in API and helpdesk pages.
+pub fn build(state: Arc<State>) -> Router {
+    let limit = state.config.max_body;
+    Router::new()
+        .route("/", get(|| async { Redirect::to("/helpdesk") }))
+        .route("/helpdesk", get(helpdesk::pages::home))
+        .route("/helpdesk/login", get(helpdesk::session::login_form).post(helpdesk::session::login))
+        .route("/helpdesk/logout", post(helpdesk::session::logout))
+        .route("/helpdesk/users", post(helpdesk::pages::create_user))
+        .route("/helpdesk/users/{id}", get(helpdesk::pages::user_page))
+        .route("/helpdesk/users/{id}/enroll", post(helpdesk::pages::enroll))
+        .route("/helpdesk/users/{id}/test-push", post(helpdesk::pages::test_push))
+        .route("/helpdesk/users/{id}/bypass", post(helpdesk::pages::issue_bypass))
+        .route("/helpdesk/users/{id}/unmute", post(helpdesk::pages::unmute))
+        .route("/helpdesk/users/{id}/service", post(helpdesk::pages::set_service))
+        .route("/helpdesk/users/{id}/devices/{device}/revoke", post(helpdesk::pages::revoke_device))
+        .route("/helpdesk/enrollments/{id}", get(helpdesk::pages::enrollment_page))
+        .route("/helpdesk/signins/{id}", get(helpdesk::pages::signin_page))
+        .route("/helpdesk/apps", post(helpdesk::pages::create_app))
+        .route("/helpdesk/server-key/rotate", post(helpdesk::pages::rotate_key))
+        .route("/helpdesk/audit", get(helpdesk::pages::audit))
+        .route("/api/v1/signins", post(app_api::start))
+        .route("/api/v1/signins/{id}", get(app_api::status))
+        .merge(device_api::routes())
+        .fallback(helpdesk::layout::not_found)
+        .layer(DefaultBodyLimit::max(limit))
+        .with_state(state)
+}

@@ -1,0 +1,79 @@
+//! One-time bypass codes (break-glass) a helpdesk agent reads to a user without a phone.
+//!
+//! Ten random digits, valid for a limited time and a limited number of wrong tries,
+//! accepted once. Stored as an Argon2id hash: ten digits are few enough that a leaked
+//! fast hash would be brute-forced offline.
+
+use super::admin::{hash_password, verify_password};
+use crate::error::ServerError;
+use crate::random::random_below;
+use rusqlite::{Connection, params};
+
+/// Digits in a bypass code.
+pub const DIGITS: usize = 10;
+/// Default lifetime.
+pub const DEFAULT_TTL_SECS: u64 = 3600;
+/// Wrong entries before a code is void.
+pub const DEFAULT_ATTEMPTS: i64 = 3;
+
+/// Issues a new bypass code for `user_id`, voiding older unused ones. Returns the code.
+pub fn issue(conn: &Connection, user_id: i64, ttl: u64, attempts: i64, now: u64) -> Result<String, ServerError> {
+    let code: String = (0..DIGITS).map(|_| char::from(b'0' + random_below(10) as u8)).collect();
+    let hash = hash_password(&code)?;
+    conn.execute(
+        "UPDATE bypass_codes SET attempts_left = 0 WHERE user_id = ?1 AND used_at IS NULL",
+        [user_id],
+    )?;
+    conn.execute(
+        "INSERT INTO bypass_codes (user_id, code_hash, expires_at, attempts_left, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![user_id, hash.as_bytes(), (now + ttl) as i64, attempts, now as i64],
+    )?;
+    Ok(code)
+}
+
+/// Outcome of trying a passcode as a bypass code.
+#[derive(Debug, PartialEq, Eq)]
+pub enum BypassCheck {
+    /// The code matched and is now used up.
+    Accepted,
+    /// A live code exists but this was not it (one attempt spent).
+    Wrong,
+    /// No live bypass code for this user.
+    None,
+}
+
+/// Tries `code` against the user's live bypass code.
+pub fn check(conn: &Connection, user_id: i64, code: &str, now: u64) -> Result<BypassCheck, ServerError> {
+    let row = conn.query_row(
+        "SELECT id, code_hash FROM bypass_codes WHERE user_id = ?1 AND used_at IS NULL
+         AND attempts_left > 0 AND expires_at > ?2 ORDER BY id DESC LIMIT 1",
+        params![user_id, now as i64],
+        |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Vec<u8>>(1)?)),
+    );
+    let (id, hash) = match row {
+        Ok(v) => v,
+        Err(rusqlite::Error::QueryReturnedNoRows) => return Ok(BypassCheck::None),
+        Err(e) => return Err(e.into()),
+    };
+    let typed: String = code.chars().filter(|c| !c.is_whitespace() && *c != '-').collect();
+    if typed.len() == DIGITS && verify_password(&typed, &String::from_utf8_lossy(&hash)) {
+        conn.execute("UPDATE bypass_codes SET used_at = ?1 WHERE id = ?2", params![now as i64, id])?;
+        Ok(BypassCheck::Accepted)
+    } else {
+        conn.execute("UPDATE bypass_codes SET attempts_left = attempts_left - 1 WHERE id = ?1", [id])?;
+        Ok(BypassCheck::Wrong)
+    }
+}
+
+/// The user's live bypass code, if any: (expires_at, attempts_left).
+pub fn live(conn: &Connection, user_id: i64, now: u64) -> Result<Option<(u64, i64)>, ServerError> {
+    use rusqlite::OptionalExtension;
+    Ok(conn
+        .query_row(
+            "SELECT expires_at, attempts_left FROM bypass_codes WHERE user_id = ?1 AND used_at IS NULL
+             AND attempts_left > 0 AND expires_at > ?2 ORDER BY id DESC LIMIT 1",
+            params![user_id, now as i64],
+            |r| Ok((r.get::<_, i64>(0)? as u64, r.get(1)?)),
+        )
+        .optional()?)
+}

@@ -1,0 +1,150 @@
+//! Signed messages of enrolled devices: polls, answers, push tokens, unenrollment and device
+//! key rotation (docs/protocol.md).
+//!
+//! The device named by a body's account id is only the key to verify against; nothing is
+//! stored before the verifier accepted the message.
+
+use super::signins::{self, Status};
+use super::{audit, devices};
+use crate::error::ServerError;
+use crate::state::State;
+use crate::storage::server_key;
+use crate::verifier::{self, AnswerOutcome, DeviceCall, DeviceRecord, SignIn, SignInStatus, Verifier, VerifierError};
+use duet_core::push::DenyReason;
+use duet_core::push::wire::Envelope;
+use rusqlite::{OptionalExtension, params};
+
+/// How long closed sign-ins stay in poll responses (so other devices learn "answered elsewhere").
+const CLOSED_VISIBLE_SECS: u64 = 600;
+
+/// The active device a device message names, with its verifier record.
+fn device_for(st: &State, body: &[u8]) -> Result<(devices::Device, DeviceRecord), ServerError> {
+    let aid = verifier::device_message_account_id(body)?;
+    let conn = st.db();
+    let d = devices::by_account(&conn, &aid)?.ok_or(VerifierError::WrongAccount)?;
+    let rec = devices::record(&conn, d.id)?;
+    Ok((d, rec))
+}
+
+/// Phone time minus server time, from a verified message's `ts`.
+fn clock_offset(body: &[u8], now: u64) -> Option<i64> {
+    let env = Envelope::parse(body)?;
+    let v: serde_json::Value = serde_json::from_slice(&env.payload).ok()?;
+    v.get("ts")?.as_i64().map(|ts| ts - now as i64)
+}
+
+/// A poll: pending requests, recently closed ones, and any server key rotation.
+pub fn poll(st: &State, body: &[u8]) -> Result<Vec<u8>, ServerError> {
+    let now = st.now();
+    let (dev, rec) = device_for(st, body)?;
+    let kv = st.verifier();
+    match kv.verifier.verify_device_call(&rec, body, now as i64)? {
+        DeviceCall::Poll => {}
+        _ => return Err(VerifierError::WrongType.into()),
+    }
+    let conn = st.db();
+    devices::touch(&conn, dev.id, now, clock_offset(body, now))?;
+    signins::expire(&conn, now)?;
+    let states: Vec<Vec<u8>> = {
+        let mut q = conn.prepare(
+            "SELECT request_state FROM signins WHERE user_id = ?1 AND kind = 'push' AND request_state IS NOT NULL
+             AND (status = 'pending' OR answered_at > ?2 OR expires_at > ?2) ORDER BY created_at",
+        )?;
+        q.query_map(params![dev.user_id, now.saturating_sub(CLOSED_VISIBLE_SECS) as i64], |r| r.get(0))?
+            .collect::<Result<_, _>>()?
+    };
+    let sign_ins: Vec<SignIn> = states.iter().filter_map(|s| serde_json::from_slice(s).ok()).collect();
+    let rotation = if dev.server_key_id != kv.key_id {
+        let old = server_key::by_id(&conn, st.seal(), dev.server_key_id)?
+            .ok_or_else(|| ServerError::Storage(format!("server key {} is missing", dev.server_key_id)))?;
+        let old_v = Verifier::new(old, &st.config.public_url, &st.config.issuer)?;
+        let msg = old_v.server_key_rotation(&rec, &kv.verifier.server_public_key(), now as i64)?;
+        // Sent once: the phone applies it from this response (and verifies these requests
+        // with the new key), so later polls must not repeat a message signed by the old key.
+        devices::set_server_key_id(&conn, dev.id, kv.key_id)?;
+        audit::record(&conn, now, "server", "server_key_rotation_sent", None, &dev.account_id)?;
+        Some(msg)
+    } else {
+        None
+    };
+    Ok(Verifier::poll_response(&rec, sign_ins.iter(), rotation.as_deref(), now as i64))
+}
+
+fn status_of(s: SignInStatus) -> Status {
+    match s {
+        SignInStatus::Pending => Status::Pending,
+        SignInStatus::Approved => Status::Approved,
+        SignInStatus::Denied(DenyReason::NotMe) => Status::Fraud,
+        SignInStatus::Denied(_) => Status::Denied,
+        SignInStatus::Failed => Status::FailedNumber,
+        SignInStatus::Expired => Status::Expired,
+    }
+}
+
+/// An answer: approve or deny; the first valid answer wins. A `not_me` denial mutes pushes.
+pub fn answer(st: &State, body: &[u8]) -> Result<AnswerOutcome, ServerError> {
+    let now = st.now();
+    let (dev, rec) = device_for(st, body)?;
+    let cid = verifier::answer_challenge_id(body)?;
+    let row: Option<(i64, Option<Vec<u8>>)> = st
+        .db()
+        .query_row("SELECT user_id, request_state FROM signins WHERE id = ?1 AND kind = 'push'", [&cid], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .optional()?;
+    let (uid, state) = row.filter(|(uid, _)| *uid == dev.user_id).ok_or(VerifierError::WrongRequest)?;
+    let mut sign_in: SignIn = state
+        .and_then(|s| serde_json::from_slice(&s).ok())
+        .ok_or_else(|| ServerError::Storage("sign-in state is unreadable".into()))?;
+    let before = sign_in.clone();
+    let result = st.verifier().verifier.verify_answer(&mut sign_in, &rec, body, now as i64);
+    {
+        let mut conn = st.db();
+        let tx = conn.transaction()?;
+        devices::touch(&tx, dev.id, now, clock_offset(body, now))?;
+        if sign_in != before {
+            let json = serde_json::to_vec(&sign_in).map_err(|e| ServerError::Storage(e.to_string()))?;
+            tx.execute("UPDATE signins SET request_state = ?1 WHERE id = ?2", params![json, cid])?;
+            let status = status_of(sign_in.status);
+            if status != Status::Pending && signins::close(&tx, &cid, status, Some(dev.id), now)? && status == Status::Fraud {
+                signins::mute(&tx, uid, now + st.config.limits.mute_secs)?;
+                let uname: String = tx.query_row("SELECT name FROM users WHERE id = ?1", [uid], |r| r.get(0))?;
+                audit::record(&tx, now, "device", "fraud_reported_pushes_muted", Some(&uname), &cid)?;
+            }
+        }
+        tx.commit()?;
+    }
+    st.changed.notify_waiters();
+    Ok(result?)
+}
+
+/// A push-token registration or an unenrollment.
+pub fn device_call(st: &State, body: &[u8]) -> Result<(), ServerError> {
+    let now = st.now();
+    let (dev, rec) = device_for(st, body)?;
+    let call = st.verifier().verifier.verify_device_call(&rec, body, now as i64)?;
+    let conn = st.db();
+    devices::touch(&conn, dev.id, now, clock_offset(body, now))?;
+    match call {
+        DeviceCall::PushToken { provider, token } => devices::set_push_token(&conn, dev.id, &provider, &token)?,
+        DeviceCall::Unenroll => {
+            devices::revoke(&conn, dev.user_id, dev.id, now)?;
+            audit::record(&conn, now, "device", "device_unenrolled", None, &dev.account_id)?;
+        }
+        DeviceCall::Poll => return Err(VerifierError::WrongType.into()),
+    }
+    Ok(())
+}
+
+/// A device key rotation (signed by the old and the new key).
+pub fn rotate_device_key(st: &State, body: &[u8]) -> Result<(), ServerError> {
+    let now = st.now();
+    let (dev, rec) = device_for(st, body)?;
+    let updated = st.verifier().verifier.verify_device_key_rotation(&rec, body, now as i64)?;
+    let state = serde_json::to_vec(&updated).map_err(|e| ServerError::Storage(e.to_string()))?;
+    let conn = st.db();
+    devices::set_state(&conn, dev.id, &state)?;
+    devices::touch(&conn, dev.id, now, clock_offset(body, now))?;
+    audit::record(&conn, now, "device", "device_key_rotated", None, &dev.account_id)?;
+    Ok(())
+}

@@ -1,0 +1,18 @@
+//! Rotating the server's signing key.
+
+use super::audit;
+use crate::error::ServerError;
+use crate::state::State;
+use crate::storage::server_key;
+
+/// Rotates the server key; returns the new public key. Devices get a rotation message
+/// signed by the key they trust with their next poll (`device_messages::poll`).
+pub fn rotate(st: &State) -> Result<Vec<u8>, ServerError> {
+    let now = st.now();
+    let conn = st.db();
+    let old = st.verifier();
+    let new = server_key::rotate(&conn, st.seal(), old.key_id, now)?;
+    let public = st.use_key(new)?.verifier.server_public_key();
+    audit::record(&conn, now, "server", "server_key_rotated", None, &duet_core::push::wire::fingerprint(&public))?;
+    Ok(public)
+}

@@ -1,0 +1,145 @@
+//! The server's SQLite database: schema and opening.
+//!
+//! One connection behind a mutex: SQLite serialises writers anyway, and every
+//! statement here is a short indexed lookup, so handlers hold the lock for
+//! microseconds (measured by the load test, docs/benchmarks.md "Server").
+
+use crate::error::ServerError;
+use rusqlite::Connection;
+use std::path::Path;
+
+/// Current schema version, stored in `PRAGMA user_version`. Version 2: secrets are sealed in
+/// the core's vault seal format (a format byte before the nonce); version 1 blobs do not open.
+pub const SCHEMA_VERSION: i64 = 2;
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS admins (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+  pw_hash TEXT NOT NULL,
+  failures INTEGER NOT NULL DEFAULT 0,
+  locked_until INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS sessions (
+  token_hash BLOB PRIMARY KEY,
+  admin_id INTEGER NOT NULL REFERENCES admins(id),
+  csrf TEXT NOT NULL,
+  expires_at INTEGER NOT NULL
+);
+-- name holds the normalised (lower-case, optionally UPN-stripped) name.
+CREATE TABLE IF NOT EXISTS users (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  display_name TEXT NOT NULL,
+  service_account INTEGER NOT NULL DEFAULT 0,
+  muted_until INTEGER NOT NULL DEFAULT 0,
+  passcode_failures INTEGER NOT NULL DEFAULT 0,
+  locked_until INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS applications (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  key_hash BLOB NOT NULL UNIQUE,
+  created_at INTEGER NOT NULL,
+  revoked_at INTEGER
+);
+-- One-time enrollments; the secret is sealed (it lets a phone register).
+CREATE TABLE IF NOT EXISTS enrollments (
+  id TEXT PRIMARY KEY,
+  user_id INTEGER NOT NULL REFERENCES users(id),
+  code TEXT,
+  secret_sealed BLOB NOT NULL,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  used_at INTEGER
+);
+-- state: the verifier's DeviceRecord as JSON. server_key_id: the server key the device trusts.
+CREATE TABLE IF NOT EXISTS devices (
+  id INTEGER PRIMARY KEY,
+  user_id INTEGER NOT NULL REFERENCES users(id),
+  account_id TEXT NOT NULL UNIQUE,
+  state BLOB NOT NULL,
+  platform TEXT NOT NULL,
+  label TEXT NOT NULL,
+  server_key_id INTEGER NOT NULL,
+  otp_secret_sealed BLOB,
+  last_otp_step INTEGER NOT NULL DEFAULT -1,
+  push_provider TEXT,
+  push_token TEXT,
+  enrolled_at INTEGER NOT NULL,
+  last_seen INTEGER,
+  clock_offset INTEGER,
+  revoked_at INTEGER
+);
+CREATE TABLE IF NOT EXISTS signins (
+  id TEXT PRIMARY KEY,
+  user_id INTEGER NOT NULL REFERENCES users(id),
+  app_id INTEGER REFERENCES applications(id),
+  kind TEXT NOT NULL,
+  status TEXT NOT NULL,
+  number TEXT,
+  request_state BLOB,
+  client TEXT NOT NULL DEFAULT '',
+  device_id INTEGER,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  answered_at INTEGER
+);
+CREATE INDEX IF NOT EXISTS signins_user ON signins(user_id, created_at);
+-- expire() runs on every status read: keep it off a full-table scan.
+CREATE INDEX IF NOT EXISTS signins_pending ON signins(expires_at) WHERE status = 'pending';
+CREATE TABLE IF NOT EXISTS bypass_codes (
+  id INTEGER PRIMARY KEY,
+  user_id INTEGER NOT NULL REFERENCES users(id),
+  code_hash BLOB NOT NULL,
+  expires_at INTEGER NOT NULL,
+  attempts_left INTEGER NOT NULL,
+  used_at INTEGER,
+  created_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS audit (
+  id INTEGER PRIMARY KEY,
+  at INTEGER NOT NULL,
+  actor TEXT NOT NULL,
+  action TEXT NOT NULL,
+  user_name TEXT,
+  detail TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE IF NOT EXISTS server_keys (
+  id INTEGER PRIMARY KEY,
+  sealed_private BLOB NOT NULL,
+  public_key BLOB NOT NULL,
+  created_at INTEGER NOT NULL,
+  retired_at INTEGER
+);
+";
+
+/// Opens (creating if needed) the database at `path`, or in memory for `None`.
+pub fn open(path: Option<&Path>) -> Result<Connection, ServerError> {
+    let conn = match path {
+        Some(p) => Connection::open(p)?,
+        None => Connection::open_in_memory()?,
+    };
+    conn.pragma_update(None, "foreign_keys", true)?;
+    if path.is_some() {
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+    }
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    if version > SCHEMA_VERSION {
+        return Err(ServerError::Config(format!(
+            "the database was written by a newer duet (schema {version}); upgrade duet"
+        )));
+    }
+    if version == 1 {
+        return Err(ServerError::Config(
+            "the database was written by an earlier duet whose sealed format this one does not read; start with a new data directory".into(),
+        ));
+    }
+    conn.execute_batch(SCHEMA)?;
+    conn.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+    Ok(conn)
+}

@@ -1,0 +1,5 @@
+//! Storage: the SQLite schema, the sealing key and the sealed server signing key.
+
+pub mod db;
+pub mod seal;
+pub mod server_key;

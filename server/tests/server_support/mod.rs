@@ -1,0 +1,152 @@
+//! In-process harness for the server's HTTP tests: a fresh in-memory server with a
+//! manual clock, and helpers that send real HTTP requests through the router.
+#![allow(dead_code)]
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use duet_server::clock::ManualClock;
+use duet_server::services::admin;
+use duet_server::storage::db;
+use duet_server::storage::seal::SealKey;
+use duet_server::{Config, State};
+use http_body_util::BodyExt;
+use std::sync::Arc;
+use tower::ServiceExt;
+
+pub const T0: u64 = 1_800_000_000;
+pub const ADMIN_PW: &str = "correct horse battery";
+
+pub struct Harness {
+    pub state: Arc<State>,
+    pub clock: Arc<ManualClock>,
+    pub app: axum::Router,
+}
+
+pub struct Resp {
+    pub status: StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub body: String,
+}
+
+impl Resp {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|_| panic!("not JSON: {}", self.body))
+    }
+    pub fn code(&self) -> String {
+        self.json()["error"].as_str().unwrap_or("").to_string()
+    }
+    pub fn location(&self) -> String {
+        self.headers.get(header::LOCATION).map(|v| v.to_str().unwrap().to_string()).unwrap_or_default()
+    }
+}
+
+impl Harness {
+    pub fn new() -> Self {
+        Self::with_config(Config::default())
+    }
+
+    pub fn with_config(config: Config) -> Self {
+        let conn = db::open(None).unwrap();
+        admin::ensure_first_admin(&conn, "admin", ADMIN_PW, T0).unwrap();
+        let clock = Arc::new(ManualClock::new(T0));
+        let seal = SealKey::new(&[0x42; 32]).unwrap();
+        let state = State::new(conn, seal, clock.clone(), config).unwrap();
+        let app = duet_server::build(state.clone());
+        Harness { state, clock, app }
+    }
+
+    pub async fn send(&self, req: Request<Body>) -> Resp {
+        let r = self.app.clone().oneshot(req).await.unwrap();
+        let status = r.status();
+        let headers = r.headers().clone();
+        let bytes = r.into_body().collect().await.unwrap().to_bytes();
+        Resp { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+    }
+
+    pub async fn get(&self, path: &str, cookie: Option<&str>) -> Resp {
+        let mut b = Request::get(path);
+        if let Some(c) = cookie {
+            b = b.header(header::COOKIE, c);
+        }
+        self.send(b.body(Body::empty()).unwrap()).await
+    }
+
+    pub async fn post_form(&self, path: &str, cookie: Option<&str>, fields: &[(&str, &str)]) -> Resp {
+        let body = fields
+            .iter()
+            .map(|(k, v)| format!("{}={}", urlenc(k), urlenc(v)))
+            .collect::<Vec<_>>()
+            .join("&");
+        let mut b = Request::post(path).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        if let Some(c) = cookie {
+            b = b.header(header::COOKIE, c);
+        }
+        self.send(b.body(Body::from(body)).unwrap()).await
+    }
+
+    pub async fn post_json(&self, path: &str, api_key: Option<&str>, body: &str) -> Resp {
+        let mut b = Request::post(path).header(header::CONTENT_TYPE, "application/json");
+        if let Some(k) = api_key {
+            b = b.header(header::AUTHORIZATION, format!("Bearer {k}"));
+        }
+        self.send(b.body(Body::from(body.to_string())).unwrap()).await
+    }
+
+    pub async fn get_api(&self, path: &str, api_key: Option<&str>) -> Resp {
+        let mut b = Request::get(path);
+        if let Some(k) = api_key {
+            b = b.header(header::AUTHORIZATION, format!("Bearer {k}"));
+        }
+        self.send(b.body(Body::empty()).unwrap()).await
+    }
+
+    /// Logs in as the first admin; returns (cookie header value, csrf token).
+    pub async fn login(&self) -> (String, String) {
+        let r = self.post_form("/helpdesk/login", None, &[("name", "admin"), ("password", ADMIN_PW)]).await;
+        assert!(r.status.is_redirection(), "login failed: {} {}", r.status, r.body);
+        let set = r.headers.get(header::SET_COOKIE).unwrap().to_str().unwrap();
+        assert!(set.contains("HttpOnly") && set.contains("SameSite=Strict"));
+        let cookie = set.split(';').next().unwrap().to_string();
+        let home = self.get("/helpdesk", Some(&cookie)).await;
+        assert_eq!(home.status, StatusCode::OK);
+        let csrf = extract_between(&home.body, "name=\"csrf\" value=\"", "\"").expect("csrf field");
+        (cookie, csrf)
+    }
+
+    /// Creates a user through the helpdesk; returns its id.
+    pub async fn create_user(&self, cookie: &str, csrf: &str, name: &str, service: bool) -> i64 {
+        let mut f = vec![("csrf", csrf), ("name", name)];
+        if service {
+            f.push(("service", "1"));
+        }
+        let r = self.post_form("/helpdesk/users", Some(cookie), &f).await;
+        assert!(r.status.is_redirection(), "{} {}", r.status, r.body);
+        r.location().rsplit('/').next().unwrap().parse().unwrap()
+    }
+
+    /// Creates an application through the helpdesk; returns its API key.
+    pub async fn create_app(&self, cookie: &str, csrf: &str, name: &str) -> String {
+        let r = self.post_form("/helpdesk/apps", Some(cookie), &[("csrf", csrf), ("name", name)]).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        extract_between(&r.body, "id=\"api-key\">", "<").expect("api key shown")
+    }
+
+    pub fn count(&self, table: &str) -> i64 {
+        self.state.db().query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0)).unwrap()
+    }
+}
+
+pub fn extract_between(hay: &str, start: &str, end: &str) -> Option<String> {
+    let i = hay.find(start)? + start.len();
+    let j = hay[i..].find(end)? + i;
+    Some(hay[i..j].to_string())
+}
+
+pub fn urlenc(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
