@@ -5,7 +5,6 @@
 
 use std::sync::Arc;
 
-use duet_core::migration;
 use duet_core::transfer as core;
 
 use crate::account::Account;

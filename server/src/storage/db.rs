@@ -8,9 +8,8 @@ use crate::error::ServerError;
 use rusqlite::Connection;
 use std::path::Path;
 
-/// Current schema version, stored in `PRAGMA user_version`. Version 2: secrets are sealed in
-/// the core's vault seal format (a format byte before the nonce); version 1 blobs do not open.
-pub const SCHEMA_VERSION: i64 = 2;
+/// Current schema version, stored in `PRAGMA user_version`.
+pub const SCHEMA_VERSION: i64 = 1;
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS admins (
@@ -133,11 +132,6 @@ pub fn open(path: Option<&Path>) -> Result<Connection, ServerError> {
         return Err(ServerError::Config(format!(
             "the database was written by a newer duet (schema {version}); upgrade duet"
         )));
-    }
-    if version == 1 {
-        return Err(ServerError::Config(
-            "the database was written by an earlier duet whose sealed format this one does not read; start with a new data directory".into(),
-        ));
     }
     conn.execute_batch(SCHEMA)?;
     conn.pragma_update(None, "user_version", SCHEMA_VERSION)?;

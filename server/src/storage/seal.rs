@@ -1,35 +1,51 @@
-//! The sealing key: AES-256-GCM through the core's vault seal, kept in a key file outside
-//! the database (mode 0600), so a copied database alone opens no secret.
+//! The sealing key: AES-256-GCM (ring), kept in a key file outside the database (mode 0600), so
+//! a copied database alone opens no secret.
 //!
-//! Every sealed blob binds a purpose label as associated data: a blob copied into another
+//! A sealed blob is `nonce (12 bytes) || ciphertext || tag`, the format every server database
+//! holds. Every blob binds a purpose label as associated data: a blob copied into another
 //! column (an enrollment secret into the server key's place, say) does not open.
 
 use crate::error::ServerError;
 use crate::random::random_bytes;
-use duet_core::vault::seal;
-use ring::rand::SystemRandom;
+use ring::aead::{AES_256_GCM, Aad, LessSafeKey, NONCE_LEN, Nonce, UnboundKey};
 use std::path::Path;
 use zeroize::Zeroizing;
 
 /// A 256-bit sealing key.
-pub struct SealKey(seal::SealKey);
+pub struct SealKey(LessSafeKey);
 
 impl SealKey {
     /// Builds a sealing key from 32 bytes.
     pub fn new(bytes: &[u8]) -> Result<Self, ServerError> {
-        seal::SealKey::new(bytes).map(SealKey).map_err(|_| ServerError::KeyFile("the key must be 32 bytes".into()))
+        let key = UnboundKey::new(&AES_256_GCM, bytes).map_err(|_| ServerError::KeyFile("the key must be 32 bytes".into()))?;
+        Ok(SealKey(LessSafeKey::new(key)))
     }
 
     /// Encrypts `plain`, binding `purpose`.
     pub fn seal(&self, purpose: &str, plain: &[u8]) -> Result<Vec<u8>, ServerError> {
+        let nonce_bytes = random_bytes(NONCE_LEN);
+        let nonce = Nonce::try_assume_unique_for_key(&nonce_bytes).map_err(|_| ServerError::Storage("cannot seal".into()))?;
+        let mut buf = Zeroizing::new(plain.to_vec());
         self.0
-            .seal(&SystemRandom::new(), purpose.as_bytes(), plain)
-            .map_err(|e| ServerError::Storage(format!("cannot seal: {e:?}")))
+            .seal_in_place_append_tag(nonce, Aad::from(purpose.as_bytes()), &mut *buf)
+            .map_err(|_| ServerError::Storage("cannot seal".into()))?;
+        let mut out = nonce_bytes.to_vec();
+        out.extend_from_slice(&buf);
+        Ok(out)
     }
 
     /// Decrypts a blob made by [`SealKey::seal`] with the same `purpose`.
     pub fn open(&self, purpose: &str, sealed: &[u8]) -> Result<Zeroizing<Vec<u8>>, ServerError> {
-        self.0.open(purpose.as_bytes(), sealed).map_err(|_| ServerError::KeyUnseal)
+        if sealed.len() < NONCE_LEN + AES_256_GCM.tag_len() {
+            return Err(ServerError::KeyUnseal);
+        }
+        let (nonce, body) = sealed.split_at(NONCE_LEN);
+        let nonce = Nonce::try_assume_unique_for_key(nonce).map_err(|_| ServerError::KeyUnseal)?;
+        let mut buf = Zeroizing::new(body.to_vec());
+        let plain_len =
+            self.0.open_in_place(nonce, Aad::from(purpose.as_bytes()), &mut *buf).map_err(|_| ServerError::KeyUnseal)?.len();
+        buf.truncate(plain_len);
+        Ok(buf)
     }
 }
 
