@@ -1,194 +1,323 @@
 package org.duet.tests
 
-import java.io.BufferedReader
-import java.io.BufferedWriter
-import java.util.concurrent.TimeUnit
 import org.duet.android.JcaDeviceSigner
-import org.duet.core.AnsweredRequests
-import org.duet.core.DeviceInfo
-import org.duet.core.DeviceSigner
 import org.duet.android.code
+import org.duet.core.AddResult
+import org.duet.core.AnswerOutcome
+import org.duet.core.DuetApp
 import org.duet.core.DuetException
 import org.duet.core.EnrollmentLink
+import org.duet.core.HttpMethod
+import org.duet.core.HttpRequest
+import org.duet.core.HttpResponse
+import org.duet.core.HttpTransport
+import org.duet.core.ManualCode
 import org.duet.core.NumberMatching
-import org.duet.core.PushAccount
 import org.duet.core.PushAnswer
-import org.duet.core.PushCall
+import org.duet.core.PushProtocol
+import org.duet.core.PushProvider
 import org.duet.core.SignerAlgorithm
-import org.duet.core.pushAnswer
-import org.duet.core.pushParsePoll
-import org.duet.core.pushPoll
-import org.duet.core.pushUnenroll
-import org.duet.core.pushVerifyRequest
 import org.junit.jupiter.api.AfterEach
+import org.junit.jupiter.api.Assertions.assertArrayEquals
 import org.junit.jupiter.api.Assertions.assertEquals
-import org.junit.jupiter.api.Assertions.assertNotEquals
+import org.junit.jupiter.api.Assertions.assertFalse
+import org.junit.jupiter.api.Assertions.assertNull
 import org.junit.jupiter.api.Assertions.assertThrows
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
 
-/** The Rust test server (tests/src/bin/duet-test-helper.rs): the core's verifier, over stdin/stdout. */
-class TestServerProcess : AutoCloseable {
-    private val process = ProcessBuilder(System.getenv("DUET_TEST_HELPER") ?: error("DUET_TEST_HELPER not set"))
-        .redirectError(ProcessBuilder.Redirect.INHERIT).start()
-    private val input: BufferedWriter = process.outputStream.bufferedWriter()
-    private val output: BufferedReader = process.inputStream.bufferedReader()
-
-    fun cmd(vararg words: String): List<String> {
-        input.write(words.joinToString(" ") + "\n")
-        input.flush()
-        val line = output.readLine() ?: error("test server exited")
-        check(line.startsWith("ok")) { "test server: $line" }
-        return line.split(" ").drop(1)
-    }
-
-    /** Sends a PushCall as the app's HTTP stack would; returns (status, body). */
-    fun send(call: PushCall, now: Long): Pair<Int, ByteArray> {
-        val base = "https://mfa.example.com"
-        check(call.url.startsWith("$base/duet/v1/")) { call.url }
-        val body = if (call.body.isEmpty()) "-" else call.body.toHex()
-        val r = cmd("http", "POST", call.url.removePrefix(base), body, now.toString())
-        return r[0].toInt() to (if (r[1] == "-") ByteArray(0) else r[1].fromHex())
-    }
-
-    override fun close() {
-        runCatching { input.write("quit\n"); input.flush() }
-        if (!process.waitFor(10, TimeUnit.SECONDS)) process.destroyForcibly()
-    }
-}
-
-fun ByteArray.toHex(): String = joinToString("") { "%02x".format(it) }
-fun String.fromHex(): ByteArray = chunked(2).map { it.toInt(16).toByte() }.toByteArray()
-
+/**
+ * duet push through the application layer against the reference server: enrollment by link and
+ * by manual code, polling, the two-step answer signed "inside the prompt", answered-elsewhere and
+ * expiry, push tokens, key rotation, unenrollment, and typed failures.
+ */
 class PushTest {
     private val t0 = 1_790_000_000L
     private val server = TestServerProcess()
-    private val device = DeviceInfo("Kotlin test phone", "android", "software")
+    private val clock = MutableClock(t0)
+    private val http = HelperTransport(server, clock)
+    private val keystore = JcaKeystore()
+    private val vaults = mutableListOf<TempVault>()
 
     @AfterEach
-    fun stop() = server.close()
-
-    private fun enroll(signer: DeviceSigner): PushAccount {
-        val link = server.cmd("enroll", "alice", "$t0")[0]
-        EnrollmentLink.parse(link, FixedClock(t0 + 5)).use { l ->
-            assertEquals("Example Corp", l.issuer())
-            assertEquals("alice", l.user())
-            assertEquals("https://mfa.example.com", l.url())
-            assertTrue(l.expiresAt() > t0)
-            val call = l.registration(signer, device, FixedClock(t0 + 5))
-            assertEquals("https://mfa.example.com/duet/v1/register", call.url)
-            val (status, body) = server.send(call, t0 + 5)
-            assertEquals(200, status, String(body))
-            val reg = l.finishRegistration(signer, body, FixedClock(t0 + 6))
-            assertEquals("alice", reg.account.user)
-            assertEquals("ES256", reg.account.deviceAlg)
-            return reg.account
-        }
+    fun stop() {
+        server.close()
+        vaults.forEach { it.close() }
     }
 
-    private fun poll(account: PushAccount, signer: DeviceSigner, answered: AnsweredRequests, now: Long) =
-        server.send(pushPoll(account, signer, FixedClock(now)), now).let { (status, body) ->
-            assertEquals(200, status, String(body))
-            pushParsePoll(account, body, FixedClock(now), answered)
-        }
+    private fun newApp(store: JcaKeystore? = keystore, transport: HttpTransport = http): DuetApp =
+        TempVault().also { vaults += it }.create(services(clock, transport, store))
+
+    /** Enrolls `user` from a QR link at t0 + 5. */
+    private fun enroll(app: DuetApp, user: String = "alice"): String {
+        val link = server.cmd("enroll", user, "$t0")[0]
+        clock.now = t0 + 5
+        val added = app.addScanned(link)
+        assertTrue(added is AddResult.Push, "$added")
+        return (added as AddResult.Push).id
+    }
+
+    /** Prepares, signs as the app does inside BiometricPrompt, submits. */
+    private fun approveInPrompt(app: DuetApp, requestId: String, answer: PushAnswer): AnswerOutcome {
+        val toSign = app.prepareAnswer(requestId, answer)
+        assertEquals(SignerAlgorithm.ECDSA_P256_SHA256, toSign.algorithm)
+        val handle = toSign.keyHandle ?: error("the key is in the keystore")
+        return app.submitAnswer(requestId, keystore.signInPrompt(handle, toSign.message))
+    }
+
+    private fun status(cid: String) = server.cmd("status", cid, "${clock.now}")[0]
 
     @Test
-    fun kotlinSignerApprovesRealRequestWithNumberMatching() {
-        val signer = JcaDeviceSigner.software()
-        val account = enroll(signer)
-        AnsweredRequests().use { answered ->
+    fun keystoreKeyApprovesWithNumberMatchingInTwoSteps() {
+        newApp().use { app ->
+            val id = enroll(app)
+            val accounts = app.pushAccounts()
+            assertEquals(listOf(id), accounts.map { it.id })
+            assertEquals("Example Corp: alice", accounts[0].label)
+            assertEquals(PushProtocol.DUET, accounts[0].protocol)
+            assertTrue(accounts[0].platformKey)
+            // The registration went out as a JSON POST with a time limit and TLS checking on.
+            val reg = http.seen.last()
+            assertEquals(HttpMethod.POST, reg.method)
+            assertEquals("https://mfa.example.com/duet/v1/register", reg.url)
+            assertTrue(reg.verifyTls && reg.timeoutMs > 0u, "$reg")
+            // The enrollment also stored the offline passcode account.
+            assertEquals(1, app.codes().size)
+
             val (cid, number) = server.cmd("signin", "alice", "VPN", "type2", "${t0 + 10}")
-            val polled = poll(account, signer, answered, t0 + 12)
-            assertEquals(1, polled.requests.size)
-            val req = polled.requests[0]
-            val p = req.pending()
+            clock.now = t0 + 12
+            val polled = app.poll()
+            assertTrue(polled.failures.isEmpty(), "${polled.failures}")
+            val p = polled.requests.single()
             assertEquals(cid, p.requestId)
             assertEquals("VPN", p.service)
             assertEquals("alice", p.user)
             assertEquals(NumberMatching.TypeShown(2u), p.matching)
-            assertEquals(-2L, req.clockOffsetSecs())
-            val call = pushAnswer(account, req, PushAnswer.Approve(number), signer, FixedClock(t0 + 15), answered)
-            assertEquals("https://mfa.example.com/duet/v1/answer", call.url)
-            val (status, body) = server.send(call, t0 + 15)
-            assertEquals(200, status, String(body))
-            assertEquals(listOf("approved"), server.cmd("status", cid, "${t0 + 16}"))
-            // The same answer is refused by the server, and the phone will not answer again.
-            assertNotEquals(200, server.send(call, t0 + 17).first)
-            val again = assertThrows(DuetException.Push::class.java) {
-                pushAnswer(account, req, PushAnswer.Approve(number), signer, FixedClock(t0 + 18), answered)
-            }
-            assertTrue(again.code.startsWith("E_PUSH_"), again.code)
-            req.close()
+            assertEquals(-2L, polled.clockOffsetSecs)
+
+            // A wrong-length number never leaves the phone; nothing is recorded.
+            assertEquals("E_PUSH_NUMBER_INVALID", assertThrows(DuetException.Push::class.java) {
+                app.prepareAnswer(cid, PushAnswer.Approve("123"))
+            }.code)
+            // A prompt cancelled after step one leaves the request answerable.
+            app.prepareAnswer(cid, PushAnswer.Approve(number))
+            // A signature by another key is refused before anything is recorded or sent.
+            val toSign = app.prepareAnswer(cid, PushAnswer.Approve(number))
+            val stranger = JcaDeviceSigner.software().sign(toSign.message)
+            val sent = http.seen.size
+            assertEquals("E_PUSH_SIGNER_FAILED", assertThrows(DuetException.Push::class.java) { app.submitAnswer(cid, stranger) }.code)
+            assertEquals(sent, http.seen.size)
+            assertEquals("E_APP_NOT_PREPARED", assertThrows(DuetException.App::class.java) { app.submitAnswer(cid, stranger) }.code)
+
+            clock.now = t0 + 15
+            assertEquals(AnswerOutcome.ACCEPTED, approveInPrompt(app, cid, PushAnswer.Approve(number)))
+            assertEquals("approved", status(cid))
+            // Answered once: the request is gone here, and a new poll does not show it again.
+            assertEquals("E_APP_REQUEST_NOT_WAITING", assertThrows(DuetException.App::class.java) {
+                app.prepareAnswer(cid, PushAnswer.Approve(number))
+            }.code)
+            assertTrue(app.poll().requests.isEmpty())
         }
     }
 
     @Test
-    fun denyAsFraudAndPick() {
-        val signer = JcaDeviceSigner.software()
-        val account = enroll(signer)
-        AnsweredRequests().use { answered ->
+    fun fraudReportWithPickAndUnenroll() {
+        newApp().use { app ->
+            val id = enroll(app)
             val (cid, _) = server.cmd("signin", "alice", "Mail", "pick3", "${t0 + 20}")
-            val req = poll(account, signer, answered, t0 + 21).requests.single()
-            val m = req.pending().matching
+            clock.now = t0 + 21
+            val req = app.poll().requests.single()
+            val m = req.matching
             assertTrue(m is NumberMatching.Pick && m.choices.size == 3, "$m")
-            val (status, _) = server.send(pushAnswer(account, req, PushAnswer.DenyNotMe, signer, FixedClock(t0 + 22), answered), t0 + 22)
-            assertEquals(200, status)
-            assertEquals(listOf("denied"), server.cmd("status", cid, "${t0 + 23}"))
-            assertEquals(200, server.send(pushUnenroll(account, signer, FixedClock(t0 + 30)), t0 + 30).first)
+            // One step: the keystore's synchronous signer.
+            assertEquals(AnswerOutcome.ACCEPTED, app.answer(cid, PushAnswer.DenyNotMe))
+            assertEquals("denied", status(cid))
+            clock.now = t0 + 30
+            app.unenroll(id)
+            assertTrue(app.pushAccounts().isEmpty())
         }
     }
 
     @Test
-    fun garbageAndForgeriesGiveTypedErrors() {
-        val signer = JcaDeviceSigner.software()
-        val clock = FixedClock(t0)
-        for (bad in listOf("", "garbage", "duet://enroll?v=1", "duet://enroll?v=9&url=x", "https://evil.example/duet")) {
-            val e = assertThrows(DuetException.Push::class.java) { EnrollmentLink.parse(bad, clock) }
-            assertTrue(e.code.startsWith("E_PUSH_") && e.reason.isNotBlank(), e.code)
-        }
-        val account = enroll(signer)
-        AnsweredRequests().use { answered ->
-            for (body in listOf(ByteArray(0), "{}".toByteArray(), ByteArray(300) { it.toByte() })) {
-                val e = assertThrows(DuetException.Push::class.java) { pushVerifyRequest(account, body, clock, answered) }
-                assertTrue(e.code.startsWith("E_PUSH_"), e.code)
-                // A garbage poll response either fails typed or shows nothing; never a crash.
-                val shown = try { pushParsePoll(account, body, clock, answered).requests.size } catch (e: DuetException.Push) { 0 }
-                assertEquals(0, shown)
+    fun secondDeviceIsToldItWasAnsweredElsewhere() {
+        newApp().use { phone ->
+            newApp(JcaKeystore()).use { tablet ->
+                enroll(phone)
+                enroll(tablet)
+                val (cid, _) = server.cmd("signin", "alice", "VPN", "none", "${t0 + 10}")
+                clock.now = t0 + 11
+                assertEquals(cid, phone.poll().requests.single().requestId)
+                assertEquals(cid, tablet.poll().requests.single().requestId)
+                assertEquals(AnswerOutcome.ACCEPTED, phone.answer(cid, PushAnswer.Approve(null)))
+                assertEquals(AnswerOutcome.ANSWERED_ELSEWHERE, tablet.answer(cid, PushAnswer.DenyNotMe))
+                assertEquals("approved", status(cid))
+                // The next poll tells the tablet how the request was closed.
+                clock.now = t0 + 12
+                val closed = tablet.poll().closed
+                assertTrue(closed.any { it.requestId == cid }, "$closed")
             }
-            // A request signed by another server key is refused (forgery).
-            server.cmd("signin", "alice", "VPN", "none", "${t0 + 10}")
-            val (_, pollBody) = server.send(pushPoll(account, signer, FixedClock(t0 + 11)), t0 + 11)
-            val forged = account.copy(serverKey = JcaDeviceSigner.software().let { uncompressed(it.publicKey()) })
-            val out = pushParsePoll(forged, pollBody, FixedClock(t0 + 11), answered)
-            assertTrue(out.requests.isEmpty() && out.rejectedCodes.isNotEmpty(), "${out.rejectedCodes}")
         }
     }
 
     @Test
-    fun signerFailuresKeepTheirCodes() {
-        val good = JcaDeviceSigner.software()
-        val account = enroll(good)
-        fun failing(ex: () -> Nothing) = object : DeviceSigner {
-            override fun algorithm() = SignerAlgorithm.ECDSA_P256_SHA256
-            override fun publicKey() = good.publicKey()
-            override fun sign(message: ByteArray): ByteArray = ex()
+    fun expiredRequestsAreRefusedOnThePhone() {
+        newApp().use { app ->
+            enroll(app)
+            val (cid, _) = server.cmd("signin", "alice", "VPN", "none", "${t0 + 10}")
+            clock.now = t0 + 11
+            app.poll()
+            clock.now = t0 + 3600
+            assertEquals("E_PUSH_EXPIRED", assertThrows(DuetException.Push::class.java) { app.answer(cid, PushAnswer.Approve(null)) }.code)
         }
-        val cancelled = failing { throw DuetException.Callback("E_PUSH_SIGNER_CANCELLED", "user cancelled") }
-        assertEquals("E_PUSH_SIGNER_CANCELLED",
-            assertThrows(DuetException::class.java) { pushPoll(account, cancelled, FixedClock(t0)) }.code())
-        val crashing = failing { throw IllegalStateException("keystore exploded") }
-        assertEquals("E_PUSH_SIGNER_FAILED",
-            assertThrows(DuetException::class.java) { pushPoll(account, crashing, FixedClock(t0)) }.code())
-        val wrongBytes = object : DeviceSigner {
-            override fun algorithm() = SignerAlgorithm.ECDSA_P256_SHA256
-            override fun publicKey() = good.publicKey()
-            override fun sign(message: ByteArray) = ByteArray(64) { 7 }
-        }
-        // Signature bytes of the right shape but made by no key: the server refuses the call.
-        val forged = pushPoll(account, wrongBytes, FixedClock(t0 + 40))
-        assertNotEquals(200, server.send(forged, t0 + 40).first)
     }
 
-    /** SPKI DER of a P-256 key -> uncompressed SEC1 point (the last 65 bytes). */
-    private fun uncompressed(spki: ByteArray) = spki.copyOfRange(spki.size - 65, spki.size)
+    @Test
+    fun manualCodeShowsTheFingerprintThenEnrolls() {
+        newApp().use { app ->
+            val (link, host, value) = server.cmd("enrollcode", "bob", "$t0")
+            val fromQr = EnrollmentLink.parse(link, FixedClock(t0 + 1))
+            ManualCode.parse("$host ${value.lowercase()}").use { code ->
+                assertEquals("$host $value", code.display())
+                clock.now = t0 + 3
+                app.lookupManualCode(code).use { l ->
+                    assertEquals(HttpMethod.GET, http.seen.last().method)
+                    assertEquals("https://mfa.example.com/duet/v1/enrollment/" + value.replace("-", "").take(12), http.seen.last().url)
+                    assertTrue(l.viaManualCode())
+                    assertEquals("bob", l.user())
+                    // What the user compares with the helpdesk page before enrolling.
+                    assertEquals(fromQr.serverKeyFingerprint(), l.serverKeyFingerprint())
+                    val added = app.enroll(l) as AddResult.Push
+                    assertEquals("Example Corp: bob", added.label)
+                }
+            }
+            fromQr.close()
+            val (cid, _) = server.cmd("signin", "bob", "VPN", "none", "${t0 + 10}")
+            clock.now = t0 + 11
+            app.poll()
+            assertEquals(AnswerOutcome.ACCEPTED, approveInPrompt(app, cid, PushAnswer.Approve(null)))
+            assertEquals("approved", status(cid))
+        }
+        // Luhn mod 32 over Crockford Base32 catches every single mistyped character.
+        val (_, host, value) = server.cmd("enrollcode", "carol", "$t0")
+        val alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+        val chars = value.replace("-", "")
+        for (i in chars.indices) {
+            val wrong = alphabet[(alphabet.indexOf(chars[i]) + 1 + i) % 32]
+            val typo = chars.substring(0, i) + wrong + chars.substring(i + 1)
+            assertEquals("E_PUSH_CODE_CHECK", assertThrows(DuetException.Push::class.java, { ManualCode.parse("$host $typo") }, typo).code)
+        }
+        for (bad in listOf("", value, host, "$host ${chars.dropLast(1)}", "$host ${chars}U", "$host ${"A".repeat(300)}")) {
+            assertEquals("E_PUSH_CODE_FORMAT", assertThrows(DuetException.Push::class.java, { ManualCode.parse(bad) }, bad).code, bad)
+        }
+    }
+
+    @Test
+    fun pushTokensReachTheServer() {
+        newApp().use { app ->
+            enroll(app)
+            val aid = app.pushAccounts().single().accountId
+            val fcm = "fcm-token:APA91b" + "x".repeat(140)
+            clock.now = t0 + 10
+            assertTrue(app.registerPushToken(PushProvider.FCM, fcm).isEmpty())
+            assertEquals(listOf("fcm", fcm), server.cmd("pushtoken", aid))
+            val apns = "7f1c0a9e3b5d".repeat(5) + "abcd"
+            assertTrue(app.registerPushToken(PushProvider.APNS, apns).isEmpty())
+            assertEquals(listOf("apns", apns), server.cmd("pushtoken", aid))
+            // Tokens that are empty, overlong or not printable never leave the phone.
+            for (bad in listOf("", "x".repeat(5000), "line\nbreak")) {
+                val failed = app.registerPushToken(PushProvider.FCM, bad).single()
+                assertEquals("E_PUSH_MALFORMED", failed.error.code(), bad.take(20))
+            }
+            assertEquals(listOf("apns", apns), server.cmd("pushtoken", aid))
+        }
+    }
+
+    @Test
+    fun rotatedDeviceKeyIsWhatTheServerVerifies() {
+        newApp().use { app ->
+            val id = enroll(app)
+            val aid = app.pushAccounts().single().accountId
+            val before = server.cmd("devicekey", aid)[1]
+            clock.now = t0 + 10
+            app.rotateDeviceKey(id)
+            val after = server.cmd("devicekey", aid)[1]
+            assertFalse(before == after)
+            // The new key is the keystore's second key, and it approves.
+            assertArrayEquals(lastPoint(keystore.keys.getValue("duet-key-2").publicKey()), lastPoint(after.fromHex()))
+            val (cid, _) = server.cmd("signin", "alice", "VPN", "none", "${t0 + 20}")
+            clock.now = t0 + 21
+            app.poll()
+            val toSign = app.prepareAnswer(cid, PushAnswer.Approve(null))
+            assertArrayEquals("duet-key-2".toByteArray(), toSign.keyHandle)
+            assertEquals(AnswerOutcome.ACCEPTED, app.submitAnswer(cid, keystore.signInPrompt(toSign.keyHandle!!, toSign.message)))
+        }
+    }
+
+    @Test
+    fun accountsAndAnswersSurviveReopen() {
+        val tv = TempVault().also { vaults += it }
+        val id = tv.create(services(clock, http, keystore)).use { enroll(it) }
+        val (cid, _) = server.cmd("signin", "alice", "VPN", "none", "${t0 + 10}")
+        clock.now = t0 + 11
+        tv.open(services(clock, http, keystore)).use { app ->
+            assertEquals(listOf(id), app.pushAccounts().map { it.id })
+            assertEquals(cid, app.poll().requests.single().requestId)
+            assertEquals(AnswerOutcome.ACCEPTED, app.answer(cid, PushAnswer.Approve(null)))
+        }
+        // The answered id is remembered in the vault: after a restart the request is not shown.
+        clock.now = t0 + 12
+        tv.open(services(clock, http, keystore)).use { app -> assertTrue(app.poll().requests.isEmpty()) }
+    }
+
+    @Test
+    fun softwareKeysWithoutAKeystore() {
+        newApp(store = null).use { app ->
+            enroll(app)
+            assertFalse(app.pushAccounts().single().platformKey)
+            val (cid, _) = server.cmd("signin", "alice", "VPN", "none", "${t0 + 10}")
+            clock.now = t0 + 11
+            app.poll()
+            assertNull(app.prepareAnswer(cid, PushAnswer.Approve(null)).keyHandle)
+            assertEquals(AnswerOutcome.ACCEPTED, app.answer(cid, PushAnswer.Approve(null)))
+        }
+    }
+
+    @Test
+    fun failuresAreTypedPerAccount() {
+        newApp().use { app ->
+            enroll(app)
+            for (bad in listOf("", "garbage", "mailto:x")) {
+                assertEquals("E_APP_UNKNOWN_TEXT", assertThrows(DuetException.App::class.java) { app.addScanned(bad) }.code)
+            }
+            for (bad in listOf("duet://enroll?v=1", "duet://enroll?v=9&url=x", "https://evil.example/duet")) {
+                assertTrue(assertThrows(DuetException.Push::class.java) { app.addScanned(bad) }.code.startsWith("E_PUSH_"))
+            }
+            clock.now = t0 + 10
+            // The app's HTTP stack failing: each account's failure is reported, typed.
+            http.fail = { throw DuetException.Transport("E_TRANSPORT_UNREACHABLE", "no route") }
+            assertEquals("E_TRANSPORT_UNREACHABLE", app.poll().failures.single().error.code())
+            http.fail = { throw IllegalStateException("okhttp exploded") }
+            assertEquals("E_TRANSPORT_FAILED", app.poll().failures.single().error.code())
+            http.fail = null
+            // The keystore refusing (key invalidated by a new fingerprint): the signer's code.
+            keystore.refuse = "E_PUSH_SIGNER_UNAVAILABLE"
+            assertEquals("E_PUSH_SIGNER_UNAVAILABLE", app.poll().failures.single().error.code())
+            keystore.refuse = null
+            assertTrue(app.poll().failures.isEmpty())
+        }
+        // A server error page that is not JSON: E_PUSH_SERVER naming the HTTP status.
+        val badGateway = object : HttpTransport {
+            override fun send(request: HttpRequest) = HttpResponse(502u, "<html>bad gateway</html>".toByteArray())
+        }
+        newApp(transport = badGateway).use { app ->
+            val link = server.cmd("enroll", "dave", "$t0")[0]
+            clock.now = t0 + 5
+            val e = assertThrows(DuetException.Push::class.java) { app.addScanned(link) }
+            assertEquals("E_PUSH_SERVER", e.code)
+            assertTrue(e.reason.contains("502"), e.reason)
+            assertTrue(app.pushAccounts().isEmpty())
+        }
+    }
+
+    private fun lastPoint(k: ByteArray) = k.copyOfRange(k.size - 65, k.size)
 }
