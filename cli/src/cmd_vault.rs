@@ -1,14 +1,14 @@
 //! Vault commands: `duet add`, `list`, `rename`, `remove`, `doctor`.
 //! Listing commands take `--json`; nothing here prints a secret.
 
-use crate::cmd_uri::{arg_or_stdin, warning_line};
+use crate::cmd_uri::arg_or_stdin;
 use crate::qr_image;
 use crate::report;
 use crate::vault_ctx;
 use clap::Args;
 use duet_core::otp::OtpKind;
 use duet_core::vault::StoredOtp;
-use duet_core::{ErrorCode, migration, uri};
+use duet_core::ErrorCode;
 use std::process::ExitCode;
 
 /// `duet add URI|-|IMAGE...`
@@ -55,56 +55,34 @@ pub struct DoctorArgs {
 
 /// Runs `duet add`.
 pub fn add(args: AddArgs) -> ExitCode {
-    // Parse everything first: a bad line, image or transfer part adds nothing.
-    let mut accounts = Vec::new();
-    let mut transfer = migration::Batch::new();
-    let mut has_transfer = false;
+    let mut lines = Vec::new();
     for arg in &args.uris {
-        let text = match add_input(arg) {
-            Ok(t) => t,
+        match add_input(arg) {
+            Ok(t) => lines.extend(t.lines().map(|l| zeroize::Zeroizing::new(l.trim().to_string()))),
             Err(code) => return code,
-        };
-        for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
-            if line.get(..20).is_some_and(|p| p.eq_ignore_ascii_case("otpauth-migration://")) {
-                has_transfer = true;
-                if let Err(e) = transfer.add_uri(line) {
-                    return report::fail(&e);
-                }
-                continue;
-            }
-            match uri::parse(line) {
-                Ok(p) => {
-                    for w in &p.warnings {
-                        eprintln!("{}", warning_line(w));
-                    }
-                    accounts.push(p.account);
-                }
-                Err(e) => return report::fail(&e),
-            }
         }
     }
-    if has_transfer {
-        // A missing part of a multi-QR transfer fails here, naming the parts to add.
-        match transfer.finish() {
-            Ok(imported) => {
-                imported.skipped.iter().for_each(crate::cmd_migration::report_skipped);
-                accounts.extend(imported.accounts);
-            }
-            Err(e) => return report::fail(&e),
-        }
-    }
-    if accounts.is_empty() {
+    lines.retain(|l| !l.is_empty());
+    if lines.is_empty() {
         return report::fail(&NothingToAdd);
     }
-    let mut opened = match vault_ctx::open(true) {
-        Ok(o) => o,
+    let mut app = match vault_ctx::open_app(true) {
+        Ok(a) => a,
         Err(c) => return c,
     };
-    for a in &accounts {
-        match opened.vault.add_otp(a) {
-            Ok(id) => eprintln!("added {} ({})", label(a), &id.0[..8]),
-            Err(e) => return report::fail(&e),
-        }
+    // All or nothing: a bad line, image or transfer part adds nothing.
+    let added = match app.add_otp_texts(&lines) {
+        Ok(a) => a,
+        Err(e) => return report::fail(&e),
+    };
+    for n in added.warnings.iter().chain(&added.skipped) {
+        eprintln!("{} {}: {}", if n.code.starts_with("W_") { "warning" } else { "skipped" }, n.code, n.message);
+    }
+    if added.added.is_empty() {
+        return report::fail(&NothingToAdd);
+    }
+    for (id, label) in &added.added {
+        eprintln!("added {label} ({})", &id.0[..8]);
     }
     ExitCode::SUCCESS
 }
@@ -132,12 +110,6 @@ impl ErrorCode for NothingToAdd {
     }
 }
 
-fn label(a: &duet_core::OtpAccount) -> String {
-    match &a.issuer {
-        Some(i) if !i.is_empty() => format!("{i}:{}", a.name),
-        _ => a.name.clone(),
-    }
-}
 
 fn kind_name(k: &OtpKind) -> &'static str {
     match k {

@@ -55,6 +55,25 @@ pub enum Added {
     },
 }
 
+/// What [`App::add_otp_texts`] stored.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AddedList {
+    /// Record id and `Issuer:name` of each stored account, in order.
+    pub added: Vec<(RecordId, String)>,
+    /// Things worth telling the user about stored accounts.
+    pub warnings: Vec<Notice>,
+    /// Transfer accounts left out, and why.
+    pub skipped: Vec<Notice>,
+}
+
+/// A transfer account left out, as `Issuer:name: sentence` (names come from outside: no control
+/// characters reach a terminal or a screen reader).
+fn transfer_skip(s: &migration::Skipped) -> Notice {
+    let label = if s.issuer.is_empty() { s.name.clone() } else { format!("{}:{}", s.issuer, s.name) };
+    let label: String = label.chars().map(|c| if c.is_control() { '?' } else { c }).collect();
+    Notice { code: s.reason.code(), message: format!("{label}: {}", s.reason) }
+}
+
 /// The result of importing a backup file.
 #[derive(Debug)]
 pub struct Imported {
@@ -178,15 +197,40 @@ impl App {
         }
         let done = batch.finish()?;
         let ids = self.add_otps(&done.accounts)?;
-        let skipped = done
-            .skipped
-            .iter()
-            .map(|s| {
-                let who = [s.issuer.as_str(), s.name.as_str()].iter().filter(|p| !p.is_empty()).copied().collect::<Vec<_>>().join(": ");
-                Notice { code: s.reason.code(), message: format!("{who}: {}", s.reason) }
+        Ok(Added::Transfer { ids, skipped: done.skipped.iter().map(transfer_skip).collect() })
+    }
+
+    /// Adds a list of `otpauth://` URIs and transfer parts (a pasted list, `duet add` with several
+    /// arguments) all or nothing: every text is read first, a transfer must be complete, and the
+    /// accounts are stored in one transaction.
+    pub fn add_otp_texts<S: AsRef<str>>(&mut self, texts: &[S]) -> Result<AddedList, AppError> {
+        let mut list = AddedList::default();
+        let mut accounts = Vec::new();
+        let mut transfer: Option<Batch> = None;
+        for text in texts.iter().map(|t| t.as_ref().trim()).filter(|t| !t.is_empty()) {
+            if classify(text) == ScannedKind::Migration {
+                transfer.get_or_insert_with(Batch::new).add_uri(text)?;
+                continue;
+            }
+            let parsed = crate::uri::parse(text)?;
+            list.warnings.extend(parsed.warnings.iter().map(|w| Notice { code: w.code(), message: w.to_string() }));
+            accounts.push(parsed.account);
+        }
+        if let Some(batch) = transfer {
+            let done = batch.finish()?;
+            list.skipped.extend(done.skipped.iter().map(transfer_skip));
+            accounts.extend(done.accounts);
+        }
+        let ids = self.add_otps(&accounts)?;
+        list.added = ids
+            .into_iter()
+            .zip(accounts)
+            .map(|(id, account)| {
+                let label = StoredOtp { id: id.clone(), position: 0, created_at: 0, updated_at: 0, account }.label();
+                (id, label)
             })
             .collect();
-        Ok(Added::Transfer { ids, skipped })
+        Ok(list)
     }
 
     /// Imports a backup file (format detected; `password` for encrypted ones) and stores every

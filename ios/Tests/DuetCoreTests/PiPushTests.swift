@@ -99,6 +99,8 @@ final class SwiftPrivacyIdea: HttpTransport, @unchecked Sendable {
     var challenges: [[String: String]] = []
     var answers: [[String: String]] = []
     var requests = 0
+    /// The server's clock: polls stamped more than 60 s away are refused, like pushtoken.py.
+    var now: Int64 = 0
 
     func qr(sslverify: Int = 1) -> String {
         "otpauth://pipush/\(serial)?url=https%3A//pi.example.com/ttype/push&ttl=10&issuer=privacyIDEA" +
@@ -134,9 +136,11 @@ final class SwiftPrivacyIdea: HttpTransport, @unchecked Sendable {
     func send(request: HttpRequest) throws -> HttpResponse {
         requests += 1
         guard request.verifyTls else { return fail("TLS checks must stay on") }
+        guard (1000...60000).contains(request.timeoutMs) else { return fail("time limit \(request.timeoutMs)") }
         switch request.method {
         case .post:
             guard request.url == url else { return fail("wrong url") }
+            guard request.contentType == "application/x-www-form-urlencoded" else { return fail("content type") }
             let f = form(String(decoding: request.body, as: UTF8.self))
             if let cred = f["enrollment_credential"] {
                 guard cred == credential, f["serial"] == serial,
@@ -155,6 +159,9 @@ final class SwiftPrivacyIdea: HttpTransport, @unchecked Sendable {
             let parts = request.url.split(separator: "?", maxSplits: 1).map(String.init)
             guard parts.count == 2, parts[0] == url else { return fail("wrong url") }
             let f = form(parts[1])
+            let iso = ISO8601DateFormatter()
+            guard let ts = iso.date(from: f["timestamp"] ?? "") else { return fail("Timestamp \(f["timestamp"] ?? "") not in valid range.") }
+            if abs(Int64(ts.timeIntervalSince1970) - now) > 60 { return fail("Timestamp \(f["timestamp"] ?? "") not in valid range.") }
             guard let d = device, f["serial"] == serial,
                   d.verify("\(serial)|\(f["timestamp"] ?? "")", B32.decode(f["signature"] ?? ""))
             else { return fail("Could not verify signature!") }
@@ -164,120 +171,181 @@ final class SwiftPrivacyIdea: HttpTransport, @unchecked Sendable {
     }
 }
 
-final class FailingTransport: HttpTransport {
+/// The app's HTTP stack in front of the peer, so a test can break it.
+final class Switch: HttpTransport, @unchecked Sendable {
+    var inner: HttpTransport
+    init(_ inner: HttpTransport) { self.inner = inner }
+    func send(request: HttpRequest) throws -> HttpResponse { try inner.send(request: request) }
+}
+
+final class FailingTransport: HttpTransport, @unchecked Sendable {
     let error: Error
     init(_ e: Error) { error = e }
     func send(request: HttpRequest) throws -> HttpResponse { throw error }
 }
 
+final class FixedTransport: HttpTransport, @unchecked Sendable {
+    let response: HttpResponse
+    init(_ response: HttpResponse) { self.response = response }
+    func send(request: HttpRequest) throws -> HttpResponse { response }
+}
+
+
 func pipushTests(_ h: Harness) {
     let t0: Int64 = 1_790_000_000
 
-    h.test("privacyIDEA enrollment QR code") {
+    func withApp(_ pi: SwiftPrivacyIdea, _ keystore: OpenSSLKeystore?, _ body: (DuetApp, MutableClock, Switch) throws -> Void) throws {
+        let tv = try TempVault()
+        defer { tv.close() }
+        let clock = MutableClock(t0)
+        let net = Switch(pi)
+        try body(try tv.create(services(clock, net, keystore)), clock, net)
+    }
+
+    func pushCode(_ what: String, _ body: () throws -> Void) -> String? {
+        let e = h.throwsDuet(what, body)
+        if let e = e, case .Push = e { return e.code }
+        h.fail("\(what): not a Push error: \(String(describing: e))")
+        return nil
+    }
+
+    h.test("enrollmentQrCodeIsReadLikePrivacyIdeaWritesIt") {
         let pi = SwiftPrivacyIdea()
         h.check(isPipushUri(text: pi.qr()), "is pipush")
         h.check(!isPipushUri(text: "otpauth://totp/x?secret=JBSWY3DPEHPK3PXP"), "totp is not pipush")
         let e = try PiPushEnrollment.parse(text: pi.qr())
         h.equal(e.serial(), pi.serial)
+        h.equal(e.label(), pi.serial)
         h.equal(e.issuer(), "privacyIDEA")
         h.equal(e.url(), pi.url)
         h.equal(e.ttlMinutes(), 10)
         h.check(e.sslverify() && e.pollOnly(), "flags")
         h.equal(e.tlsWarning(), nil)
         let insecure = try PiPushEnrollment.parse(text: pi.qr(sslverify: 0))
+        h.check(!insecure.sslverify(), "sslverify=0")
         h.check(insecure.tlsWarning()?.contains("pi.example.com") ?? false, "sslverify=0 warning")
     }
 
-    h.test("garbage privacyIDEA links give typed errors") {
-        func push(_ c: String, _ text: String) {
-            let e = h.throwsDuet(c) { _ = try PiPushEnrollment.parse(text: text) }
-            if let e = e, case .Push = e { h.equal(e.code, c, text) } else { h.fail("\(text): not a Push error") }
-        }
-        push("E_PIPUSH_URI", "garbage")
-        push("E_PIPUSH_URI_MISSING", "otpauth://pipush/X?serial=PIPU1&v=1&enrollment_credential=a&sslverify=1&ttl=10")
-        push("E_PIPUSH_VERSION", SwiftPrivacyIdea().qr().replacingOccurrences(of: "&v=1", with: "&v=2"))
+    h.test("garbageEnrollmentLinksGiveTypedPushErrors") {
+        h.equal(pushCode("garbage") { _ = try PiPushEnrollment.parse(text: "garbage") }, "E_PIPUSH_URI")
+        h.equal(pushCode("totp") { _ = try PiPushEnrollment.parse(text: "otpauth://totp/x?secret=JBSWY3DPEHPK3PXP") }, "E_PIPUSH_URI")
+        h.equal(pushCode("no url") { _ = try PiPushEnrollment.parse(text: "otpauth://pipush/X?serial=PIPU1&v=1&enrollment_credential=a&sslverify=1&ttl=10") },
+                "E_PIPUSH_URI_MISSING")
+        h.equal(pushCode("v=2") { _ = try PiPushEnrollment.parse(text: SwiftPrivacyIdea().qr().replacingOccurrences(of: "&v=1", with: "&v=2")) },
+                "E_PIPUSH_VERSION")
+        // A plain-http server is refused before any key is made or anything sent.
         let pi = SwiftPrivacyIdea()
-        let http = try PiPushEnrollment.parse(text: pi.qr().replacingOccurrences(of: "https%3A//pi", with: "http%3A//pi"))
-        let e = h.throwsDuet("http") { _ = try http.enroll(transport: pi, signer: OpenSSLRsaKey(bits: 2048), keyHandle: Data("a".utf8)) }
-        if let e = e, case .Transport = e { h.equal(e.code, "E_TRANSPORT_INSECURE_HTTP") } else { h.fail("not a Transport error") }
+        let keystore = OpenSSLKeystore()
+        try withApp(pi, keystore) { app, _, _ in
+            let e = h.throwsDuet("http") { _ = try app.addScanned(text: pi.qr().replacingOccurrences(of: "https%3A//pi", with: "http%3A//pi")) }
+            if let e = e, case .Transport = e { h.equal(e.code, "E_TRANSPORT_INSECURE_HTTP") } else { h.fail("not a Transport error: \(String(describing: e))") }
+            h.equal(try app.pushAccounts().count, 0)
+        }
         h.equal(pi.requests, 0)
-        let ec = h.throwsDuet("P-256 key") { _ = try PiPushEnrollment.parse(text: pi.qr()).enroll(transport: pi, signer: OpenSSLSigner(), keyHandle: Data()) }
-        h.equal(ec?.code, "E_PIPUSH_DEVICE_KEY")
+        h.equal(keystore.keys.count, 0)
     }
 
-    h.test("Swift RSA key enrolls, polls, approves, picks and declines through the vault") {
+    h.test("keystoreRsaKeyEnrollsPollsApprovesAndDeclines") {
         let pi = SwiftPrivacyIdea()
-        let signer = OpenSSLRsaKey(bits: 4096)
-        let account = try PiPushEnrollment.parse(text: pi.qr()).enroll(transport: pi, signer: signer, keyHandle: Data("keychain-tag-1".utf8))
-        h.equal(pi.device?.publicKey(), signer.publicKey(), "server got the device key")
-        h.equal(account.displayName(), "privacyIDEA: \(pi.serial)")
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("duet-pipush-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let vault = try DuetVault.create(path: dir.appendingPathComponent("v.db").path, provider: MemoryKeyProvider(), clock: FixedClock(t0))
-        let id = try vault.addPipushAccount(account: account)
-        pi.challenge("nonce-approve-0001")
-        pi.challenge("nonce-forged-00002", forged: true)
-        let polled = try pipushPoll(transport: pi, account: try vault.pipushAccounts()[0].account, signer: signer, clock: FixedClock(t0 + 10))
-        h.equal(polled.rejectedCodes, ["E_PIPUSH_SIGNATURE"])
-        h.equal(polled.requests.count, 1)
-        guard let req = polled.requests.first else { return }
-        let p = req.pending()
-        h.equal(p.protocol, .privacyIdea)
-        h.equal(p.requestId, "nonce-approve-0001")
-        h.equal(p.title, "privacyIDEA")
-        h.equal(p.message, "Sign in to VPN?")
-        h.equal(p.matching, NumberMatching.none)
-        let stored = try vault.pipushAnswer(id: id, request: req, answer: .approve(number: nil), signer: signer, transport: pi)
-        h.check(stored.wasAnswered(nonce: "nonce-approve-0001"), "recorded")
-        h.equal(pi.answers.count, 1)
-        h.equal(pi.answers.first?["decline"], nil)
-        h.equal(h.throwsDuet("again") { _ = try vault.pipushAnswer(id: id, request: req, answer: .approve(number: nil), signer: signer, transport: pi) }?.code,
-                "E_PIPUSH_ALREADY_ANSWERED")
+        let keystore = OpenSSLKeystore()
+        try withApp(pi, keystore) { app, clock, _ in
+            guard case .push(_, let label, _) = try app.addScanned(text: pi.qr()) else { h.fail("not a push account"); return }
+            h.equal(label, "privacyIDEA: \(pi.serial)")
+            h.equal(keystore.keys.count, 1)
+            guard let key = keystore.keys.values.first as? OpenSSLRsaKey else { h.fail("no RSA key in the keystore"); return }
+            h.equal(pi.device?.publicKey(), key.publicKey(), "server got the keystore's key")
+            let accounts = try app.pushAccounts()
+            h.equal(accounts.count, 1)
+            h.equal(accounts.first?.protocol, .privacyIdea)
+            h.equal(accounts.first?.accountId, pi.serial)
+            h.equal(accounts.first?.platformKey, true)
 
-        pi.challenges = []
-        pi.challenge("nonce-presence-003", presence: "AB,CD,EF")
-        let pres = try pipushPoll(transport: pi, account: try vault.pipushAccounts()[0].account, signer: signer, clock: FixedClock(t0 + 12)).requests[0]
-        h.equal(pres.pending().matching, .pick(choices: ["AB", "CD", "EF"]))
-        let current = try vault.pipushAccounts()[0].account
-        h.equal(h.throwsDuet("no pick") { try pipushSendAnswer(transport: pi, account: current, request: pres, answer: .approve(number: nil), signer: signer) }?.code,
-                "E_PIPUSH_PRESENCE_REQUIRED")
-        h.equal(h.throwsDuet("wrong pick") { try pipushSendAnswer(transport: pi, account: current, request: pres, answer: .approve(number: "XY"), signer: signer) }?.code,
-                "E_PIPUSH_PRESENCE_ANSWER")
-        _ = try vault.pipushAnswer(id: id, request: pres, answer: .approve(number: "CD"), signer: signer, transport: pi)
-        h.equal(pi.answers.last?["presence_answer"], "CD")
+            clock.now = t0 + 10; pi.now = clock.now
+            pi.challenge("nonce-approve-0001")
+            pi.challenge("nonce-forged-00002", forged: true)
+            let polled = try app.poll()
+            h.equal(polled.notices.map { $0.code }, ["E_PIPUSH_SIGNATURE"])
+            h.equal(polled.requests.count, 1)
+            guard let p = polled.requests.first else { return }
+            h.equal(p.protocol, .privacyIdea)
+            h.equal(p.requestId, "nonce-approve-0001")
+            h.equal(p.title, "privacyIDEA")
+            h.equal(p.message, "Sign in to VPN?")
+            h.equal(p.matching, NumberMatching.none)
+            // Two steps: the bytes privacyIDEA verifies, signed inside the prompt.
+            let toSign = try app.prepareAnswer(requestId: p.requestId, answer: .approve(number: nil))
+            h.equal(toSign.algorithm, .rsaPkcs1Sha256)
+            h.equal(String(decoding: toSign.message, as: UTF8.self), "nonce-approve-0001|\(pi.serial)")
+            h.equal(try app.submitAnswer(requestId: p.requestId, signature: try keystore.signInPrompt(toSign.keyHandle, toSign.message)), .accepted)
+            h.equal(pi.answers.count, 1)
+            h.equal(pi.answers.first?["nonce"], "nonce-approve-0001")
+            h.equal(pi.answers.first?["decline"], nil)
+            // Answered once: gone here, and the next poll refuses it.
+            let again = h.throwsDuet("again") { _ = try app.prepareAnswer(requestId: p.requestId, answer: .approve(number: nil)) }
+            if case .App(let code, _)? = again { h.equal(code, "E_APP_REQUEST_NOT_WAITING") } else { h.fail("again: not an App error: \(String(describing: again))") }
+            pi.challenges.remove(at: 1)
+            let second = try app.poll()
+            h.equal(second.requests.count, 0)
+            h.equal(second.notices.map { $0.code }, ["E_PIPUSH_ALREADY_ANSWERED"])
 
-        pi.challenges = []
-        pi.challenge("nonce-decline-0004")
-        let dec = try pipushPoll(transport: pi, account: try vault.pipushAccounts()[0].account, signer: signer, clock: FixedClock(t0 + 13)).requests[0]
-        _ = try vault.pipushAnswer(id: id, request: dec, answer: .denyNotMe, signer: signer, transport: pi)
-        h.equal(pi.answers.last?["decline"], "1")
-        h.equal(pi.answers.count, 3)
-    }
+            // Presence mode: pick the answer shown on the sign-in screen.
+            pi.challenges = []
+            pi.challenge("nonce-presence-003", presence: "AB,CD,EF")
+            guard let pres = try app.poll().requests.first else { h.fail("no presence request"); return }
+            h.equal(pres.matching, .pick(choices: ["AB", "CD", "EF"]))
+            h.equal(pushCode("no pick") { _ = try app.prepareAnswer(requestId: pres.requestId, answer: .approve(number: nil)) }, "E_PIPUSH_PRESENCE_REQUIRED")
+            h.equal(pushCode("wrong pick") { _ = try app.prepareAnswer(requestId: pres.requestId, answer: .approve(number: "XY")) }, "E_PIPUSH_PRESENCE_ANSWER")
+            h.equal(try app.answer(requestId: pres.requestId, answer: .approve(number: "CD")), .accepted)
+            h.equal(pi.answers.last?["presence_answer"], "CD")
 
-    h.test("software RSA-4096 key made and used by the core") {
-        let pi = SwiftPrivacyIdea()
-        let account = try PiPushEnrollment.parse(text: pi.qr()).enrollWithSoftwareKey(transport: pi)
-        h.equal(pi.device?.bits(), 4096)
-        pi.challenge("nonce-software-001")
-        let req = try pipushPoll(transport: pi, account: account, signer: nil, clock: FixedClock(t0)).requests[0]
-        try pipushSendAnswer(transport: pi, account: account, request: req, answer: .denyMistake, signer: nil)
-        h.equal(pi.answers.first?["decline"], "1")
-    }
-
-    h.test("transport failures are typed") {
-        let pi = SwiftPrivacyIdea()
-        let signer = OpenSSLRsaKey(bits: 2048)
-        let account = try PiPushEnrollment.parse(text: pi.qr()).enroll(transport: pi, signer: signer, keyHandle: Data([1]))
-        let timeout = h.throwsDuet("timeout") {
-            _ = try pipushPoll(transport: FailingTransport(DuetError.Transport(code: "E_TRANSPORT_TIMEOUT", reason: "URLSession timeout")),
-                               account: account, signer: signer, clock: FixedClock(t0))
+            // Decline ("this was not me"): the server sees decline=1 signed over nonce|serial|decline.
+            pi.challenges = []
+            pi.challenge("nonce-decline-0004")
+            guard let dec = try app.poll().requests.first else { h.fail("no request to decline"); return }
+            h.equal(try app.answer(requestId: dec.requestId, answer: .denyNotMe), .accepted)
+            h.equal(pi.answers.last?["decline"], "1")
+            h.equal(pi.answers.count, 3)
         }
-        if let t = timeout, case .Transport(let code, let reason) = t {
-            h.equal(code, "E_TRANSPORT_TIMEOUT")
-            h.check(reason.contains("pi.example.com"), reason)
-        } else { h.fail("not a Transport error") }
-        h.equal(h.throwsDuet("down") { _ = try pipushPoll(transport: FailingTransport(TransportDown()), account: account, signer: signer, clock: FixedClock(t0)) }?.code,
-                "E_TRANSPORT_FAILED")
+    }
+
+    h.test("softwareKeyEnrollmentSignsInTheCore") {
+        let pi = SwiftPrivacyIdea()
+        try withApp(pi, nil) { app, clock, _ in
+            _ = try app.addScanned(text: pi.qr())
+            h.equal(pi.device?.bits(), 4096, "RSA-4096 like privacyIDEA's app")
+            h.equal(try app.pushAccounts().first?.platformKey, false)
+            pi.now = clock.now
+            pi.challenge("nonce-software-001")
+            guard let req = try app.poll().requests.first else { h.fail("no request"); return }
+            h.equal(try app.prepareAnswer(requestId: req.requestId, answer: .denyMistake).keyHandle, nil)
+            h.equal(try app.answer(requestId: req.requestId, answer: .denyMistake), .accepted)
+            h.equal(pi.answers.count, 1)
+            h.equal(pi.answers.first?["decline"], "1")
+        }
+    }
+
+    h.test("clockAndTransportFailuresAreTyped") {
+        let pi = SwiftPrivacyIdea()
+        try withApp(pi, OpenSSLKeystore()) { app, clock, net in
+            _ = try app.addScanned(text: pi.qr())
+            pi.now = t0
+            // The server refuses a poll stamped 10 minutes off: the user is told to fix the clock.
+            clock.now = t0 + 600
+            h.equal(try app.poll().failures.map { $0.error.code }, ["E_PIPUSH_CLOCK"])
+            clock.now = t0
+            // The app's HTTP stack failing: typed transport errors with the core's own sentence.
+            net.inner = FailingTransport(DuetError.Transport(code: "E_TRANSPORT_TIMEOUT", reason: "URLSession timeout"))
+            let t = try app.poll().failures
+            if case .Transport(let code, let reason)? = t.first?.error {
+                h.equal(code, "E_TRANSPORT_TIMEOUT")
+                h.check(reason.contains("pi.example.com"), reason)
+            } else { h.fail("not a Transport error: \(t)") }
+            net.inner = FailingTransport(TransportDown())
+            h.equal(try app.poll().failures.map { $0.error.code }, ["E_TRANSPORT_FAILED"])
+            net.inner = FixedTransport(HttpResponse(status: 502, body: Data("<html>bad gateway</html>".utf8)))
+            h.equal(try app.poll().failures.map { $0.error.code }, ["E_PIPUSH_SERVER"])
+            net.inner = pi
+            h.equal(try app.poll().failures.count, 0)
+        }
     }
 }

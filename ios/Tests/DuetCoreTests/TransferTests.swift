@@ -9,7 +9,7 @@ func transferTests(_ h: Harness) {
           let fixtures = expected["fixtures"] as? [String: [String: Any]],
           let time = (expected["time"] as? NSNumber)?.uint64Value
     else {
-        h.test("transfer fixtures present") { h.fail("cannot read \(dir.path)/expected.json") }
+        h.test("fixturesPresent") { h.fail("cannot read \(dir.path)/expected.json") }
         return
     }
     func want(_ name: String) -> [[String: Any]] { fixtures[name]?["accounts"] as? [[String: Any]] ?? [] }
@@ -24,7 +24,7 @@ func transferTests(_ h: Harness) {
         }
     }
 
-    h.test("every fixture imports with the independent codes and skip report") {
+    h.test("everyFixtureImportsWithIndependentCodesAndSkipReport") {
         h.equal(fixtures.count, 9)
         for (name, f) in fixtures.sorted(by: { $0.key < $1.key }) {
             let bytes = read(name)
@@ -40,7 +40,7 @@ func transferTests(_ h: Harness) {
         }
     }
 
-    h.test("backup verify and a named format") {
+    h.test("namedFormatAndBackupVerify") {
         let f = fixtures["aegis_encrypted.json"] ?? [:]
         let s = try verifyBackup(data: read("aegis_encrypted.json"), password: f["password"] as? String)
         h.equal(s.format, .aegis)
@@ -54,7 +54,7 @@ func transferTests(_ h: Harness) {
         checkAccounts("freeotp_plus.json", try importBackupAs(format: .freeOtpPlus, data: read("freeotp_plus.json"), password: nil).accounts)
     }
 
-    h.test("bad backups give typed Transfer errors") {
+    h.test("badInputGivesTypedTransferErrors") {
         func transfer(_ c: String, _ body: () throws -> Void) {
             let e = h.throwsDuet(c, body)
             if let e = e, case .Transfer = e { h.equal(e.code, c) } else { h.fail("\(c): not a Transfer error: \(String(describing: e))") }
@@ -70,7 +70,7 @@ func transferTests(_ h: Harness) {
         transfer("E_TRANSFER_EMPTY_PASSWORD") { _ = try exportAegisEncrypted(accounts: accounts, password: "") }
     }
 
-    h.test("Aegis encrypted export reads back with the independent codes") {
+    h.test("aegisEncryptedExportReadsBackWithTheIndependentCodes") {
         let accounts = try importBackup(data: read("andotp.json"), password: nil).accounts
         let export = try exportAegisEncrypted(accounts: accounts, password: "export pässword ✓")
         h.equal(Int(export.exported), accounts.count)
@@ -83,53 +83,99 @@ func transferTests(_ h: Harness) {
         h.check(exportNotice(pushAccountsKept: 2).contains("2 push accounts"), "notice")
     }
 
-    h.test("Google transfer codes scanned in any order, exported and scanned back") {
+    /// Scans `uris` in order into a fresh app; returns the results and the app's code list.
+    func scanAll(_ uris: [String], _ check: (DuetApp) throws -> Void = { _ in }) throws -> ([AddResult], [CodeEntry]) {
+        let tv = try TempVault()
+        defer { tv.close() }
+        let app = try tv.create(services(FixedClock(Int64(time)), NoNetwork()))
+        let results = try uris.map { try app.addScanned(text: $0) }
+        try check(app)
+        return (results, try app.codes())
+    }
+
+    func label(_ w: [String: Any]) -> String {
+        let issuer = w["issuer"] as? String ?? ""
+        let name = w["name"] as? String ?? ""
+        return issuer.isEmpty ? name : "\(issuer):\(name)"
+    }
+
+    func checkCodes(_ name: String, _ codes: [CodeEntry], skipping skipped: Set<String> = []) {
+        let w = want(name).filter { !skipped.contains($0["name"] as? String ?? "") }
+        h.equal(codes.map { "\($0.label) \($0.code)" }, w.map { "\(label($0)) \($0["code"] as? String ?? "")" }, name)
+    }
+
+    func isPart(_ r: AddResult) -> Bool { if case .transferPart = r { return true } else { return false } }
+
+    h.test("googleTransferScanInAnyOrderAndExport") {
         let lines = String(decoding: read("google_transfer.txt"), as: UTF8.self)
             .split(separator: "\n").map(String.init).filter { $0.hasPrefix("otpauth-migration://") }
-        let scan = TransferScan()
-        for l in lines.reversed() { _ = try scan.add(uri: l) }
-        _ = try scan.add(uri: lines[0])
-        h.equal(scan.missing(), [])
-        checkAccounts("google_transfer.txt", try scan.finish().accounts)
-
+        // Scanned last code first, the first one twice: stored once, when complete.
+        let (results, codes) = try scanAll(lines.reversed() + [lines[0]])
+        h.check(results.dropLast(2).allSatisfy(isPart), "parts first: \(results)")
+        if case .transfer = results[results.count - 2] {} else { h.fail("complete on the last new part: \(results)") }
+        checkCodes("google_transfer.txt", codes)
+        // Export: what Google Authenticator cannot carry (Steam, 60 s, 7 digits) is reported, the
+        // rest scans back with the independent codes.
         let aegis = try importBackup(data: read("aegis_plain.json"), password: nil).accounts
         let g = exportGoogleTransfer(accounts: aegis, batchId: 12345)
         h.equal(Int(g.exported) + g.skipped.count, aegis.count)
-        h.check(!g.skipped.isEmpty && g.skipped.allSatisfy { $0.code.hasPrefix("E_MIGRATION_ACCOUNT_") }, "skips reported")
+        h.check(!g.skipped.isEmpty && g.skipped.allSatisfy { $0.code.hasPrefix("E_MIGRATION_ACCOUNT_") }, "skips reported: \(g.skipped)")
         let skippedNames = Set(g.skipped.map { aegis[Int($0.index)].name() })
-        let back = TransferScan()
-        for u in g.uris { h.equal(try back.add(uri: u).batchId, 12345) }
-        let got = try back.finish().accounts.map { "\($0.name()) \(code($0))" }
-        let exp = want("aegis_plain.json").filter { !skippedNames.contains($0["name"] as? String ?? "") }
-            .map { "\($0["name"] as? String ?? "") \($0["code"] as? String ?? "")" }
-        h.equal(got, exp)
+        checkCodes("aegis_plain.json", try scanAll(g.uris).1, skipping: skippedNames)
     }
 
-    h.test("bad transfer codes give typed Migration errors") {
+    h.test("badTransferCodesGiveTypedMigrationErrors") {
         func migration(_ c: String, _ body: () throws -> Void) {
             let e = h.throwsDuet(c, body)
-            if let e = e, case .Migration = e { h.equal(e.code, c) } else { h.fail("\(c): not a Migration error") }
+            if let e = e, case .Migration = e { h.equal(e.code, c) } else { h.fail("\(c): not a Migration error: \(String(describing: e))") }
         }
-        let scan = TransferScan()
-        migration("E_MIGRATION_NOTHING") { _ = try scan.finish() }
-        migration("E_MIGRATION_IS_ACCOUNT") { _ = try scan.add(uri: "otpauth://totp/x?secret=JBSWY3DPEHPK3PXP") }
-        migration("E_MIGRATION_SCHEME") { _ = try scan.add(uri: "https://example.com/") }
-        migration("E_MIGRATION_DATA_MISSING") { _ = try scan.add(uri: "otpauth-migration://offline?foo=1") }
-        migration("E_MIGRATION_BASE64") { _ = try scan.add(uri: "otpauth-migration://offline?data=%%%") }
-        migration("E_MIGRATION_PROTOBUF") { _ = try scan.add(uri: "otpauth-migration://offline?data=/////w==") }
+        _ = try scanAll([]) { app in
+            migration("E_MIGRATION_DATA_MISSING") { _ = try app.addScanned(text: "otpauth-migration://offline?foo=1") }
+            migration("E_MIGRATION_BASE64") { _ = try app.addScanned(text: "otpauth-migration://offline?data=%%%") }
+            migration("E_MIGRATION_PROTOBUF") { _ = try app.addScanned(text: "otpauth-migration://offline?data=/////w==") }
+            h.equal(try app.codes().count, 0)
+        }
+        // Part 1 of a several-part transfer: the others are reported missing, a code of another
+        // transfer is refused, and the scan goes on.
         let many = try (1...40).map { try Account.fromUri(uri: "otpauth://totp/Issuer\($0):user\($0)@example.com?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&issuer=Issuer\($0)") }
         let g = exportGoogleTransfer(accounts: many, batchId: 7)
-        h.check(g.uris.count >= 2, "40 accounts need several codes")
-        let partial = TransferScan()
-        _ = try partial.add(uri: g.uris[0])
-        h.equal(partial.missing(), (2...g.uris.count).map { UInt32($0) })
-        migration("E_MIGRATION_BATCH_MISSING") { _ = try partial.finish() }
-        for u in g.uris.dropFirst() { _ = try partial.add(uri: u) }
-        let back = try partial.finish().accounts
-        h.equal(back.map { "\($0.name()) \(code($0))" }, many.map { "\($0.name()) \(code($0))" })
+        h.check(g.uris.count >= 2, "40 accounts need more than one QR code")
         let other = exportGoogleTransfer(accounts: many, batchId: 8)
-        let mixed = TransferScan()
-        _ = try mixed.add(uri: g.uris[0])
-        migration("E_MIGRATION_BATCH_MISMATCH") { _ = try mixed.add(uri: other.uris[1]) }
+        let (_, codes) = try scanAll([]) { app in
+            let missing = (2...g.uris.count).map { UInt32($0) }
+            if case .transferPart(let m, let total) = try app.addScanned(text: g.uris[0]) {
+                h.equal(m, missing)
+                h.equal(Int(total), g.uris.count)
+            } else { h.fail("first part: not a transfer part") }
+            h.equal(app.transferMissing(), missing)
+            migration("E_MIGRATION_BATCH_MISMATCH") { _ = try app.addScanned(text: other.uris[1]) }
+            h.equal(try app.codes().count, 0)
+            for u in g.uris.dropFirst() { _ = try app.addScanned(text: u) }
+            h.equal(app.transferMissing(), [])
+        }
+        h.equal(codes.map { $0.label }, many.map { "\($0.issuer() ?? ""):\($0.name())" })
+        h.equal(codes.map { $0.code }, many.map { code($0) })
+        // A transfer abandoned half-way leaves nothing behind.
+        _ = try scanAll([]) { app in
+            _ = try app.addScanned(text: g.uris[0])
+            app.cancelTransfer()
+            h.equal(app.transferMissing(), [])
+            h.equal(try app.codes().count, 0)
+        }
+    }
+
+    h.test("vaultImportAndEncryptedExportKeepTheCodes") {
+        let tv = try TempVault()
+        defer { tv.close() }
+        let app = try tv.create(services(FixedClock(Int64(time)), NoNetwork()))
+        let f = fixtures["aegis_encrypted.json"] ?? [:]
+        let r = try app.importBackup(data: read("aegis_encrypted.json"), password: f["password"] as? String)
+        h.equal(r.ids.count, want("aegis_encrypted.json").count)
+        h.equal(r.skipped.map { $0.code }, (f["skipped"] as? [[String: Any]] ?? []).map { $0["code"] as? String ?? "" })
+        checkCodes("aegis_encrypted.json", try app.codes())
+        let export = try app.exportEncrypted(password: "export pässword ✓")
+        let back = try importBackup(data: export, password: "export pässword ✓")
+        h.equal(back.format, .aegis)
+        checkAccounts("aegis_encrypted.json", back.accounts)
     }
 }
