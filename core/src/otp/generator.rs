@@ -19,8 +19,9 @@ pub struct Generator {
 }
 
 /// HMAC keyed with the account's secret. Keying is two compressions of the padded key, as
-/// much as a code itself costs, so a loaded account keeps this and clones it per code. The
-/// hash states hold the key's digest; `sha1`/`sha2` wipe them on drop (their `zeroize` feature).
+/// much as a code itself costs, so a loaded account keeps this and clones it per code. The two
+/// hash states after the padded key are as good as the key; `sha1`/`sha2` wipe them on drop
+/// (their `zeroize` feature), clones included.
 #[derive(Clone)]
 enum KeyedHmac {
     Sha1(Hmac<sha1::Sha1>),
