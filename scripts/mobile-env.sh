@@ -6,6 +6,9 @@
 # Only these builds get them: the CLI's reference server keeps SQLite's automatic indexes and
 # compound SELECT. Changing LIBSQLITE3_FLAGS rebuilds libsqlite3-sys and everything above it, so
 # these builds use their own target directory and never invalidate the ordinary one.
+# Incremental compilation splits a crate into many codegen units whatever the profile says, which
+# changes the shipped code and its size; the mobile profile wants one.
+export CARGO_INCREMENTAL=0
 if [ -z "${DUET_MOBILE_ENV:-}" ]; then
   export DUET_MOBILE_ENV=1
   export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/target}/mobile-env"
