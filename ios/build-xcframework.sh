@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds ios/DuetCoreFFI.xcframework and ios/Sources/DuetCore/DuetCore.swift on macOS with Xcode.
-# Needs: rustup targets aarch64-apple-ios aarch64-apple-ios-sim x86_64-apple-ios, Xcode command line tools,
-# the rust-src component (scripts/mobile-std.sh adds it if missing; std is rebuilt for size).
+# Needs: rustup targets aarch64-apple-ios aarch64-apple-ios-sim x86_64-apple-ios (stable toolchain) and
+# the Xcode command line tools.
 # Not run on the Linux CI (no Xcode there): docs/mobile.md says what was checked instead.
 set -euo pipefail
 IOS="$(cd "$(dirname "$0")" && pwd)"
@@ -12,21 +12,20 @@ FEATURES=(--no-default-features --features mobile)
 TARGETS=(aarch64-apple-ios aarch64-apple-ios-sim x86_64-apple-ios)
 export IPHONEOS_DEPLOYMENT_TARGET=15.0
 
-# The standard library rebuilt for size (MOBILE_STD_FLAGS, MOBILE_RUSTFLAGS; docs/mobile.md).
-source "$ROOT/scripts/mobile-std.sh"
-mobile_std_ready
+# SQLite options and target directory of the mobile library (docs/mobile.md).
+source "$ROOT/scripts/mobile-env.sh"
+TDIR="$CARGO_TARGET_DIR"
 for t in "${TARGETS[@]}"; do
   # A static library per target: Apple requires it for App Store frameworks without embedding dylibs.
-  RUSTFLAGS="${RUSTFLAGS:-} $MOBILE_RUSTFLAGS" cargo rustc -p duet-bindings --lib --profile "$PROFILE" --target "$t" "${FEATURES[@]}" "${MOBILE_STD_FLAGS[@]}" \
+  cargo rustc -p duet-bindings --lib --profile "$PROFILE" --target "$t" "${FEATURES[@]}" \
     --crate-type staticlib
 done
-unset RUSTC_BOOTSTRAP
 
 # Swift sources and the C header come from the host build of the same code.
 cargo build -p duet-bindings --lib --bin uniffi-bindgen --profile "$PROFILE"
-GEN="$ROOT/target/ios-gen"
+GEN="$TDIR/ios-gen"
 rm -rf "$GEN" && mkdir -p "$GEN/headers"
-"$ROOT/target/$PROFILE/uniffi-bindgen" generate --library "$ROOT/target/$PROFILE/libduet_bindings.dylib" \
+"$TDIR/$PROFILE/uniffi-bindgen" generate --library "$TDIR/$PROFILE/libduet_bindings.dylib" \
   --language swift --out-dir "$GEN"
 cp "$GEN/DuetCore.swift" "$IOS/Sources/DuetCore/DuetCore.swift"
 cp "$GEN/DuetCoreFFI.h" "$GEN/headers/"
@@ -34,14 +33,14 @@ cp "$GEN/DuetCoreFFI.h" "$GEN/headers/"
 cp "$GEN/DuetCoreFFI.modulemap" "$GEN/headers/module.modulemap"
 
 # Simulator slices (Apple silicon + Intel) share one fat library.
-SIM="$ROOT/target/ios-sim-universal"
+SIM="$TDIR/ios-sim-universal"
 mkdir -p "$SIM"
-lipo -create "$ROOT/target/aarch64-apple-ios-sim/$PROFILE/libduet_bindings.a" \
-  "$ROOT/target/x86_64-apple-ios/$PROFILE/libduet_bindings.a" -output "$SIM/libduet_bindings.a"
+lipo -create "$TDIR/aarch64-apple-ios-sim/$PROFILE/libduet_bindings.a" \
+  "$TDIR/x86_64-apple-ios/$PROFILE/libduet_bindings.a" -output "$SIM/libduet_bindings.a"
 
 rm -rf "$IOS/DuetCoreFFI.xcframework"
 xcodebuild -create-xcframework \
-  -library "$ROOT/target/aarch64-apple-ios/$PROFILE/libduet_bindings.a" -headers "$GEN/headers" \
+  -library "$TDIR/aarch64-apple-ios/$PROFILE/libduet_bindings.a" -headers "$GEN/headers" \
   -library "$SIM/libduet_bindings.a" -headers "$GEN/headers" \
   -output "$IOS/DuetCoreFFI.xcframework"
 echo "built $IOS/DuetCoreFFI.xcframework; open ios/Package.swift in Xcode or add the package by path"

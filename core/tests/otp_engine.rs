@@ -203,9 +203,6 @@ fn debug_and_errors_never_show_key_or_code() {
     assert!(!shown.contains("1234"), "{shown}");
     let code = g.code_at(59).unwrap();
     assert!(!shown.contains(&code));
-    let keyed = duet_core::otp::hmac::KeyedHmac::new(Algorithm::Sha256, s.expose());
-    assert_eq!(format!("{keyed:?}"), "KeyedHmac(SHA256, key redacted)");
-    assert!(format!("{:?}", keyed.tag(b"x")).contains("redacted"));
 }
 
 #[test]

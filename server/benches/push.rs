@@ -10,7 +10,7 @@
 //!     request hash, signature normalisation).
 //! - `push_sqlite_store`:
 //!   - `duet_vault_store`: the same with the vault's SQLite replay store (a real file; each
-//!     answer is one insert), measured separately as the issue asks.
+//!     answer is one insert), measured separately from the in-memory store.
 //!
 //! `cargo test --all-targets` runs each once in test mode; `cargo bench -p duet-core --bench push`
 //! measures.

@@ -10,7 +10,9 @@ CHROOT="$DUET_CACHE/swift-trixie"
 KOTLIN_HOME="$(ls -d "$DUET_CACHE"/kotlin-*/package | tail -1)"
 JARS="$DUET_CACHE/jars"
 
-step "release cdylib"
+step "release cdylib (the mobile library's SQLite options, scripts/mobile-env.sh)"
+source "$ROOT/scripts/mobile-env.sh"
+REL="$CARGO_TARGET_DIR/release"
 cargo build --locked --release -p duet-bindings --lib
 
 step "Rust (criterion)"
@@ -20,22 +22,22 @@ cargo bench --locked -p duet-bindings --bench ffi -- --warm-up-time 1 --measurem
 step "load: $(uptime)"
 
 CP="target/kotlin/tests.jar:target/kotlin/bindings.jar:$JARS/jna.jar:$KOTLIN_HOME/lib/kotlinx-coroutines-core-jvm.jar:$KOTLIN_HOME/lib/kotlin-stdlib.jar"
-# A string UniFFI returns arrives in a JNA Structure whose bookkeeping (JNA's global Memory map and
-# cleaner list) survives until the GC after the call (the call status itself is reused per thread
-# since duet's uniffi-bindgen patch), so the young-generation size sets the GC share of a call.
+# Every call's status and every string UniFFI returns arrive in JNA Structures whose bookkeeping
+# (JNA's global Memory map and cleaner list) survives until the GC after the call, so the
+# young-generation size sets the GC share of a call.
 # HotSpot's defaults on a big-memory desktop let the young generation grow to hundreds of MB;
 # -Xmn8m is closer to a phone's small, frequently collected heap. Both are printed
 # (docs/benchmarks.md, "Bindings").
 step "Kotlin on the JVM (JNA), JVM defaults"
-java -Djna.library.path="$ROOT/target/release" -cp "$CP" org.duet.tests.BenchKt 100000
+java -Djna.library.path="$REL" -cp "$CP" org.duet.tests.BenchKt 100000
 step "Kotlin on the JVM (JNA), -Xmn8m"
-java -Xmn8m -Djna.library.path="$ROOT/target/release" -cp "$CP" org.duet.tests.BenchKt 100000
+java -Xmn8m -Djna.library.path="$REL" -cp "$CP" org.duet.tests.BenchKt 100000
 
 step "Swift (trixie chroot)"
-cp target/release/libduet_bindings.so "$CHROOT/duet/lib/libduet_bindings.so"
+cp "$REL/libduet_bindings.so" "$CHROOT/duet/lib/libduet_bindings.so"
 mount -t proc proc "$CHROOT/proc"
 chroot "$CHROOT" /usr/bin/env -i PATH=/usr/bin:/bin /duet/duet-swift-tests bench 1000000 || true
 umount "$CHROOT/proc"
 
-# Size of the stripped x86_64 cdylib with the mobile profile and features, against the 2 MB target.
+# Size of the stripped x86_64 cdylib with the mobile profile and features.
 bash "$ROOT/tests/bench/mobile-size.sh"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Import/export formats checked independently of duet (issue 4, item 8):
+# Import/export formats checked independently of duet:
 # 1. tests/fixtures/make_fixtures.py (Python, hashlib.scrypt/PBKDF2 + `cryptography` AES-GCM)
 #    regenerates every import fixture and must reproduce the committed files byte for byte;
 # 2. duet imports every fixture with the script's accounts and codes (core/tests/transfer_fixtures.rs);

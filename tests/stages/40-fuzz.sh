@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fuzz targets (cargo-fuzz, libFuzzer): builds every target in core/fuzz and replays its
-# committed seed corpus, at most 60 s per target. No open-ended fuzzing here: the long
-# runs happen in development sessions (exec counts in docs/benchmarks.md, "Fuzzing").
+# committed seed corpus, at most 60 s per target. No open-ended fuzzing here: long runs
+# (`cargo fuzz run TARGET`) are made by hand and grow the committed corpora.
 source "$(dirname "$0")/../lib.sh"
 # libFuzzer is C++, compiled by libfuzzer-sys's build script.
 command -v c++ >/dev/null 2>&1 || need_apt g++

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Kotlin: generates the UniFFI Kotlin bindings, compiles them plus the hand-written JUnit tests in
-# android/src/test/kotlin/ with kotlinc -Werror and runs them on the JVM (Java 17) against the Linux cdylib.
+# android/src/test/kotlin/ with kotlinc -Werror and runs them on the JVM (Java 17) against the Linux cdylib,
+# built with the mobile library's SQLite options (scripts/mobile-env.sh, its own target directory).
 # Installs into $DUET_CACHE: kotlinc (npm package kotlin-compiler, ships kotlinx-coroutines),
 # JNA and the JUnit console launcher (Maven Central; Debian packages as a fallback).
 # DUET_INSTALL_ONLY=1 stops after the toolchain install.
@@ -52,11 +53,13 @@ install_kotlin
 [ "${DUET_INSTALL_ONLY:-}" = 1 ] && exit 0
 
 step "build the cdylib and generate the Kotlin bindings"
+source "$ROOT/scripts/mobile-env.sh"
+BUILD="$CARGO_TARGET_DIR/debug"
 cargo build --locked -p duet-bindings --lib --bin uniffi-bindgen -p duet-tests --bin duet-test-helper
-LIB="$ROOT/target/debug/libduet_bindings.so"
+LIB="$BUILD/libduet_bindings.so"
 OUT="$ROOT/target/kotlin"
 rm -rf "$OUT" && mkdir -p "$OUT/gen" "$OUT/classes" "$OUT/tests"
-"$ROOT/target/debug/uniffi-bindgen" generate --library "$LIB" --language kotlin --no-format --out-dir "$OUT/gen"
+"$BUILD/uniffi-bindgen" generate --library "$LIB" --language kotlin --no-format --out-dir "$OUT/gen"
 
 KOTLINC="$KOTLIN_HOME/bin/kotlinc"
 COROUTINES="$KOTLIN_HOME/lib/kotlinx-coroutines-core-jvm.jar"
@@ -70,7 +73,7 @@ step "kotlinc -Werror: tests"
 
 step "JUnit on the JVM against $LIB"
 CP="$OUT/tests.jar:$OUT/bindings.jar:$JARS/jna.jar:$COROUTINES:$STDLIB"
-export DUET_TEST_HELPER="$ROOT/target/debug/duet-test-helper"
+export DUET_TEST_HELPER="$BUILD/duet-test-helper"
 # DUET_KOTLIN_TEST=Class or Class#method runs one test class or one test (docs/testing.md).
 if [ -n "${DUET_KOTLIN_TEST:-}" ]; then
   case "$DUET_KOTLIN_TEST" in
@@ -80,9 +83,9 @@ if [ -n "${DUET_KOTLIN_TEST:-}" ]; then
 else
   SELECT=(--scan-class-path "$OUT/tests.jar" --include-classname '.*Test')
 fi
-java -Djna.library.path="$ROOT/target/debug" -jar "$JARS/junit-console.jar" execute \
+java -Djna.library.path="$BUILD" -jar "$JARS/junit-console.jar" execute \
   --class-path "$CP" "${SELECT[@]}" --disable-banner --details=summary --fail-if-no-tests
 [ -n "${DUET_KOTLIN_TEST:-}" ] && exit 0
 
 step "benchmark smoke run (timings are recorded by tests/bench/bindings.sh, never asserted)"
-java -Djna.library.path="$ROOT/target/debug" -cp "$CP" org.duet.tests.BenchKt 5000
+java -Djna.library.path="$BUILD" -cp "$CP" org.duet.tests.BenchKt 5000

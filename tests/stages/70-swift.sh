@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Swift: generates the UniFFI Swift bindings, compiles them with swiftc inside a Debian trixie chroot
 # (Swift is packaged for trixie, not for this bookworm host) and runs the Swift test executable
-# (ios/Tests/DuetCoreTests, beside the Swift package) against the Linux cdylib; checks ios/Package.swift
-# with `swift package dump-package`. SwiftPM cannot use the package's XCFramework binary target on
+# (ios/Tests/DuetCoreTests, beside the Swift package) against the Linux cdylib (built with the mobile
+# library's SQLite options, scripts/mobile-env.sh); checks ios/Package.swift with
+# `swift package dump-package`. SwiftPM cannot use the package's XCFramework binary target on
 # Linux, so the tests are compiled with swiftc directly.
 # The chroot is cached in $DUET_CACHE/swift-trixie and built from nothing on a fresh machine (~5 min).
 # DUET_INSTALL_ONLY=1 stops after the toolchain install.
@@ -48,14 +49,16 @@ install_swift_chroot
 [ "${DUET_INSTALL_ONLY:-}" = 1 ] && exit 0
 
 step "build the cdylib and generate the Swift bindings"
+source "$ROOT/scripts/mobile-env.sh"
+BUILD="$CARGO_TARGET_DIR/debug"
 cargo build --locked -p duet-bindings --lib --bin uniffi-bindgen -p duet-tests --bin duet-test-helper
-LIB="$ROOT/target/debug/libduet_bindings.so"
+LIB="$BUILD/libduet_bindings.so"
 # Everything swiftc needs is copied into the chroot (no bind mounts to forget).
 WORK="$CHROOT/duet"
 rm -rf "$WORK" && mkdir -p "$WORK/gen" "$WORK/lib"
-"$ROOT/target/debug/uniffi-bindgen" generate --library "$LIB" --language swift --no-format --out-dir "$WORK/gen"
+"$BUILD/uniffi-bindgen" generate --library "$LIB" --language swift --no-format --out-dir "$WORK/gen"
 cp "$LIB" "$WORK/lib/"
-cp "$ROOT/target/debug/duet-test-helper" "$WORK/lib/"
+cp "$BUILD/duet-test-helper" "$WORK/lib/"
 mkdir -p "$WORK/Tests"
 cp -r ios/Tests/DuetCoreTests ios/Tests/COpenSSL "$WORK/Tests/"
 # The transfer fixtures of stage 35 (independently made), read by TransferTests.swift.

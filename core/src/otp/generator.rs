@@ -1,7 +1,8 @@
 //! Code generation: HOTP (RFC 4226), TOTP (RFC 6238) and Steam Guard.
 
-use super::hmac::KeyedHmac;
-use super::{OtpError, OtpKind, OtpParams};
+use hmac::{Hmac, KeyInit, Mac};
+
+use super::{Algorithm, OtpError, OtpKind, OtpParams};
 use crate::secret::Secret;
 
 /// Steam Guard's 26-character alphabet (no vowels, no look-alike characters).
@@ -15,6 +16,55 @@ pub const STEAM_ALPHABET: &[u8; 26] = b"23456789BCDFGHJKMNPQRTVWXY";
 pub struct Generator {
     mac: KeyedHmac,
     params: OtpParams,
+}
+
+/// HMAC keyed with the account's secret. Keying is two compressions of the padded key, as
+/// much as a code itself costs, so a loaded account keeps this and clones it per code. The two
+/// hash states after the padded key are as good as the key; `sha1`/`sha2` wipe them on drop
+/// (their `zeroize` feature), clones included.
+#[derive(Clone)]
+enum KeyedHmac {
+    Sha1(Hmac<sha1::Sha1>),
+    Sha256(Hmac<sha2::Sha256>),
+    Sha512(Hmac<sha2::Sha512>),
+}
+
+impl KeyedHmac {
+    fn new(algorithm: Algorithm, key: &[u8]) -> Self {
+        match algorithm {
+            Algorithm::Sha1 => KeyedHmac::Sha1(keyed(key)),
+            Algorithm::Sha256 => KeyedHmac::Sha256(keyed(key)),
+            Algorithm::Sha512 => KeyedHmac::Sha512(keyed(key)),
+        }
+    }
+
+    #[inline]
+    fn hotp_value(&self, counter: u64) -> u32 {
+        match self {
+            KeyedHmac::Sha1(mac) => hotp_value(mac.clone(), counter),
+            KeyedHmac::Sha256(mac) => hotp_value(mac.clone(), counter),
+            KeyedHmac::Sha512(mac) => hotp_value(mac.clone(), counter),
+        }
+    }
+}
+
+fn keyed<M: KeyInit>(key: &[u8]) -> M {
+    // HMAC hashes or pads a key of any length; the error case exists for fixed-key MACs only.
+    M::new_from_slice(key).unwrap_or_else(|_| unreachable!("HMAC accepts keys of any length"))
+}
+
+/// RFC 4226 §5.3: dynamic truncation of HMAC(key, counter as 8 big-endian bytes), 31 bits.
+#[inline]
+fn hotp_value<M: Mac>(mut mac: M, counter: u64) -> u32 {
+    mac.update(&counter.to_be_bytes());
+    let tag = mac.finalize().into_bytes();
+    let offset = usize::from(tag[tag.len() - 1] & 0x0f);
+    u32::from_be_bytes([
+        tag[offset],
+        tag[offset + 1],
+        tag[offset + 2],
+        tag[offset + 3],
+    ]) & 0x7fff_ffff
 }
 
 impl std::fmt::Debug for Generator {
@@ -350,7 +400,12 @@ fn check(secret: &Secret, params: &OtpParams) -> Result<(), OtpError> {
 /// [`check`] first.
 #[inline]
 fn code_once(secret: &Secret, params: &OtpParams, counter: u64) -> Code {
-    let value = super::hmac::hotp_value_once(params.algorithm, secret.expose(), counter);
+    let key = secret.expose();
+    let value = match params.algorithm {
+        Algorithm::Sha1 => hotp_value(keyed::<Hmac<sha1::Sha1>>(key), counter),
+        Algorithm::Sha256 => hotp_value(keyed::<Hmac<sha2::Sha256>>(key), counter),
+        Algorithm::Sha512 => hotp_value(keyed::<Hmac<sha2::Sha512>>(key), counter),
+    };
     format(params, value)
 }
 

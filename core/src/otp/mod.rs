@@ -10,9 +10,7 @@
 
 mod error;
 mod generator;
-pub mod hmac;
 mod params;
-mod sha;
 pub mod verify;
 
 pub use error::OtpError;

@@ -137,7 +137,7 @@ pub struct ClockOffset {
 pub struct Health {
     /// Schema version after opening.
     pub schema_version: u32,
-    /// Schema version the file had before this session migrated it.
+    /// Schema version the file had before it was opened (and migrated).
     pub schema_version_found: u32,
     /// `ok`, or SQLite's first integrity complaint.
     pub integrity: String,

@@ -147,10 +147,9 @@ class OtpTest {
     }
 
     /**
-     * The generated Kotlin reuses one call status per thread (bindings/src/bin/uniffi-bindgen/).
-     * A foreign callback that calls back into Rust while the outer call holds that status, with
-     * a success and a typed failure inside, must leave the outer call's result intact; and a
-     * failed call must not leak its status into the next one on the same thread.
+     * A foreign callback that calls back into Rust during an outer call, with a success and a
+     * typed failure inside, must leave the outer call's result intact; and a failed call must
+     * not leak its error into the next one on the same thread.
      */
     @Test
     fun callbacksCallingBackIntoRustAndErrorsBetweenCalls() {
