@@ -1,6 +1,7 @@
 package org.duet.tests
 
 import java.lang.management.ManagementFactory
+import org.duet.core.Account
 import org.duet.core.OtpAlgorithm
 import org.duet.core.OtpGenerator
 import org.duet.core.OtpKind
@@ -25,6 +26,25 @@ fun main(args: Array<String>) {
         measure("kotlin code_at", calls) { i -> g.codeAt((59L + 30L * i).toULong()).length }
         measure("kotlin code_for_counter", calls) { i -> g.codeForCounter(i.toULong()).length }
         measure("kotlin seconds_left (u32)", calls) { i -> g.secondsLeft((59L + 30L * i).toULong()).toInt() }
+    }
+    codeList(maxOf(calls / 1000, 5))
+}
+
+/**
+ * The code list of a 1,000-account vault: one `DuetApp.codes()` call per screen refresh
+ * (1,000 codes and 1,000 next codes). Compared with `bindings codes 1000 accounts (no FFI)` in
+ * bindings/benches/ffi.rs.
+ */
+private fun codeList(calls: Int) = TempVault().use { tv ->
+    tv.create(services(FixedClock(1_111_111_109), NoNetwork)).use { app ->
+        val b32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+        val accounts = (0 until 1000).map { i ->
+            Account.fromUri("otpauth://totp/Bench:user$i?secret=JBSWY3DPEHPK3P${b32[i / 32]}${b32[i % 32]}&issuer=Bench")
+        }
+        app.addAccounts(accounts)
+        accounts.forEach { it.close() }
+        check(app.codes().size == 1000)
+        measure("kotlin codes() of 1000 accounts", calls) { app.codes().size }
     }
 }
 
