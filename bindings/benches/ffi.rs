@@ -1,6 +1,6 @@
 //! The Rust side of the bindings benchmark: one TOTP code through the core directly and through
 //! the bindings' Rust API (what the Kotlin and Swift wrappers call, minus the FFI crossing).
-//! Kotlin and Swift numbers come from tests/bench/bindings.sh; all are in docs/benchmarks.md.
+//! Kotlin and Swift numbers come from tests/bench/bindings.sh; all are in docs/performance.md.
 
 use std::hint::black_box;
 

@@ -1,6 +1,6 @@
 //! Cost of reading and writing `otpauth://` URIs (criterion).
 //!
-//! `cargo bench -p duet-core --bench uri`; numbers in docs/benchmarks.md.
+//! `cargo bench -p duet-core --bench uri`; numbers in docs/performance.md.
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use duet_core::uri::{parse, write};

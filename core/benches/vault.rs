@@ -1,4 +1,4 @@
-//! Vault benchmarks (docs/benchmarks.md, "Vault"): with the key already unlocked,
+//! Vault benchmarks (docs/performance.md, "Vault"): with the key already unlocked,
 //! open a 10,000-account vault and compute every current code; add one account;
 //! and, separately, the key-derivation cost of unlocking with a passphrase.
 

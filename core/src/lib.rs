@@ -1,6 +1,6 @@
-//! duet-core: the pure-Rust domain of the duet authenticator.
+//! duet-core: `app` (the application layer the CLI and apps use) over `otp` · `uri` · `migration` · `transfer` · `push` · `pipush` · `vault` · `keys` · `transport` · `secret` · `error`.
 //!
-//! One module per concern. Time, randomness, storage and signing are passed
+//! The pure-Rust domain of the duet authenticator, one module per concern. Time, randomness, storage and signing are passed
 //! in by the caller so every function here is deterministic under test.
 //! Nothing in this crate knows about FFI; `bindings/` converts types.
 

@@ -27,7 +27,7 @@ CP="target/kotlin/tests.jar:target/kotlin/bindings.jar:$JARS/jna.jar:$KOTLIN_HOM
 # young-generation size sets the GC share of a call.
 # HotSpot's defaults on a big-memory desktop let the young generation grow to hundreds of MB;
 # -Xmn8m is closer to a phone's small, frequently collected heap. Both are printed
-# (docs/benchmarks.md, "Bindings").
+# (docs/performance.md, "Code list").
 step "Kotlin on the JVM (JNA), JVM defaults"
 java -Djna.library.path="$REL" -cp "$CP" org.duet.tests.BenchKt 100000
 step "Kotlin on the JVM (JNA), -Xmn8m"

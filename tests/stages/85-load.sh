@@ -2,7 +2,7 @@
 # Bounded load test of the reference server on 127.0.0.1: complete push sign-ins over HTTP
 # (start, signed poll, signed answer, result) by several client threads. Bounded in count
 # (USERS x PER_USER sign-ins) and time (the generator aborts after 120 s). Prints sign-ins per
-# second and latency percentiles; docs/benchmarks.md ("Server") records a run.
+# second and latency percentiles; docs/performance.md ("Server under load") records a run.
 source "$(dirname "$0")/../lib.sh"
 cd "$ROOT"
 USERS="${DUET_LOAD_USERS:-200}"

@@ -1,7 +1,7 @@
 //! Device keys: the signer trait, the software P-256 key, and signature normalisation.
 //!
 //! All ECDSA arithmetic is ring's (constant-time, and the fastest option measured in
-//! `docs/benchmarks.md`). The `p256` crate is used only for what ring cannot do: converting a
+//! `docs/performance.md`). The `p256` crate is used only for what ring cannot do: converting a
 //! DER signature from a platform keystore into raw `r||s`, and parsing SPKI or compressed public
 //! keys into the uncompressed SEC1 form the wire uses.
 

@@ -45,6 +45,6 @@ func benchCodeList(accounts: Int, calls: Int) throws {
         best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start) / Double(calls))
     }
     precondition(sink == 6 * calls * accounts)
-    print(String(format: "swift codes() %d accounts: %.0f ns/call, %.0f ns/code (best of 5 x %d calls)",
+    print(String(format: "swift codes() of %d accounts: %.0f ns/call, %.0f ns/code (best of 5 x %d calls)",
                  accounts, best, best / Double(accounts), calls))
 }

@@ -2,7 +2,7 @@
 //!
 //! One connection behind a mutex: SQLite serialises writers anyway, and every
 //! statement here is a short indexed lookup, so handlers hold the lock for
-//! microseconds (measured by the load test, docs/benchmarks.md "Server").
+//! microseconds (measured by the load test, docs/performance.md "Server").
 
 use crate::error::ServerError;
 use rusqlite::Connection;

@@ -9,7 +9,7 @@ import org.duet.core.OtpParameters
 
 /**
  * One TOTP code through the Kotlin bindings, per call: `java ... org.duet.tests.BenchKt [calls]`.
- * Compared with the same call in Rust (bindings/benches/ffi.rs) in docs/benchmarks.md.
+ * Compared with the same call in Rust (bindings/benches/ffi.rs) in docs/performance.md.
  *
  * Besides wall time it prints, per call, the CPU time of the calling thread and of the whole JVM
  * (all threads: GC, JNA's cleaner) and the time in GC pauses: a String comes back in a JNA
