@@ -11,6 +11,9 @@ pub mod account;
 pub mod app;
 pub mod clock;
 pub mod error;
+/// What each of the bindings' own codes means (`E_FFI_...`); see `docs/errors.md`.
+pub mod error_catalog;
+pub mod error_code;
 pub mod http;
 pub mod otp;
 pub mod pipush;
@@ -19,5 +22,6 @@ pub mod transfer;
 pub mod vault;
 
 pub use error::DuetError;
+pub use error_code::ErrorCode;
 
 uniffi::setup_scaffolding!("duet");

@@ -12,6 +12,10 @@ mod cmd_serve;
 mod cmd_transfer;
 mod cmd_uri;
 mod cmd_vault;
+// The CLI's code documentation: duet-tests renders docs/errors.md from it; the command itself
+// prints only the errors' own sentences.
+#[cfg(test)]
+mod error_catalog;
 mod http;
 mod qr_image;
 mod report;
@@ -93,5 +97,18 @@ fn main() -> ExitCode {
         Command::Pending(a) => cmd_push::run(false, |v| cmd_push::pending(v, a)),
         Command::Approve(a) => cmd_push::run(false, |v| cmd_push::approve(v, a)),
         Command::Deny(a) => cmd_push::run(false, |v| cmd_push::deny(v, a)),
+    }
+}
+
+#[cfg(test)]
+mod error_catalog_tests {
+    /// The core's and the server's codes are documented in their own catalogs; listing one here
+    /// too would give it two texts.
+    #[test]
+    fn the_cli_catalog_lists_only_cli_codes() {
+        for d in crate::error_catalog::CODES {
+            let area = d.code.split('_').nth(1);
+            assert!(area == Some("CLI") || area == Some("DEMO"), "{}", d.code);
+        }
     }
 }

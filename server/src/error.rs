@@ -1,7 +1,7 @@
 //! The server's errors: each a stable code, an HTTP status and one sentence.
 //!
 //! API clients get `{"error":"E_...","message":"..."}`; the helpdesk page shows the code
-//! together with the guidance line from `docs/errors.md` (see [`guidance`]).
+//! together with the guidance line from the error catalogs (see [`guidance`]).
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -176,13 +176,11 @@ impl IntoResponse for ServerError {
     }
 }
 
-/// The "what to tell the user" part of a code's line in `docs/errors.md`, if documented.
+/// What to tell the user about `code`: its `tell` text in the core's or the server's catalog.
 pub fn guidance(code: &str) -> Option<&'static str> {
-    static DOC: &str = include_str!("../../docs/errors.md");
-    let needle = format!("- `{code}` —");
-    let line = DOC.lines().find(|l| l.starts_with(&needle))?;
-    // Format: - `CODE` — when — what to tell the user.
-    line.rsplit(" — ").next().map(str::trim)
+    duet_core::error::catalog::lookup(code)
+        .or_else(|| crate::error_catalog::CODES.iter().find(|d| d.code == code))
+        .map(|d| d.tell)
 }
 
 impl From<VerifierError> for ServerError {

@@ -16,6 +16,7 @@
 pub mod clock;
 pub mod config;
 pub mod error;
+pub mod error_catalog;
 pub mod http;
 pub mod random;
 pub mod run;

@@ -97,10 +97,12 @@ async fn users_are_case_insensitive_and_errors_show_guidance() {
     let r = h.post_form("/helpdesk/users", Some(&cookie), &[("csrf", &csrf), ("name", "   ")]).await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     assert!(r.body.contains("E_SRV_USER_NAME_INVALID"));
-    // The guidance sentence comes from docs/errors.md.
-    let doc = include_str!("../../docs/errors.md");
-    let line = doc.lines().find(|l| l.starts_with("- `E_SRV_USER_NAME_INVALID` —")).expect("documented");
-    let guidance = line.rsplit(" — ").next().unwrap().trim();
+    // The guidance sentence is the catalog's "what to tell the user".
+    let guidance = duet_server::error_catalog::CODES
+        .iter()
+        .find(|d| d.code == "E_SRV_USER_NAME_INVALID")
+        .expect("in the catalog")
+        .tell;
     assert!(r.body.contains(&guidance.replace('\'', "&#39;")) || r.body.contains(guidance), "guidance missing: {}", r.body);
     assert_eq!(h.count("users"), 1);
     let r = h.get("/helpdesk/users/999", Some(&cookie)).await;

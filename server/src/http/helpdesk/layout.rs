@@ -1,5 +1,5 @@
 //! The helpdesk's page frame: layout, error pages (each showing the stable code and the
-//! guidance line from docs/errors.md) and formatting helpers.
+//! guidance line from the error catalogs) and formatting helpers.
 
 use crate::error::{ServerError, guidance};
 use crate::services::admin::Session;

@@ -1,0 +1,159 @@
+// The command line's codes: what each means and what to tell the user. `docs/errors.md` is generated
+// from this list together with the other crates' (tests/tests/errors_doc.rs).
+//
+// This file is only items with full paths and no inner attributes, so the `duet-tests` crate can
+// `include!` it without depending on this crate.
+
+const CLI: duet_core::error::Section = duet_core::error::Section {
+    heading: "Command line input (`cli`)",
+    level: 2,
+    lead: "",
+};
+
+const PUSH_COMMANDS: duet_core::error::Section = duet_core::error::Section {
+    heading: "Push commands (`duet enroll/pending/approve/deny`)",
+    level: 2,
+    lead: "",
+};
+
+const DEMO: duet_core::error::Section = duet_core::error::Section {
+    heading: "Demo (`duet demo`)",
+    level: 2,
+    lead: "",
+};
+
+/// The codes, in the order `docs/errors.md` lists them.
+pub static CODES: &[duet_core::error::CodeDoc] = &[
+    duet_core::error::CodeDoc {
+        code: "E_CLI_STDIN",
+        section: &CLI,
+        when: "`-` was given but standard input could not be read as text",
+        tell: "pipe the URI in as plain UTF-8 text.",
+    },
+    duet_core::error::CodeDoc {
+        code: "E_CLI_NO_DATA_DIR",
+        section: &CLI,
+        when: "the user has no home or data directory, so the default vault path is unknown",
+        tell: "pass `--vault PATH` or set `DUET_VAULT`.",
+    },
+    duet_core::error::CodeDoc {
+        code: "E_CLI_KEY_STORE",
+        section: &CLI,
+        when: "`DUET_KEY_STORE` has a value other than auto, keyring, key-file or passphrase",
+        tell: "fix or unset it.",
+    },
+    duet_core::error::CodeDoc {
+        code: "E_CLI_NO_PASSPHRASE",
+        section: &CLI,
+        when: "`DUET_KEY_STORE=passphrase` was set without `DUET_PASSPHRASE`",
+        tell: "put the passphrase in `DUET_PASSPHRASE`.",
+    },
+    duet_core::error::CodeDoc {
+        code: "E_CLI_NOTHING_TO_ADD",
+        section: &CLI,
+        when: "`duet add` got no otpauth:// URI (empty argument or empty stdin)",
+        tell: "pass the URI, or pipe it in with `duet add -`.",
+    },
+    duet_core::error::CodeDoc {
+        code: "E_CLI_READ",
+        section: &CLI,
+        when: "the file given to `import` or `backup verify` cannot be read",
+        tell: "check the path and permissions.",
+    },
+    duet_core::error::CodeDoc {
+        code: "E_CLI_WRITE",
+        section: &CLI,
+        when: "the export file cannot be written (it already exists, or the folder is not writable)",
+        tell: "choose a new path.",
+    },
+    duet_core::error::CodeDoc {
+        code: "E_CLI_FORMAT",
+        section: &CLI,
+        when: "`duet import --format` names an unknown format",
+        tell: "use aegis, 2fas, bitwarden, andotp, freeotp-plus or otpauth.",
+    },
+    duet_core::error::CodeDoc {
+        code: "E_CLI_NO_PASSWORD",
+        section: &CLI,
+        when: "an encrypted export was asked for without a password in the environment variable (default `DUET_BACKUP_PASSWORD`)",
+        tell: "set the variable to the backup password.",
+    },
+    duet_core::error::CodeDoc {
+        code: "E_CLI_QR_IMAGE_UNREADABLE",
+        section: &CLI,
+        when: "the file given to `duet add` is missing, not a PNG or JPEG, damaged, or over 10,000 pixels on a side",
+        tell: "check the path, or save the QR code as a PNG screenshot.",
+    },
+    duet_core::error::CodeDoc {
+        code: "E_CLI_QR_NOT_FOUND",
+        section: &CLI,
+        when: "the image given to `duet add` shows no QR code",
+        tell: "crop the screenshot to the QR code, or paste the otpauth:// link instead.",
+    },
+    duet_core::error::CodeDoc {
+        code: "E_CLI_QR_DAMAGED",
+        section: &CLI,
+        when: "a QR code was found in the image but its data could not be read",
+        tell: "take a sharper, straight-on screenshot.",
+    },
+    duet_core::error::CodeDoc {
+        code: "E_CLI_QR_MULTIPLE",
+        section: &CLI,
+        when: "the image shows several different QR codes, so which one to add is unclear",
+        tell: "crop it to the one QR code to add.",
+    },
+    duet_core::error::CodeDoc {
+        code: "E_CLI_PUSH_NONE_PENDING",
+        section: &PUSH_COMMANDS,
+        when: "`duet approve`/`deny` found no waiting sign-in request",
+        tell: "start the sign-in first, then answer it.",
+    },
+    duet_core::error::CodeDoc {
+        code: "E_CLI_PUSH_AMBIGUOUS",
+        section: &PUSH_COMMANDS,
+        when: "several requests wait and none was named",
+        tell: "run `duet pending` and pass the request id.",
+    },
+    duet_core::error::CodeDoc {
+        code: "E_CLI_PUSH_NOT_FOUND",
+        section: &PUSH_COMMANDS,
+        when: "the named request id (or prefix) matches no single waiting request",
+        tell: "run `duet pending` and copy the id.",
+    },
+    duet_core::error::CodeDoc {
+        code: "E_CLI_ENROLL_STDIN",
+        section: &PUSH_COMMANDS,
+        when: "`duet enroll -` could not read standard input",
+        tell: "pass the link as an argument.",
+    },
+    duet_core::error::CodeDoc {
+        code: "E_CLI_PUSH_ANSWERED_ELSEWHERE",
+        section: &PUSH_COMMANDS,
+        when: "the server says another device of the user answered the request first",
+        tell: "nothing changed; no action needed.",
+    },
+    duet_core::error::CodeDoc {
+        code: "E_CLI_PUSH_EXPIRED",
+        section: &PUSH_COMMANDS,
+        when: "the request expired before the answer reached the server",
+        tell: "start the sign-in again and answer it promptly.",
+    },
+    duet_core::error::CodeDoc {
+        code: "E_DEMO_COMMAND",
+        section: &DEMO,
+        when: "a `duet` command the demo runs (enroll, pending, approve, deny, code) failed",
+        tell: "read the error printed with it; the demo's throwaway files are removed either way.",
+    },
+    duet_core::error::CodeDoc {
+        code: "E_DEMO_UNEXPECTED",
+        section: &DEMO,
+        when: "a demo step did not have the effect it should (for example a sign-in was not approved)",
+        tell: "report it as a bug with the demo's output.",
+    },
+    duet_core::error::CodeDoc {
+        code: "E_DEMO_NOT_INTERACTIVE",
+        section: &DEMO,
+        when: "`duet demo` without `--yes` has no terminal to ask on",
+        tell: "run it in a terminal or pass `--yes`.",
+    },
+];
