@@ -316,10 +316,10 @@ impl DuetApp {
             .codes()?
             .into_iter()
             .map(|c| CodeEntry {
-                id: c.id.0,
-                label: c.label,
-                code: c.code,
-                next_code: c.next_code,
+                id: c.id.0.clone(),
+                label: c.label.to_string(),
+                code: c.code.as_str().to_string(),
+                next_code: c.next_code.map(String::from),
                 seconds_left: c.seconds_left,
                 period: c.period,
                 counter_based: c.counter_based,

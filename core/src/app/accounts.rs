@@ -92,13 +92,13 @@ impl App {
     }
 
     /// Every account's code at the current time, in one call (see [`CodeView`]).
-    pub fn codes(&mut self) -> Result<Vec<CodeView>, AppError> {
+    pub fn codes(&mut self) -> Result<Vec<CodeView<'_>>, AppError> {
         let now = u64::try_from(self.now()).unwrap_or(0);
         self.codes_at(now)
     }
 
     /// Every account's code at `unix_time`. Accounts are keyed once and kept until they change.
-    pub fn codes_at(&mut self, unix_time: u64) -> Result<Vec<CodeView>, AppError> {
+    pub fn codes_at(&mut self, unix_time: u64) -> Result<Vec<CodeView<'_>>, AppError> {
         if !self.codes.is_loaded() {
             self.codes.load(self.vault.otp_accounts()?);
         }

@@ -4,21 +4,21 @@
 //! vault changes, so a refresh costs one HMAC per code shown.
 
 use crate::error::ErrorCode;
-use crate::otp::{Generator, OtpKind};
+use crate::otp::{Code, Generator, OtpKind};
 use crate::vault::{RecordId, StoredOtp};
 
-/// One row of the code list.
+/// One row of the code list. It borrows the loaded list: a refresh allocates only the list itself.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct CodeView {
+pub struct CodeView<'a> {
     /// The account's record id.
-    pub id: RecordId,
+    pub id: &'a RecordId,
     /// `Issuer:name`.
-    pub label: String,
+    pub label: &'a str,
     /// The code to show now (HOTP: the code of the stored counter); empty when `error` is set.
-    pub code: String,
+    pub code: Code,
     /// The code after this one (TOTP and Steam: the next period's), for showing near the end of
     /// a period; `None` for HOTP, whose next code exists only once it is asked for.
-    pub next_code: Option<String>,
+    pub next_code: Option<Code>,
     /// Seconds until `code` changes (TOTP and Steam).
     pub seconds_left: Option<u32>,
     /// The period in seconds (TOTP and Steam), for drawing the countdown.
@@ -65,16 +65,16 @@ impl CodeList {
     }
 
     /// The codes at `unix_time`, in list order.
-    pub(crate) fn codes(&self, unix_time: u64) -> Vec<CodeView> {
+    pub(crate) fn codes(&self, unix_time: u64) -> Vec<CodeView<'_>> {
         self.rows.iter().flatten().map(|r| view(r, unix_time)).collect()
     }
 }
 
-fn view(row: &Row, unix_time: u64) -> CodeView {
+fn view(row: &Row, unix_time: u64) -> CodeView<'_> {
     let mut v = CodeView {
-        id: row.id.clone(),
-        label: row.label.clone(),
-        code: String::new(),
+        id: &row.id,
+        label: &row.label,
+        code: Code::default(),
         next_code: None,
         seconds_left: None,
         period: None,
@@ -89,15 +89,16 @@ fn view(row: &Row, unix_time: u64) -> CodeView {
         }
     };
     v.counter_based = matches!(g.params().kind, OtpKind::Hotp { .. });
-    match g.current(unix_time) {
-        Ok(c) => v.code = c.as_str().to_string(),
+    let counter = match g.current_counter(unix_time) {
+        Ok(c) => c,
         Err(e) => {
             v.error = Some(e.code());
             return v;
         }
-    }
+    };
+    v.code = g.at_counter(counter);
     if !v.counter_based {
-        v.next_code = g.upcoming(unix_time).ok().map(|c| c.as_str().to_string());
+        v.next_code = counter.checked_add(1).map(|n| g.at_counter(n));
         v.seconds_left = g.seconds_left(unix_time).ok();
         v.period = g.params().period();
     }

@@ -88,6 +88,13 @@ pub struct Code {
     start: u8,
 }
 
+/// The empty code: what a list shows for an account whose code cannot be computed.
+impl Default for Code {
+    fn default() -> Self {
+        Code { buf: [0; 10], start: 10 }
+    }
+}
+
 /// "00" to "99": the two digits of every value below 100.
 const DIGIT_PAIRS: &[u8; 200] = b"\
     0001020304050607080910111213141516171819\
@@ -309,7 +316,7 @@ impl Generator {
     /// The moving factor of the code to show now: `unix_time`'s step, or the
     /// stored HOTP counter.
     #[inline]
-    fn current_counter(&self, unix_time: u64) -> Result<u64, OtpError> {
+    pub(crate) fn current_counter(&self, unix_time: u64) -> Result<u64, OtpError> {
         counter_at(&self.params, unix_time)
     }
 
