@@ -1,6 +1,9 @@
 //! Code generation: HOTP (RFC 4226), TOTP (RFC 6238) and Steam Guard.
 
-use hmac::{Hmac, KeyInit, Mac};
+use hmac::block_api::HmacCore;
+use hmac::digest::Output;
+use hmac::digest::block_api::{Buffer, EagerHash, FixedOutputCore, UpdateCore};
+use hmac::KeyInit;
 
 use super::{Algorithm, OtpError, OtpKind, OtpParams};
 use crate::secret::Secret;
@@ -18,15 +21,16 @@ pub struct Generator {
     params: OtpParams,
 }
 
-/// HMAC keyed with the account's secret. Keying is two compressions of the padded key, as
-/// much as a code itself costs, so a loaded account keeps this and clones it per code. The two
-/// hash states after the padded key are as good as the key; `sha1`/`sha2` wipe them on drop
-/// (their `zeroize` feature), clones included.
+/// HMAC keyed with the account's secret, as the `hmac` crate's block-level core: the two hash
+/// states after the padded key. Keying is two compressions, as much as a code itself costs, so a
+/// loaded account keeps this and clones the two states per code (the buffered `Hmac` would copy
+/// an empty block buffer with them). The states are as good as the key; `sha1`/`sha2` wipe them
+/// on drop (their `zeroize` feature), clones included.
 #[derive(Clone)]
 enum KeyedHmac {
-    Sha1(Hmac<sha1::Sha1>),
-    Sha256(Hmac<sha2::Sha256>),
-    Sha512(Hmac<sha2::Sha512>),
+    Sha1(HmacCore<sha1::Sha1>),
+    Sha256(HmacCore<sha2::Sha256>),
+    Sha512(HmacCore<sha2::Sha512>),
 }
 
 impl KeyedHmac {
@@ -41,9 +45,9 @@ impl KeyedHmac {
     #[inline]
     fn hotp_value(&self, counter: u64) -> u32 {
         match self {
-            KeyedHmac::Sha1(mac) => hotp_value(mac.clone(), counter),
-            KeyedHmac::Sha256(mac) => hotp_value(mac.clone(), counter),
-            KeyedHmac::Sha512(mac) => hotp_value(mac.clone(), counter),
+            KeyedHmac::Sha1(mac) => hotp_value(mac, counter),
+            KeyedHmac::Sha256(mac) => hotp_value(mac, counter),
+            KeyedHmac::Sha512(mac) => hotp_value(mac, counter),
         }
     }
 }
@@ -55,9 +59,13 @@ fn keyed<M: KeyInit>(key: &[u8]) -> M {
 
 /// RFC 4226 §5.3: dynamic truncation of HMAC(key, counter as 8 big-endian bytes), 31 bits.
 #[inline]
-fn hotp_value<M: Mac>(mut mac: M, counter: u64) -> u32 {
-    mac.update(&counter.to_be_bytes());
-    let tag = mac.finalize().into_bytes();
+fn hotp_value<D: EagerHash>(keyed: &HmacCore<D>, counter: u64) -> u32 {
+    let mut core = keyed.clone();
+    let mut buffer = Buffer::<HmacCore<D>>::default();
+    // Eight bytes never fill a block: the counter stays in the buffer for finalization.
+    buffer.digest_blocks(&counter.to_be_bytes(), |blocks| core.update_blocks(blocks));
+    let mut tag = Output::<HmacCore<D>>::default();
+    core.finalize_fixed_core(&mut buffer, &mut tag);
     let offset = usize::from(tag[tag.len() - 1] & 0x0f);
     u32::from_be_bytes([
         tag[offset],
@@ -409,9 +417,9 @@ fn check(secret: &Secret, params: &OtpParams) -> Result<(), OtpError> {
 fn code_once(secret: &Secret, params: &OtpParams, counter: u64) -> Code {
     let key = secret.expose();
     let value = match params.algorithm {
-        Algorithm::Sha1 => hotp_value(keyed::<Hmac<sha1::Sha1>>(key), counter),
-        Algorithm::Sha256 => hotp_value(keyed::<Hmac<sha2::Sha256>>(key), counter),
-        Algorithm::Sha512 => hotp_value(keyed::<Hmac<sha2::Sha512>>(key), counter),
+        Algorithm::Sha1 => hotp_value(&keyed::<HmacCore<sha1::Sha1>>(key), counter),
+        Algorithm::Sha256 => hotp_value(&keyed::<HmacCore<sha2::Sha256>>(key), counter),
+        Algorithm::Sha512 => hotp_value(&keyed::<HmacCore<sha2::Sha512>>(key), counter),
     };
     format(params, value)
 }
