@@ -2,7 +2,7 @@ import Foundation
 
 /// Per-call benchmarks through the Swift bindings (`duet-swift-tests bench [calls]`):
 /// one TOTP code (`codeAt`), compared with the same call in Rust (bindings/benches/ffi.rs) in
-/// docs/benchmarks.md; and the whole code list of a 1,000-account vault in one `codes()` call
+/// docs/performance.md; and the whole code list of a 1,000-account vault in one `codes()` call
 /// (`calls / 2000` calls a round, at least 5), per call and per code.
 func bench(_ calls: Int) throws {
     let g = try OtpGenerator(secret: Data("12345678901234567890".utf8), parameters: OtpParameters(kind: .totp(period: 30, t0: 0), algorithm: .sha1, digits: 6))
