@@ -52,10 +52,8 @@ pub fn run(cmd: MigrationCommand) -> ExitCode {
 
 /// Prints one skipped account as `skipped CODE: ISSUER:NAME: sentence` on stderr.
 pub(crate) fn report_skipped(s: &Skipped) {
-    let label = if s.issuer.is_empty() { s.name.clone() } else { format!("{}:{}", s.issuer, s.name) };
-    // Names come from outside: no control characters on the terminal.
-    let label: String = label.chars().map(|c| if c.is_control() { '?' } else { c }).collect();
-    eprintln!("skipped {}: {}: {}", s.reason.code(), label, s.reason);
+    let n = duet_core::app::accounts::Notice::from(s);
+    eprintln!("skipped {}: {}", n.code, n.message);
 }
 
 fn decode(args: &DecodeArgs) -> ExitCode {

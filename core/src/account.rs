@@ -20,3 +20,13 @@ pub struct OtpAccount {
     /// URI survives a round trip.
     pub extra: Vec<(String, String)>,
 }
+
+impl OtpAccount {
+    /// `Issuer:name`, or `name` without an issuer: how lists show and find it.
+    pub fn label(&self) -> String {
+        match &self.issuer {
+            Some(i) if !i.is_empty() => format!("{i}:{}", self.name),
+            _ => self.name.clone(),
+        }
+    }
+}

@@ -68,10 +68,12 @@ pub struct AddedList {
 
 /// A transfer account left out, as `Issuer:name: sentence` (names come from outside: no control
 /// characters reach a terminal or a screen reader).
-fn transfer_skip(s: &migration::Skipped) -> Notice {
-    let label = if s.issuer.is_empty() { s.name.clone() } else { format!("{}:{}", s.issuer, s.name) };
-    let label: String = label.chars().map(|c| if c.is_control() { '?' } else { c }).collect();
-    Notice { code: s.reason.code(), message: format!("{label}: {}", s.reason) }
+impl From<&migration::Skipped> for Notice {
+    fn from(s: &migration::Skipped) -> Self {
+        let label = if s.issuer.is_empty() { s.name.clone() } else { format!("{}:{}", s.issuer, s.name) };
+        let label: String = label.chars().map(|c| if c.is_control() { '?' } else { c }).collect();
+        Notice { code: s.reason.code(), message: format!("{label}: {}", s.reason) }
+    }
 }
 
 /// The result of importing a backup file.
@@ -176,7 +178,7 @@ impl App {
         let warnings = parsed.warnings.iter().map(|w| Notice { code: w.code(), message: w.to_string() }).collect();
         let id = self.vault.add_otp(&parsed.account)?;
         self.codes.invalidate();
-        let label = StoredOtp { id: id.clone(), position: 0, created_at: 0, updated_at: 0, account: parsed.account }.label();
+        let label = parsed.account.label();
         Ok(Added::Otp { id, label, warnings })
     }
 
@@ -197,7 +199,7 @@ impl App {
         }
         let done = batch.finish()?;
         let ids = self.add_otps(&done.accounts)?;
-        Ok(Added::Transfer { ids, skipped: done.skipped.iter().map(transfer_skip).collect() })
+        Ok(Added::Transfer { ids, skipped: done.skipped.iter().map(Notice::from).collect() })
     }
 
     /// Adds a list of `otpauth://` URIs and transfer parts (a pasted list, `duet add` with several
@@ -218,17 +220,14 @@ impl App {
         }
         if let Some(batch) = transfer {
             let done = batch.finish()?;
-            list.skipped.extend(done.skipped.iter().map(transfer_skip));
+            list.skipped.extend(done.skipped.iter().map(Notice::from));
             accounts.extend(done.accounts);
         }
         let ids = self.add_otps(&accounts)?;
         list.added = ids
             .into_iter()
             .zip(accounts)
-            .map(|(id, account)| {
-                let label = StoredOtp { id: id.clone(), position: 0, created_at: 0, updated_at: 0, account }.label();
-                (id, label)
-            })
+            .map(|(id, account)| (id, account.label()))
             .collect();
         Ok(list)
     }

@@ -20,6 +20,9 @@ use crate::push::{
 use crate::transport::{Endpoint, HttpRequest, HttpResponse};
 use crate::vault::{ClockOffset, RecordId};
 
+/// Stores an account under a key just made, once the server accepted the key.
+type NewRecord = Box<dyn FnOnce(push::PushAccount) -> PushRecord>;
+
 /// How long a privacyIDEA nonce is remembered as answered (its requests live minutes).
 const PIPUSH_ANSWERED_TTL_SECS: i64 = 3600;
 
@@ -205,6 +208,18 @@ impl App {
         }
     }
 
+    /// A new duet device key, in the platform keystore or as a software key for the vault, and
+    /// how to store the account once the server accepted the key.
+    fn new_duet_key(&self, on_platform: bool) -> Result<(Arc<dyn DeviceSigner>, NewRecord), AppError> {
+        if on_platform {
+            let PlatformKey { handle, signer } = self.platform()?.create_key(SignatureAlgorithm::EcdsaP256Sha256)?;
+            return Ok((signer, Box::new(move |account| PushRecord::DuetPlatform { account, key_handle: handle })));
+        }
+        let key = SoftwareP256Signer::generate(self.env.rng.clone())?;
+        let pkcs8 = key.export_pkcs8();
+        Ok((Arc::new(key), Box::new(move |account| PushRecord::DuetSoftware { account, key_pkcs8: pkcs8 })))
+    }
+
     fn send(&self, request: &HttpRequest) -> Result<HttpResponse, AppError> {
         Ok(self.env.transport.send(request)?)
     }
@@ -228,18 +243,7 @@ impl App {
     /// Registers a new device key with a duet server and stores the account (and the OTP account
     /// the server may hand out for offline passcodes).
     pub fn enroll_duet(&mut self, link: &EnrollmentLink) -> Result<Added, AppError> {
-        let (signer, make_record): (Arc<dyn DeviceSigner>, Box<dyn FnOnce(push::PushAccount) -> PushRecord>) =
-            match &self.env.platform_keys {
-                Some(keys) => {
-                    let PlatformKey { handle, signer } = keys.create_key(SignatureAlgorithm::EcdsaP256Sha256)?;
-                    (signer, Box::new(move |account| PushRecord::DuetPlatform { account, key_handle: handle }))
-                }
-                None => {
-                    let key = SoftwareP256Signer::generate(self.env.rng.clone())?;
-                    let pkcs8 = key.export_pkcs8();
-                    (Arc::new(key), Box::new(move |account| PushRecord::DuetSoftware { account, key_pkcs8: pkcs8 }))
-                }
-            };
+        let (signer, make_record) = self.new_duet_key(self.env.platform_keys.is_some())?;
         let body = push::build_registration(link, signer.as_ref(), &self.env.device, self.now())?;
         let answer = self.post_duet(&link.url, endpoints::REGISTER, body)?;
         let registered = push::finish_registration(link, signer.as_ref(), &answer, self.now())?;
@@ -304,19 +308,8 @@ impl App {
         let rec = self.record(id)?;
         let account = rec.duet_account().ok_or(AppError::NoSuchAccount)?.clone();
         let old = self.signer(&rec)?;
-        let (new, make_record): (Arc<dyn DeviceSigner>, Box<dyn FnOnce(push::PushAccount) -> PushRecord>) =
-            match &rec {
-                PushRecord::DuetPlatform { .. } => {
-                    let PlatformKey { handle, signer } =
-                        self.platform()?.create_key(SignatureAlgorithm::EcdsaP256Sha256)?;
-                    (signer, Box::new(move |account| PushRecord::DuetPlatform { account, key_handle: handle }))
-                }
-                _ => {
-                    let key = SoftwareP256Signer::generate(self.env.rng.clone())?;
-                    let pkcs8 = key.export_pkcs8();
-                    (Arc::new(key), Box::new(move |account| PushRecord::DuetSoftware { account, key_pkcs8: pkcs8 }))
-                }
-            };
+        // The new key is held where the old one was.
+        let (new, make_record) = self.new_duet_key(matches!(rec, PushRecord::DuetPlatform { .. }))?;
         let body = push::build_device_key_rotation(&account, old.as_ref(), new.as_ref(), self.now())?;
         self.post_duet(&account.url, endpoints::ROTATE_KEY, body)?;
         let rotated = push::with_rotated_device_key(&account, new.as_ref())?;
@@ -455,13 +448,7 @@ impl App {
             return Err(PushError::Replayed.into());
         }
         let key = self.key_location(&rec);
-        let (algorithm, public_key) = match &rec {
-            PushRecord::PiPush(_) => (SignatureAlgorithm::RsaPkcs1Sha256, Vec::new()),
-            other => {
-                let a = other.duet_account().ok_or(AppError::AccountDamaged)?;
-                (SignatureAlgorithm::EcdsaP256Sha256, a.device_key.clone())
-            }
-        };
+        let (algorithm, public_key) = answer_key(&rec);
         let capture = Capture::new(algorithm, public_key);
         // The builder stops at signing; any failure before that (expired, wrong number) is real.
         let built = build(&rec, w, &answer, &capture, now, &mut None);
@@ -483,10 +470,7 @@ impl App {
         let wpos = self.waiting.iter().position(|w| w.view.request_id == request_id).ok_or(AppError::RequestNotWaiting)?;
         let w = self.waiting.remove(wpos);
         let mut rec = self.record(&w.record)?;
-        let (algorithm, public_key) = match &rec {
-            PushRecord::PiPush(_) => (SignatureAlgorithm::RsaPkcs1Sha256, Vec::new()),
-            other => (SignatureAlgorithm::EcdsaP256Sha256, other.duet_account().ok_or(AppError::AccountDamaged)?.device_key.clone()),
-        };
+        let (algorithm, public_key) = answer_key(&rec);
         let supplied = Supplied::new(algorithm, public_key, prepared.message, signature.to_vec());
         let mut vault = Some(&mut self.vault);
         let request = match build(&rec, &w, &prepared.answer, &supplied, prepared.now, &mut vault) {
@@ -523,6 +507,15 @@ impl App {
         let signer = self.signer(&self.record(&record)?)?;
         let signature = signer.sign(&prepared.message)?;
         self.submit_answer(request_id, &signature)
+    }
+}
+
+/// The algorithm and registered public key an answer of `rec` is signed with (privacyIDEA's
+/// RSA keys are checked by the server, so their public key is not needed here).
+fn answer_key(rec: &PushRecord) -> (SignatureAlgorithm, Vec<u8>) {
+    match rec.duet_account() {
+        Some(account) => (SignatureAlgorithm::EcdsaP256Sha256, account.device_key.clone()),
+        None => (SignatureAlgorithm::RsaPkcs1Sha256, Vec::new()),
     }
 }
 

@@ -87,10 +87,7 @@ pub struct StoredOtp {
 impl StoredOtp {
     /// `Issuer:name`, or `name` without an issuer: how lists show and find it.
     pub fn label(&self) -> String {
-        match &self.account.issuer {
-            Some(i) if !i.is_empty() => format!("{i}:{}", self.account.name),
-            _ => self.account.name.clone(),
-        }
+        self.account.label()
     }
 }
 
