@@ -99,6 +99,7 @@ error_codes! {
     PushKeyInvalid,
     PushAlgorithm,
     PushRegistrationMismatch,
+    PushDeviceInfo,
     PushReplayStore,
     PushRandom,
     PushServer,

@@ -24,7 +24,7 @@ pub enum ServerError {
     #[error("The application's API key is not valid; create a new key on the helpdesk page.")]
     ApiKeyInvalid,
     /// A user name that is empty, too long or contains control characters.
-    #[error("That user name is not valid; use 1 to 128 printable characters.")]
+    #[error("That user name is not valid; use 1 to 128 characters (at most 256 bytes) without control, bidirectional or invisible characters.")]
     UserNameInvalid,
     /// No user by that name.
     #[error("There is no user with that name; check the spelling or create the user first.")]
@@ -77,6 +77,9 @@ pub enum ServerError {
     /// Unknown path.
     #[error("There is no such page or endpoint.")]
     NotFound,
+    /// A known path called with another HTTP method.
+    #[error("This endpoint does not take that HTTP method; check the method in the documentation.")]
+    MethodNotAllowed,
     /// A protocol message was rejected by the verifier.
     #[error("{message}")]
     Protocol {
@@ -127,6 +130,7 @@ impl ErrorCode for ServerError {
             LoginRequired => "E_SRV_LOGIN_REQUIRED",
             Csrf => "E_SRV_CSRF",
             NotFound => "E_SRV_NOT_FOUND",
+            MethodNotAllowed => "E_SRV_METHOD_NOT_ALLOWED",
             Protocol { code, .. } => code,
             Storage(_) => "E_SRV_STORAGE",
             KeyFile(_) => "E_SRV_KEY_FILE",
@@ -150,6 +154,7 @@ impl ServerError {
                 StatusCode::NOT_FOUND
             }
             EnrollmentExpired => StatusCode::GONE,
+            MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             UserExists | NoDevice | PushPending => StatusCode::CONFLICT,
             RateLimited | PushMuted | LockedOut => StatusCode::TOO_MANY_REQUESTS,
             Protocol { status, .. } => *status,

@@ -266,6 +266,12 @@ pub static CODES: &[CodeDoc] = &[
         tell: "check the address.",
     },
     CodeDoc {
+        code: "E_SRV_METHOD_NOT_ALLOWED",
+        section: &SERVER,
+        when: "a known path called with another HTTP method (e.g. `GET` on a `POST` endpoint)",
+        tell: "check the method in docs/protocol.md or docs/server.md.",
+    },
+    CodeDoc {
         code: "E_SRV_STORAGE",
         section: &SERVER,
         when: "the server's SQLite database failed",

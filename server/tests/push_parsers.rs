@@ -163,6 +163,26 @@ fn manual_code_check_character_catches_typos() {
     assert!(!format!("{code:?}").contains(v));
 }
 
+#[test]
+fn manual_code_of_a_server_under_a_path_prefix_reaches_that_path() {
+    let code = ManualCode::generate("https://Corp.Example/mfa", &SystemRandom::new()).unwrap();
+    assert_eq!(code.server, "corp.example/mfa");
+    let shown = code.display();
+    assert!(shown.starts_with("corp.example/mfa "), "{shown}");
+    assert_eq!(ManualCode::parse(&shown).unwrap(), code);
+    let value = code.display_value().replace('-', "");
+    assert_eq!(ManualCode::parse(&format!("corp.example/mfa/{value}")).unwrap(), code);
+    assert_eq!(code.lookup_url(), format!("https://corp.example/mfa/duet/v1/enrollment/{}", code.value));
+    assert!(code.names_server("https://corp.example/mfa"));
+    assert!(code.names_server("https://CORP.example/mfa"));
+    assert!(!code.names_server("https://corp.example"));
+    assert!(!code.names_server("https://corp.example/MFA"));
+    assert!(!code.names_server("https://corp.example/mfa/x"));
+    for bad in ["corp.example/../x", "corp.example//mfa", "corp.example/m%20a", "corp.example/./a"] {
+        assert_eq!(ManualCode::parse(&format!("{bad} {value}")).unwrap_err().code(), "E_PUSH_CODE_FORMAT", "{bad}");
+    }
+}
+
 /// A platform-style signer: the Android Keystore and Secure Enclave return DER signatures and
 /// Android gives its public key as SPKI DER.
 struct DerSigner(SoftwareP256Signer);

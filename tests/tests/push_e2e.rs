@@ -159,7 +159,7 @@ fn manual_code_enrollment_fetches_link_over_lookup() {
     let server = TestServer::start(T0).unwrap();
     let e = server.enroll("bob", T0).unwrap();
     let code = ManualCode::parse(&e.manual_code.to_lowercase().replace('-', " ")).unwrap();
-    assert_eq!(code.host, "mfa.example.com");
+    assert_eq!(code.server, "mfa.example.com");
     assert_eq!(code.lookup_url(), format!("{URL}/duet/v1/enrollment/{}", code.value));
     let (status, body) = server.http("GET", &format!("/duet/v1/enrollment/{}", code.value), b"", T0 + 1).unwrap();
     assert_eq!(status, 200);

@@ -344,6 +344,9 @@ impl App {
     /// Polls every push account. One unreachable server does not hide the others: its failure
     /// is reported beside the requests.
     pub fn poll(&mut self) -> Result<PollReport, AppError> {
+        // Answered ids no copy of a request can use any more are forgotten here, so the replay
+        // memory stays the size of the requests still in flight.
+        self.vault.prune_challenges(self.now())?;
         let mut report = PollReport::default();
         let mut waiting = Vec::new();
         for sp in self.vault.push_accounts()? {

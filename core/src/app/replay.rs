@@ -26,11 +26,11 @@ impl ReplayStore for VaultReplay<'_> {
         self.with(|v| v.challenge_seen(account_id, challenge_id))
     }
 
-    fn mark_answered(&self, account_id: &str, challenge_id: &str, expires_at: i64) -> Result<bool, PushError> {
-        self.with(|v| v.mark_challenge_seen(account_id, challenge_id, expires_at))
+    fn mark_answered(&self, account_id: &str, challenge_id: &str, keep_until: i64) -> Result<bool, PushError> {
+        self.with(|v| v.mark_challenge_seen(account_id, challenge_id, keep_until))
     }
 
-    fn prune(&self, before: i64) -> Result<usize, PushError> {
-        self.with(|v| v.prune_challenges(before))
+    fn prune(&self, now: i64) -> Result<usize, PushError> {
+        self.with(|v| v.prune_challenges(now))
     }
 }

@@ -1,6 +1,7 @@
 //! Manual activation codes: what a helpdesk agent reads out when the camera fails.
 //!
-//! `mfa.example.com 4K7M-9QXD-2HBT-C`: the server host, then 12 Crockford Base32 characters
+//! `mfa.example.com 4K7M-9QXD-2HBT-C`: the server (its base URL without the scheme: the host,
+//! and the path of a server under a prefix, `corp.example/mfa`), then 12 Crockford Base32 characters
 //! (60 random bits, single use, short-lived) and one Luhn mod 32 check character that catches
 //! every single mistyped character and most swapped neighbours. The code cannot carry the
 //! server key: the phone fetches the enrollment over TLS and shows the key's fingerprint.
@@ -18,8 +19,9 @@ pub const CODE_VALUE_CHARS: usize = 12;
 /// A parsed manual activation code.
 #[derive(Clone, PartialEq, Eq)]
 pub struct ManualCode {
-    /// Server host (and port), e.g. `mfa.example.com`.
-    pub host: String,
+    /// The server's base URL without the scheme: host (and port, lower case), then the path of
+    /// a server under a prefix, e.g. `mfa.example.com` or `corp.example/mfa`.
+    pub server: String,
     /// The 12-character value, upper case, without separators or check character.
     pub value: String,
 }
@@ -27,7 +29,7 @@ pub struct ManualCode {
 impl std::fmt::Debug for ManualCode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         // The value is a one-time bearer secret until used.
-        write!(f, "ManualCode({}, redacted)", self.host)
+        write!(f, "ManualCode({}, redacted)", self.server)
     }
 }
 
@@ -55,34 +57,70 @@ pub fn check_char(value: &str) -> Option<char> {
     Some(ALPHABET[((32 - sum % 32) % 32) as usize] as char)
 }
 
+/// `base_url` without its scheme, the host in lower case (`https://Corp.Example/mfa` →
+/// `corp.example/mfa`).
+pub fn server_of(base_url: &str) -> String {
+    let rest = base_url.split_once("://").map_or(base_url, |(_, r)| r);
+    let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    format!("{}{path}", host.to_ascii_lowercase())
+}
+
+/// Checks and normalises the server part of a typed code: a host name or address with an
+/// optional port, then optional path segments of unreserved characters.
+fn server_part(text: &str) -> Option<String> {
+    let (host, path) = text.split_at(text.find('/').unwrap_or(text.len()));
+    let host_ok = !host.is_empty()
+        && host.len() <= 253
+        && host.chars().all(|c| c.is_ascii_alphanumeric() || "-.:[]".contains(c))
+        && !host.starts_with(['.', '-', ':']);
+    let path_ok = path.len() <= 256
+        && path.split('/').skip(1).all(|seg| {
+            !seg.is_empty()
+                && seg != "."
+                && seg != ".."
+                && seg.chars().all(|c| c.is_ascii_alphanumeric() || "-._~".contains(c))
+        });
+    (host_ok && path_ok).then(|| format!("{}{path}", host.to_ascii_lowercase()))
+}
+
 impl ManualCode {
-    /// Makes a fresh code for `host` from 60 random bits.
-    pub fn generate(host: &str, rng: &dyn SecureRandom) -> Result<Self, PushError> {
+    /// Makes a fresh code for the server at `base_url` from 60 random bits.
+    pub fn generate(base_url: &str, rng: &dyn SecureRandom) -> Result<Self, PushError> {
         let mut bytes = [0u8; CODE_VALUE_CHARS];
         rng.fill(&mut bytes).map_err(|_| PushError::Random)?;
         let value = bytes.iter().map(|b| ALPHABET[(b & 31) as usize] as char).collect();
-        Ok(ManualCode { host: host.to_ascii_lowercase(), value })
+        Ok(ManualCode { server: server_of(base_url), value })
     }
 
-    /// Parses `HOST CODE` or `HOST/CODE`; the code part ignores case, spaces and hyphens.
+    /// Parses `SERVER CODE` or `SERVER/CODE` (`SERVER` is `HOST[/PATH]`); the code part ignores
+    /// case, spaces and hyphens.
     pub fn parse(text: &str) -> Result<Self, PushError> {
         let text = text.trim();
-        if text.len() > 300 {
+        if text.len() > 600 {
             return Err(PushError::CodeFormat);
         }
-        let (host, code) = text
-            .split_once(|c: char| c == '/' || c.is_whitespace())
+        // The code is the last 13 significant characters; what comes before is the server.
+        let mut chars = Vec::with_capacity(CODE_VALUE_CHARS + 1);
+        let mut cut = None;
+        for (i, c) in text.char_indices().rev() {
+            if c.is_whitespace() || c == '-' {
+                continue;
+            }
+            chars.push(c);
+            if chars.len() == CODE_VALUE_CHARS + 1 {
+                cut = Some(i);
+                break;
+            }
+        }
+        let cut = cut.ok_or(PushError::CodeFormat)?;
+        chars.reverse();
+        let before = &text[..cut];
+        if !before.ends_with(|c: char| c.is_whitespace() || c == '/') {
+            return Err(PushError::CodeFormat);
+        }
+        let server = server_part(before.trim_end_matches(|c: char| c.is_whitespace() || c == '/'))
             .ok_or(PushError::CodeFormat)?;
-        let host = host.to_ascii_lowercase();
-        let host_ok = !host.is_empty()
-            && host.len() <= 253
-            && host.chars().all(|c| c.is_ascii_alphanumeric() || "-.:[]".contains(c))
-            && !host.starts_with(['.', '-', ':']);
-        if !host_ok {
-            return Err(PushError::CodeFormat);
-        }
-        let chars: Vec<char> = code.chars().filter(|c| !c.is_whitespace() && *c != '-').collect();
-        if chars.len() != CODE_VALUE_CHARS + 1 || chars.iter().any(|&c| digit(c).is_none()) {
+        if chars.iter().any(|&c| digit(c).is_none()) {
             return Err(PushError::CodeFormat);
         }
         let norm: String =
@@ -91,12 +129,12 @@ impl ManualCode {
         if check_char(value).map(String::from).as_deref() != Some(check) {
             return Err(PushError::CodeCheck);
         }
-        Ok(ManualCode { host, value: value.to_string() })
+        Ok(ManualCode { server, value: value.to_string() })
     }
 
-    /// The code as read out: `host XXXX-XXXX-XXXX-C`.
+    /// The code as read out: `server XXXX-XXXX-XXXX-C`.
     pub fn display(&self) -> String {
-        format!("{} {}", self.host, self.display_value())
+        format!("{} {}", self.server, self.display_value())
     }
 
     /// Only the value part with its check character: `XXXX-XXXX-XXXX-C`.
@@ -106,10 +144,17 @@ impl ManualCode {
         format!("{}-{}-{}-{}", &v[0..4], &v[4..8], &v[8..12], check)
     }
 
-    /// The server base URL implied by the host (http only for loopback hosts).
+    /// The server base URL the code names (http only for loopback hosts).
     pub fn base_url(&self) -> String {
-        let scheme = if is_loopback_host(&self.host) { "http" } else { "https" };
-        format!("{scheme}://{}", self.host)
+        let host = self.server.split('/').next().unwrap_or_default();
+        let scheme = if is_loopback_host(host) { "http" } else { "https" };
+        format!("{scheme}://{}", self.server)
+    }
+
+    /// Whether `base_url` (an enrollment link's `url`) is the server this code names: same
+    /// host (case-insensitive) and the same path.
+    pub fn names_server(&self, base_url: &str) -> bool {
+        base_url.split_once("://").is_some_and(|_| server_of(base_url) == self.server)
     }
 
     /// Where the phone fetches the enrollment: `GET {base}/duet/v1/enrollment/{value}`.

@@ -12,6 +12,7 @@ use crate::push::replay::ReplayStore;
 use crate::push::signer::{DeviceSigner, SignatureAlgorithm, normalize_public_key, sign_wire, verify_signature};
 use crate::push::wire::{Envelope, HeadError, b64u, b64u_decode, check_head, sha256};
 use crate::push::PushError;
+use crate::push::text;
 
 /// Clock-skew allowance (seconds) for issued-at in the future and for expiry.
 pub const CLOCK_SKEW_SECS: i64 = 120;
@@ -125,6 +126,9 @@ pub fn build_registration(
     if link.expires_at <= now {
         return Err(PushError::LinkExpired);
     }
+    if !device_description_ok(&info.name, &info.platform, &info.keystore) {
+        return Err(PushError::DeviceInfo);
+    }
     let alg = device_alg(signer);
     let dk = normalize_public_key(alg, &signer.public_key())?;
     let dk_b64 = b64u(&dk);
@@ -236,8 +240,11 @@ pub fn digit_range(digits: u8) -> (u32, u32) {
     (lo, lo * 10 - 1)
 }
 
-fn text_ok(s: &str) -> bool {
-    s.len() <= 256 && !s.chars().any(|c| c.is_control())
+
+/// A request's text as the phone shows it: hidden characters replaced (the signed bytes stay
+/// as they are; `request_hash` covers them).
+fn shown(s: &str) -> String {
+    text::neutralise(s).into_owned()
 }
 
 /// Verifies a sign-in request body (one envelope) for `account` at phone time `now`.
@@ -264,7 +271,7 @@ fn verify_request_payload(
     let p: RequestPayload = serde_json::from_slice(&payload).map_err(|_| PushError::Malformed)?;
     let cid_ok = b64u_decode(&p.cid).is_some_and(|c| (MIN_CHALLENGE_ID_BYTES..=64).contains(&c.len()));
     let texts = [Some(&p.user), Some(&p.service), p.ip.as_ref(), p.loc.as_ref(), p.client.as_ref()];
-    if !cid_ok || !texts.iter().flatten().all(|s| text_ok(s)) {
+    if !cid_ok || !texts.iter().flatten().all(|s| s.len() <= text::MAX_TEXT_BYTES) {
         return Err(PushError::Malformed);
     }
     let matching = matching_of(&p)?;
@@ -292,11 +299,11 @@ fn verify_request_payload(
         account_id: p.aid.clone(),
         request_id: p.cid.clone(),
         issuer: Some(account.issuer.clone()),
-        user: Some(p.user.clone()),
-        service: Some(p.service.clone()),
-        ip: p.ip.clone(),
-        location: p.loc.clone(),
-        client: p.client.clone(),
+        user: Some(shown(&p.user)),
+        service: Some(shown(&p.service)),
+        ip: p.ip.as_deref().map(shown),
+        location: p.loc.as_deref().map(shown),
+        client: p.client.as_deref().map(shown),
         title: None,
         message: None,
         matching,
@@ -345,7 +352,9 @@ pub fn build_answer(
     let body = signed_envelope(signer, &account.device_key, to_json(&payload))?;
     // Recorded only once signing succeeded (a cancelled biometric prompt leaves it answerable),
     // and atomically: a second answer racing this one loses.
-    if !store.mark_answered(&p.aid, &p.cid, p.exp)? {
+    // Kept as long as any copy of the request could still be accepted: its expiry plus the
+    // clock-skew allowance the check above grants.
+    if !store.mark_answered(&p.aid, &p.cid, p.exp.saturating_add(CLOCK_SKEW_SECS))? {
         return Err(PushError::Replayed);
     }
     Ok(body)
@@ -400,6 +409,12 @@ pub fn build_unenroll(account: &PushAccount, signer: &dyn DeviceSigner, now: i64
     device_call(account, signer, TYP_UNENROLL, now, None, None)
 }
 
+/// A push token as the protocol carries it: 1 to 4096 printable ASCII characters (FCM tokens
+/// and hex APNs device tokens both are).
+pub fn push_token_ok(token: &str) -> bool {
+    (1..=4096).contains(&token.len()) && token.bytes().all(|b| b.is_ascii_graphic())
+}
+
 /// Push delivery services a phone can register a token for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PushProvider {
@@ -417,7 +432,7 @@ pub fn build_push_token(
     token: &str,
     now: i64,
 ) -> Result<Vec<u8>, PushError> {
-    if token.is_empty() || token.len() > 4096 || !text_ok(token) {
+    if !push_token_ok(token) {
         return Err(PushError::Malformed);
     }
     let provider = match provider {
@@ -523,7 +538,7 @@ pub fn parse_poll_response(
 }
 
 /// Parses the JSON a manual code lookup returns (`{"link":"duet://enroll?…"}`) into an
-/// enrollment whose server host must be the code's host; marks its trust as manual.
+/// enrollment whose server must be the one the code names; marks its trust as manual.
 pub fn parse_enrollment_lookup(
     code: &crate::push::ManualCode,
     body: &[u8],
@@ -539,8 +554,7 @@ pub fn parse_enrollment_lookup(
     }
     let l: Lookup = serde_json::from_slice(body).map_err(|_| PushError::Malformed)?;
     let mut link = EnrollmentLink::parse(&l.link, now)?;
-    let host = link.url.split_once("://").map(|(_, r)| r.split('/').next().unwrap_or_default());
-    if host.map(|h| h.to_ascii_lowercase()) != Some(code.host.clone()) {
+    if !code.names_server(&link.url) {
         return Err(PushError::LinkParam("url"));
     }
     link.trust = EnrollmentTrust::ManualCode;

@@ -78,6 +78,9 @@ pub enum PushError {
     /// The server's registration answer names another enrollment or device key.
     #[error("The server confirmed a different device key or enrollment; the enrollment was not saved. Try again.")]
     RegistrationMismatch,
+    /// The app describes the device with a name, platform or keystore the protocol does not allow.
+    #[error("The device description is not valid (name of 1 to 100 bytes without hidden characters; a known platform and keystore); this is a bug in the app.")]
+    DeviceInfo,
     /// The replay store failed (storage error); fail safe.
     #[error("The phone could not record the answered request ({0}); nothing was approved, try again.")]
     ReplayStore(String),
@@ -116,6 +119,7 @@ impl ErrorCode for PushError {
             PushError::KeyInvalid => "E_PUSH_KEY_INVALID",
             PushError::Algorithm => "E_PUSH_ALGORITHM",
             PushError::RegistrationMismatch => "E_PUSH_REGISTRATION_MISMATCH",
+            PushError::DeviceInfo => "E_PUSH_DEVICE_INFO",
             PushError::ReplayStore(_) => "E_PUSH_REPLAY_STORE",
             PushError::Random => "E_PUSH_RANDOM",
             PushError::Server { .. } => "E_PUSH_SERVER",

@@ -159,8 +159,13 @@ impl EnrollmentLink {
             &sk,
         )
         .map_err(|_| PushError::LinkParam("sk"))?;
-        let issuer = p.iss.filter(|s| !s.is_empty() && s.len() <= 200).ok_or(PushError::LinkParam("iss"))?;
-        let user = p.user.filter(|s| !s.is_empty() && s.len() <= 200).ok_or(PushError::LinkParam("user"))?;
+        // Shown and stored as labels: hidden characters are neutralised, not trusted.
+        let shown = |v: Option<String>| {
+            v.filter(|s| !s.is_empty() && s.len() <= crate::push::text::MAX_TEXT_BYTES)
+                .map(|s| crate::push::text::neutralise(&s).into_owned())
+        };
+        let issuer = shown(p.iss).ok_or(PushError::LinkParam("iss"))?;
+        let user = shown(p.user).ok_or(PushError::LinkParam("user"))?;
         let expires_at: i64 = p
             .exp
             .and_then(|s| if s.chars().all(|c| c.is_ascii_digit()) { s.parse().ok() } else { None })

@@ -1,7 +1,8 @@
 //! The payloads of duet push protocol v1 (docs/protocol.md, "Messages").
 //!
 //! Both sides parse with `deny_unknown_fields`: a v1 message with an unknown field is refused,
-//! new fields come with a new version.
+//! new fields come with a new version. Optional members are omitted, never `null`: a `null`
+//! is a member of the wrong JSON type and refused like one.
 
 use serde::{Deserialize, Serialize};
 
@@ -23,6 +24,23 @@ pub const TYP_UNENROLL: &str = "unenroll";
 pub const TYP_ROTATE_DEVICE_KEY: &str = "rotate_device_key";
 /// `typ` of a server key rotation.
 pub const TYP_ROTATE_SERVER_KEY: &str = "rotate_server_key";
+
+/// Allowed `platform` values of a registration.
+pub const PLATFORMS: [&str; 4] = ["android", "ios", "cli", "other"];
+/// Allowed `keystore` values of a registration.
+pub const KEYSTORES: [&str; 4] = ["strongbox", "tee", "secure_enclave", "software"];
+/// Longest device `name` of a registration (UTF-8 bytes).
+pub const MAX_DEVICE_NAME_BYTES: usize = 100;
+
+/// Whether a registration's device description is one the protocol allows: a non-empty
+/// displayable name of at most [`MAX_DEVICE_NAME_BYTES`], a known platform and keystore.
+pub fn device_description_ok(name: &str, platform: &str, keystore: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= MAX_DEVICE_NAME_BYTES
+        && super::text::is_display_text(name)
+        && PLATFORMS.contains(&platform)
+        && KEYSTORES.contains(&keystore)
+}
 
 /// Device → server: registration, signed by the new device key.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -67,7 +85,7 @@ pub struct RegisteredPayload {
     /// Server time, unix seconds.
     pub iat: i64,
     /// Optional `otpauth://` URI for offline passcodes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "super::wire::present", skip_serializing_if = "Option::is_none")]
     pub otp: Option<String>,
 }
 
@@ -92,22 +110,22 @@ pub struct RequestPayload {
     /// The service or application.
     pub service: String,
     /// Client IP address, if known.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "super::wire::present", skip_serializing_if = "Option::is_none")]
     pub ip: Option<String>,
     /// Approximate location, if known.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "super::wire::present", skip_serializing_if = "Option::is_none")]
     pub loc: Option<String>,
     /// Browser / device description, if known.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "super::wire::present", skip_serializing_if = "Option::is_none")]
     pub client: Option<String>,
     /// Number matching mode: `"type"`, `"pick"` or `"none"`.
     #[serde(rename = "match")]
     pub match_mode: String,
     /// Digits of the number (2..=6) for `type` and `pick`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "super::wire::present", skip_serializing_if = "Option::is_none")]
     pub digits: Option<u8>,
     /// The choices for `pick` (one is shown on the sign-in screen).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "super::wire::present", skip_serializing_if = "Option::is_none")]
     pub choices: Option<Vec<u32>>,
 }
 
@@ -128,10 +146,10 @@ pub struct AnswerPayload {
     /// `"approve"` or `"deny"`.
     pub decision: String,
     /// Deny only: `"not_me"` or `"mistake"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "super::wire::present", skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// Approve with number matching: the typed or picked number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "super::wire::present", skip_serializing_if = "Option::is_none")]
     pub number: Option<u32>,
     /// Phone time, unix seconds.
     pub ts: i64,
@@ -150,10 +168,10 @@ pub struct DeviceCallPayload {
     /// Phone time, unix seconds.
     pub ts: i64,
     /// Push token only: `"fcm"` or `"apns"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "super::wire::present", skip_serializing_if = "Option::is_none")]
     pub provider: Option<String>,
     /// Push token only: the token.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "super::wire::present", skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
 }
 
@@ -203,7 +221,7 @@ pub struct PollResponse {
     #[serde(default)]
     pub closed: Vec<ClosedRequest>,
     /// A server key rotation the device has not yet applied.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "super::wire::present", skip_serializing_if = "Option::is_none")]
     pub rotation: Option<super::wire::EnvelopeJson>,
 }
 

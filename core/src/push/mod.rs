@@ -5,7 +5,8 @@
 //! - [`device`]: registration, request verification, answers, polling, rotation, unenrollment;
 //! - [`replay`] and [`clock`]: answered-request memory and the clock-offset report;
 //! - [`pending`]: the protocol-neutral request/answer view shared with privacyIDEA push;
-//! - [`wire`] and [`messages`]: the byte-exact encoding both sides use.
+//! - [`wire`] and [`messages`]: the byte-exact encoding both sides use;
+//! - [`text`]: which text may be shown to the user.
 //!
 //! Every function takes the time (unix seconds) and, where needed, the randomness as arguments.
 
@@ -19,6 +20,7 @@ pub mod messages;
 pub mod pending;
 pub mod replay;
 pub mod signer;
+pub mod text;
 pub mod wire;
 
 pub use clock::{ClockReport, clock_offset};

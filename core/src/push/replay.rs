@@ -14,16 +14,17 @@ pub trait ReplayStore: Send + Sync {
     /// True when `challenge_id` of `account_id` was already answered.
     fn is_answered(&self, account_id: &str, challenge_id: &str) -> Result<bool, PushError>;
     /// Records an answer; returns `false` (and records nothing) when it was already recorded.
-    /// `expires_at` (server unix seconds) tells when the entry may be pruned.
+    /// `keep_until` (unix seconds) is when no copy of the request can be accepted any more:
+    /// its `exp` plus the clock-skew allowance (docs/protocol.md §4).
     fn mark_answered(
         &self,
         account_id: &str,
         challenge_id: &str,
-        expires_at: i64,
+        keep_until: i64,
     ) -> Result<bool, PushError>;
-    /// Forgets entries whose request expired before `before`; returns how many. Safe because
-    /// an expired request is refused by its expiry anyway.
-    fn prune(&self, before: i64) -> Result<usize, PushError>;
+    /// Forgets entries whose `keep_until` is before `now`; returns how many. Safe because such
+    /// a request is refused by its expiry anyway.
+    fn prune(&self, now: i64) -> Result<usize, PushError>;
 }
 
 /// A [`ReplayStore`] in memory (lost on restart: tests, benchmarks, one-shot CLI runs).
@@ -52,21 +53,21 @@ impl ReplayStore for MemoryReplayStore {
         &self,
         account_id: &str,
         challenge_id: &str,
-        expires_at: i64,
+        keep_until: i64,
     ) -> Result<bool, PushError> {
         let mut m = self.lock()?;
         let key = (account_id.to_string(), challenge_id.to_string());
         if m.contains_key(&key) {
             return Ok(false);
         }
-        m.insert(key, expires_at);
+        m.insert(key, keep_until);
         Ok(true)
     }
 
-    fn prune(&self, before: i64) -> Result<usize, PushError> {
+    fn prune(&self, now: i64) -> Result<usize, PushError> {
         let mut m = self.lock()?;
         let n = m.len();
-        m.retain(|_, exp| *exp >= before);
+        m.retain(|_, keep_until| *keep_until >= now);
         Ok(n - m.len())
     }
 }

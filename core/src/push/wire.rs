@@ -50,7 +50,7 @@ pub struct EnvelopeJson {
     /// base64url of the signature over the payload bytes.
     pub sig: String,
     /// Device key rotation only: signature by the new key over the same payload bytes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
     pub sig_new: Option<String>,
 }
 
@@ -130,4 +130,10 @@ pub fn check_head(payload: &[u8], typ: &str) -> Result<(), HeadError> {
         return Err(HeadError::Type);
     }
     Ok(())
+}
+
+/// Reads an optional member that is present: its value must have the member's type, so `null`
+/// is refused (serde's `Option` would take it as absent; the protocol omits optional members).
+pub(crate) fn present<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<T>, D::Error> {
+    T::deserialize(d).map(Some)
 }

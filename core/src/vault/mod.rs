@@ -666,13 +666,13 @@ impl Vault {
 
     /// Records a challenge id as answered within `scope` (a push account id). Returns
     /// `true` the first time and `false` for a replay (insert-if-absent, atomic). Ids
-    /// are stored only as keyed hashes, so the file does not reveal them; `expires_at`
-    /// tells when the entry may be pruned.
-    pub fn mark_challenge_seen(&mut self, scope: &str, challenge_id: &str, expires_at: i64) -> Result<bool, VaultError> {
+    /// are stored only as keyed hashes, so the file does not reveal them; `keep_until` tells
+    /// when the entry may be pruned (the `expires_at` column holds it).
+    pub fn mark_challenge_seen(&mut self, scope: &str, challenge_id: &str, keep_until: i64) -> Result<bool, VaultError> {
         let tag = self.challenge_tag(scope, challenge_id);
         let n = self.storage(self.conn.execute(
             "INSERT OR IGNORE INTO seen_challenges(tag, expires_at) VALUES (?1, ?2)",
-            params![tag, expires_at],
+            params![tag, keep_until],
         ))?;
         Ok(n == 1)
     }
@@ -688,9 +688,9 @@ impl Vault {
         )
     }
 
-    /// Forgets ids whose challenge expired before `before` (refused by expiry anyway).
-    pub fn prune_challenges(&mut self, before: i64) -> Result<usize, VaultError> {
-        self.storage(self.conn.execute("DELETE FROM seen_challenges WHERE expires_at < ?1", [before]))
+    /// Forgets ids kept until before `now` (such requests are refused by their expiry anyway).
+    pub fn prune_challenges(&mut self, now: i64) -> Result<usize, VaultError> {
+        self.storage(self.conn.execute("DELETE FROM seen_challenges WHERE expires_at < ?1", [now]))
     }
 
     // ---- settings ----

@@ -217,7 +217,7 @@ final class OpenSSLKeystore: PlatformKeystore, @unchecked Sendable {
     }
 }
 
-let testDevice = DeviceInfo(name: "Swift test phone", platform: "ios", keystore: "secure-enclave")
+let testDevice = DeviceInfo(name: "Swift test phone", platform: "ios", keystore: "secure_enclave")
 
 func services(_ clock: Clock, _ transport: HttpTransport, _ keystore: PlatformKeystore? = nil) -> AppServices {
     AppServices(clock: clock, transport: transport, keystore: keystore, device: testDevice)

@@ -6,14 +6,14 @@
 //! `GET /api/v1/signins/{id}?wait=N` reports its status, waiting up to N seconds
 //! (at most 30) for a pending push to be answered.
 
-use super::extract::ApiJson;
+use super::extract::{ApiJson, ApiQuery};
 use crate::error::ServerError;
 use crate::services::signin_start::{self, PUSH_MATCHING, SigninView, StartSignin};
 use crate::services::signins::{self, Status};
 use crate::services::apps;
 use crate::state::State;
 use axum::Json;
-use axum::extract::{Path, Query, State as AxState};
+use axum::extract::{Path, State as AxState};
 use axum::http::HeaderMap;
 use serde::Deserialize;
 use std::sync::Arc;
@@ -26,7 +26,6 @@ pub async fn start(
 ) -> Result<Json<SigninView>, ServerError> {
     let auth = headers.get("authorization").and_then(|v| v.to_str().ok());
     let app = apps::authenticate(&st.db(), auth)?;
-    body.client.check()?;
     let view = signin_start::start(&st, Some(app.id), &body, PUSH_MATCHING)?;
     st.changed.notify_waiters();
     Ok(Json(view))
@@ -34,6 +33,7 @@ pub async fn start(
 
 /// Query of `GET /api/v1/signins/{id}`.
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct WaitQuery {
     /// Seconds to wait for a pending sign-in to change (0..=30).
     #[serde(default)]
@@ -45,7 +45,7 @@ pub async fn status(
     AxState(st): AxState<Arc<State>>,
     headers: HeaderMap,
     Path(id): Path<String>,
-    Query(q): Query<WaitQuery>,
+    ApiQuery(q): ApiQuery<WaitQuery>,
 ) -> Result<Json<SigninView>, ServerError> {
     let auth = headers.get("authorization").and_then(|v| v.to_str().ok());
     let app = apps::authenticate(&st.db(), auth)?;

@@ -3,7 +3,8 @@
 use crate::error::ServerError;
 use axum::body::Bytes;
 use axum::extract::rejection::{FormRejection, JsonRejection};
-use axum::extract::{FromRequest, Request};
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
 use axum::http::StatusCode;
 use duet_core::push::wire::MAX_ENVELOPE_LEN;
 use serde::de::DeserializeOwned;
@@ -32,6 +33,20 @@ fn json_rejection(e: JsonRejection) -> ServerError {
         JsonRejection::JsonDataError(d) => ServerError::BadRequest(d.body_text()),
         JsonRejection::JsonSyntaxError(_) => ServerError::BadRequest("it is not valid JSON".into()),
         other => ServerError::BadRequest(other.body_text()),
+    }
+}
+
+/// Query string; malformed -> `E_SRV_BAD_REQUEST` naming what the endpoint takes (the input is
+/// not echoed back).
+pub struct ApiQuery<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = ServerError;
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        axum::extract::Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|q| ApiQuery(q.0))
+            .map_err(|_| ServerError::BadRequest("the query string is malformed; `wait` takes a whole number of seconds (at most 30 are waited)".into()))
     }
 }
 

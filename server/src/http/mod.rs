@@ -11,3 +11,9 @@ pub mod device_api;
 pub mod extract;
 pub mod helpdesk;
 pub mod router;
+
+/// Paths whose clients are programs (the sign-in API and the device endpoints): their errors
+/// are always the JSON `{"error": "E_…", "message": …}`, never a page.
+pub fn is_machine_path(path: &str) -> bool {
+    path.starts_with("/api/") || path.starts_with("/duet/")
+}

@@ -33,6 +33,7 @@ pub fn build(state: Arc<State>) -> Router {
         .route("/api/v1/signins/{id}", get(app_api::status))
         .merge(device_api::routes())
         .fallback(helpdesk::layout::not_found)
+        .method_not_allowed_fallback(|| async { crate::error::ServerError::MethodNotAllowed })
         .layer(DefaultBodyLimit::max(limit))
         .with_state(state)
 }

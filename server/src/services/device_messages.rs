@@ -92,7 +92,9 @@ pub fn answer(st: &State, body: &[u8]) -> Result<AnswerOutcome, ServerError> {
             Ok((r.get(0)?, r.get(1)?))
         })
         .optional()?;
-    let (uid, state) = row.filter(|(uid, _)| *uid == dev.user_id).ok_or(VerifierError::WrongRequest)?;
+    // A sign-in of another user is refused by the verifier after the signature check, as
+    // `E_VERIFIER_WRONG_ACCOUNT` (it was not sent to this device).
+    let (uid, state) = row.ok_or(VerifierError::WrongRequest)?;
     let mut sign_in: SignIn = state
         .and_then(|s| serde_json::from_slice(&s).ok())
         .ok_or_else(|| ServerError::Storage("sign-in state is unreadable".into()))?;

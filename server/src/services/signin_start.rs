@@ -37,11 +37,14 @@ pub struct ClientInfo {
 }
 
 impl ClientInfo {
-    /// Refuses overlong or control-character fields (they end up on phones and pages).
+    /// Refuses fields the phone could not show as they are: the protocol's shown-text rule
+    /// (at most 256 bytes, no control, bidirectional or invisible characters).
     pub fn check(&self) -> Result<(), ServerError> {
         for f in [&self.ip, &self.app, &self.location, &self.browser].into_iter().flatten() {
-            if f.len() > 200 || f.chars().any(char::is_control) {
-                return Err(ServerError::BadRequest("client fields must be at most 200 printable characters".into()));
+            if f.is_empty() || !duet_core::push::text::is_display_text(f) {
+                return Err(ServerError::BadRequest(
+                    "client fields must be 1 to 256 bytes without control, bidirectional or invisible characters".into(),
+                ));
             }
         }
         Ok(())
@@ -105,6 +108,7 @@ impl From<signins::Signin> for SigninView {
 /// Starts a sign-in on behalf of an application (or the helpdesk, `app_id` None).
 /// A push asks every active device with `matching` (the API uses [`PUSH_MATCHING`]).
 pub fn start(st: &State, app_id: Option<i64>, body: &StartSignin, matching: MatchMode) -> Result<SigninView, ServerError> {
+    body.client.check()?;
     let now = st.now();
     let conn = st.db();
     let user = users::find(&conn, &body.user, st.config.name_rules)?.ok_or(ServerError::UserUnknown)?;

@@ -8,6 +8,9 @@ use crate::config::NameRules;
 use crate::error::ServerError;
 use rusqlite::{Connection, OptionalExtension, params};
 
+/// Longest user name in characters (and at most `text::MAX_TEXT_BYTES` bytes).
+pub const MAX_NAME_CHARS: usize = 128;
+
 /// The canonical form a user name is stored and looked up under.
 pub fn normalize(raw: &str, rules: NameRules) -> Result<String, ServerError> {
     let t = raw.trim();
@@ -19,7 +22,9 @@ pub fn normalize(raw: &str, rules: NameRules) -> Result<String, ServerError> {
     } else {
         t
     };
-    if t.is_empty() || t.chars().count() > 128 || t.chars().any(char::is_control) {
+    // Every valid name fits the protocol's shown text (at most 256 bytes, nothing hidden), so
+    // enrolling or pushing to a user the server created never fails on the name.
+    if t.is_empty() || t.chars().count() > MAX_NAME_CHARS || !duet_core::push::text::is_display_text(t) {
         return Err(ServerError::UserNameInvalid);
     }
     Ok(t.to_lowercase())

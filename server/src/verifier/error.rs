@@ -72,13 +72,13 @@ impl VerifierError {
     pub fn http_status(&self) -> u16 {
         use VerifierError::*;
         match self {
-            Malformed | UnknownVersion | WrongType | KeyInvalid | Algorithm | NumberMissing => 400,
+            Malformed | UnknownVersion | WrongType | KeyInvalid | Algorithm | NumberMissing | Input(_) => 400,
             BadSignature | EnrollmentProof | Stale => 401,
             WrongAccount | WrongNumber => 403,
             EnrollmentUnknown => 404,
             EnrollmentUsed | WrongRequest | AlreadyAnswered => 409,
             EnrollmentExpired | Expired => 410,
-            Input(_) | Random => 500,
+            Random => 500,
         }
     }
 }

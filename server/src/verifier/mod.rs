@@ -22,7 +22,7 @@ use duet_core::push::messages::*;
 use duet_core::push::pending::DenyReason;
 use duet_core::push::signer::{SignatureAlgorithm, normalize_public_key, verify_signature};
 use duet_core::push::wire::{Envelope, EnvelopeJson, HeadError, b64u, b64u_decode, check_head, sha256};
-use duet_core::push::{ManualCode, device::digit_range};
+use duet_core::push::{ManualCode, device::digit_range, device::push_token_ok};
 use duet_core::secret::Secret;
 
 /// How far (seconds) a device's signed poll / push-token / rotation / unenrollment timestamp
@@ -311,7 +311,7 @@ fn random_in(rng: &dyn SecureRandom, lo: u32, hi: u32) -> Result<u32, VerifierEr
 }
 
 fn text_ok(s: &str) -> bool {
-    s.len() <= 256 && !s.chars().any(|c| c.is_control())
+    duet_core::push::text::is_display_text(s)
 }
 
 fn to_json<T: Serialize>(v: &T) -> Vec<u8> {
@@ -356,7 +356,7 @@ impl Verifier {
         now: i64,
         rng: &dyn SecureRandom,
     ) -> Result<Enrollment, VerifierError> {
-        if user.is_empty() || !text_ok(user) || user.len() > 200 {
+        if user.is_empty() || !text_ok(user) {
             return Err(VerifierError::Input("user"));
         }
         if !(60..=7 * 86400).contains(&ttl_secs) {
@@ -365,7 +365,7 @@ impl Verifier {
         let mut secret = vec![0u8; 32];
         rng.fill(&mut secret).map_err(|_| VerifierError::Random)?;
         let code = if with_code {
-            Some(ManualCode::generate(self.host(), rng).map_err(|_| VerifierError::Random)?.value)
+            Some(ManualCode::generate(&self.url, rng).map_err(|_| VerifierError::Random)?.value)
         } else {
             None
         };
@@ -378,10 +378,6 @@ impl Verifier {
             code,
             used: false,
         })
-    }
-
-    fn host(&self) -> &str {
-        self.url.split_once("://").map(|(_, r)| r.split('/').next().unwrap_or_default()).unwrap_or_default()
     }
 
     /// The enrollment link for `e` (`to_duet_uri` for the QR code, `to_https_uri` to tap).
@@ -400,7 +396,7 @@ impl Verifier {
 
     /// The manual activation code for `e`, if it has one.
     pub fn manual_code(&self, e: &Enrollment) -> Option<ManualCode> {
-        e.code.as_ref().map(|v| ManualCode { host: self.host().to_ascii_lowercase(), value: v.clone() })
+        e.code.as_ref().map(|v| ManualCode { server: duet_core::push::code::server_of(&self.url), value: v.clone() })
     }
 
     /// The body of `GET /duet/v1/enrollment/{code}`: `{"link":"duet://enroll?…"}`. The caller
@@ -453,8 +449,7 @@ impl Verifier {
         if now >= e.expires_at {
             return Err(VerifierError::EnrollmentExpired);
         }
-        let texts = [&p.name, &p.platform, &p.keystore];
-        if texts.iter().any(|t| t.is_empty() || !text_ok(t) || t.len() > 100) {
+        if !device_description_ok(&p.name, &p.platform, &p.keystore) {
             return Err(VerifierError::Malformed);
         }
         let aid = random_id(rng, 16)?;
@@ -638,30 +633,30 @@ impl Verifier {
     /// Verifies a signed poll, push-token registration or unenrollment from `device`.
     /// Replays inside the time window are harmless (idempotent calls), so no nonce is kept.
     pub fn verify_device_call(&self, device: &DeviceRecord, body: &[u8], now: i64) -> Result<DeviceCall, VerifierError> {
-        let env = Envelope::parse(body).ok_or(VerifierError::Malformed)?;
-        let head: DeviceCallPayload = serde_json::from_slice(&env.payload).map_err(|_| {
-            // Report version / type problems precisely when the head is readable.
-            check_head(&env.payload, TYP_POLL).err().map(head_err).unwrap_or(VerifierError::Malformed)
-        })?;
-        let typ = head.typ.clone();
-        if ![TYP_POLL, TYP_PUSH_TOKEN, TYP_UNENROLL].contains(&typ.as_str()) {
-            return Err(if head.v != 1 { VerifierError::UnknownVersion } else { VerifierError::WrongType });
+        #[derive(Deserialize)]
+        struct Typ {
+            typ: String,
         }
-        let env = open_device(body, &typ, device)?;
+        let env = Envelope::parse(body).ok_or(VerifierError::Malformed)?;
+        // Which of the three calls it is decides only which head to check; nothing is trusted
+        // before the signature.
+        let typ = serde_json::from_slice::<Typ>(&env.payload).map(|t| t.typ).unwrap_or_default();
+        let typ = [TYP_POLL, TYP_PUSH_TOKEN, TYP_UNENROLL].into_iter().find(|t| *t == typ).unwrap_or(TYP_POLL);
+        let env = open_device(body, typ, device)?;
         if env.sig_new.is_some() {
             return Err(VerifierError::Malformed);
         }
+        let head: DeviceCallPayload = serde_json::from_slice(&env.payload).map_err(|_| VerifierError::Malformed)?;
         if head.aid != device.account_id {
             return Err(VerifierError::WrongAccount);
         }
         if (head.ts - now).abs() > DEVICE_CALL_WINDOW_SECS {
             return Err(VerifierError::Stale);
         }
-        match (typ.as_str(), head.provider, head.token) {
+        match (typ, head.provider, head.token) {
             (TYP_POLL, None, None) => Ok(DeviceCall::Poll),
             (TYP_UNENROLL, None, None) => Ok(DeviceCall::Unenroll),
-            (TYP_PUSH_TOKEN, Some(p), Some(t))
-                if (p == "fcm" || p == "apns") && !t.is_empty() && t.len() <= 4096 && text_ok(&t) =>
+            (TYP_PUSH_TOKEN, Some(p), Some(t)) if (p == "fcm" || p == "apns") && push_token_ok(&t) =>
             {
                 Ok(DeviceCall::PushToken { provider: p, token: t })
             }
@@ -754,10 +749,14 @@ pub fn device_message_account_id(body: &[u8]) -> Result<String, VerifierError> {
     Ok(a.aid)
 }
 
-/// The challenge id an answer names (lookup key, unverified).
+/// The challenge id an answer names (lookup key, unverified: the answer is checked in full,
+/// signature first, by [`Verifier::verify_answer`]).
 pub fn answer_challenge_id(body: &[u8]) -> Result<String, VerifierError> {
+    #[derive(Deserialize)]
+    struct Cid {
+        cid: String,
+    }
     let env = Envelope::parse(body).ok_or(VerifierError::Malformed)?;
-    check_head(&env.payload, TYP_ANSWER).map_err(head_err)?;
-    let a: AnswerPayload = serde_json::from_slice(&env.payload).map_err(|_| VerifierError::Malformed)?;
-    Ok(a.cid)
+    let c: Cid = serde_json::from_slice(&env.payload).map_err(|_| VerifierError::Malformed)?;
+    Ok(c.cid)
 }

@@ -2,6 +2,8 @@
 //! manual clock, and helpers that send real HTTP requests through the router.
 #![allow(dead_code)]
 
+pub mod phone;
+
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use duet_server::clock::ManualClock;

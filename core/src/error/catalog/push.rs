@@ -149,6 +149,12 @@ pub(super) static CODES: &[CodeDoc] = &[
         tell: "retry enrollment; report if it repeats (possible interception).",
     },
     CodeDoc {
+        code: "E_PUSH_DEVICE_INFO",
+        section: &PUSH,
+        when: "the app describes the device with an empty or overlong name, hidden characters, or an unknown platform or keystore",
+        tell: "a bug in the app: report it with the app version.",
+    },
+    CodeDoc {
         code: "E_PUSH_REPLAY_STORE",
         section: &PUSH,
         when: "the phone could not read or record answered requests (storage error); nothing was approved",

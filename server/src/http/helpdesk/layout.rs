@@ -110,7 +110,10 @@ pub fn page(title: &str, s: &Session, body: Markup) -> Response {
     r
 }
 
-/// Fallback for unknown paths.
-pub async fn not_found() -> Response {
+/// Fallback for unknown paths: a page for people, the JSON error for API and device clients.
+pub async fn not_found(uri: axum::http::Uri) -> Response {
+    if crate::http::is_machine_path(uri.path()) {
+        return ServerError::NotFound.into_response();
+    }
     (StatusCode::NOT_FOUND, Html(error_page(&ServerError::NotFound).into_string())).into_response()
 }
