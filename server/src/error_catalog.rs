@@ -128,6 +128,12 @@ pub static CODES: &[CodeDoc] = &[
         tell: "fix the calling application's parameters.",
     },
     CodeDoc {
+        code: "E_VERIFIER_SERVER_KEY_UNKNOWN",
+        section: &VERIFIER,
+        when: "a phone's poll names a server key this server never had (a phone restored from another server's backup, or a server database restored from before its key)",
+        tell: "revoke the device and enroll the phone again.",
+    },
+    CodeDoc {
         code: "E_VERIFIER_RANDOM",
         section: &VERIFIER,
         when: "the server's random number generator failed",
@@ -142,7 +148,7 @@ pub static CODES: &[CodeDoc] = &[
     CodeDoc {
         code: "E_SRV_TOO_LARGE",
         section: &SERVER,
-        when: "a request body is larger than the server accepts (64 KiB by default)",
+        when: "a request body is larger than the server accepts (16 KiB on the device endpoints, 64 KiB on the sign-in API and the helpdesk)",
         tell: "send a smaller request; nothing was stored.",
     },
     CodeDoc {

@@ -23,12 +23,13 @@ fn previous_release_database_opens_and_its_key_unseals() {
     let stored = server_key::load_or_create(&conn, &key, 1_800_000_000).unwrap();
     assert_eq!(stored.id, 1, "the existing key is used, not a new one");
     assert_eq!(stored.key.public_key().len(), 65);
-    let again = server_key::by_id(&conn, &key, stored.id).unwrap().unwrap();
-    assert_eq!(again.public_key(), stored.key.public_key());
+    // Phones of that database name the key they trust by its public key.
+    let (id, again) = server_key::by_public_key(&conn, &key, &stored.key.public_key()).unwrap().unwrap();
+    assert_eq!((id, again.public_key()), (stored.id, stored.key.public_key()));
     assert!(admin::login(&conn, "admin", "fixture admin password", 1_800_000_000).is_ok());
     let rotated = server_key::rotate(&conn, &key, stored.id, 1_800_000_001).unwrap();
     assert_ne!(rotated.key.public_key(), stored.key.public_key());
     // A wrong key file opens nothing and says so.
     let wrong = seal::SealKey::new(&[9u8; 32]).unwrap();
-    assert!(server_key::by_id(&conn, &wrong, stored.id).is_err());
+    assert!(server_key::by_public_key(&conn, &wrong, &stored.key.public_key()).is_err());
 }

@@ -238,7 +238,42 @@ async fn push_tokens_are_printable_ascii() {
 fn the_enrollment_lifetime_is_the_one_docs_server_md_states() {
     let ttl_minutes = duet_server::Config::default().enrollment_ttl / 60;
     let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/server.md")).unwrap();
+    let doc = doc.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(doc.contains(&format!("Enrollments are valid for {ttl_minutes} minutes")), "server.md states another lifetime");
     let protocol = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/protocol.md")).unwrap();
     assert!(!protocol.contains("reference server uses 10 minutes") && !protocol.contains("(the reference server: 10)"));
+}
+
+#[tokio::test]
+async fn a_server_key_rotation_is_repeated_until_a_poll_acknowledges_it() {
+    let w = world("alice").await;
+    let mut phone = w.enroll_phone().await;
+    let first = phone.account.server_key.clone();
+    let form = [("csrf", w.csrf.as_str())];
+    let rotate = || w.h.post_form("/helpdesk/server-key/rotate", Some(&w.cookie), &form);
+    assert_eq!(rotate().await.status, StatusCode::OK);
+    // The response carrying the rotation is lost: the next poll brings it again.
+    let lost = w.poll(&phone).await;
+    assert!(lost.rotated.is_some());
+    // Rotated once more while the phone was away: the phone still trusts the first key, and the
+    // rotation it gets is signed by that key and names the newest one.
+    assert_eq!(rotate().await.status, StatusCode::OK);
+    let newest = w.h.state.verifier().verifier.server_public_key();
+    let out = w.poll(&phone).await;
+    let rotated = out.rotated.expect("rotation repeated");
+    assert_eq!(rotated.server_key, newest);
+    assert_ne!(first, newest);
+    phone.account = rotated;
+    // The phone's next poll names the new key: acknowledged, no rotation any more, on record.
+    assert!(w.poll(&phone).await.rotated.is_none());
+    assert!(w.poll(&phone).await.rotated.is_none());
+    let applied: i64 = w.h.state.db().query_row(
+        "SELECT COUNT(*) FROM audit WHERE action = 'server_key_rotation_applied'", [], |r| r.get(0)).unwrap();
+    assert_eq!(applied, 1);
+    // A phone that trusts a key this server never had is told to enroll again.
+    let mut stranger = phone.account.clone();
+    stranger.server_key = SoftwareP256Signer::generate(Arc::new(SystemRandom::new())).unwrap().public_key();
+    let body = build_poll(&stranger, &phone.signer, w.now()).unwrap();
+    let r = w.post_raw("/duet/v1/poll", &body).await;
+    assert_eq!((r.status, r.code().as_str()), (StatusCode::CONFLICT, "E_VERIFIER_SERVER_KEY_UNKNOWN"));
 }

@@ -124,7 +124,7 @@ fn generate() -> BTreeMap<&'static str, String> {
 
     // Signed poll, and the poll response carrying the pending request.
     let poll = build_poll(&account, &signer, T + 101).unwrap();
-    assert!(matches!(verifier.verify_device_call(&device, &poll, T + 101), Ok(duet_server::verifier::DeviceCall::Poll)));
+    assert!(matches!(verifier.verify_device_call(&device, &poll, T + 101), Ok(duet_server::verifier::DeviceCall::Poll { .. })));
     ex.insert("poll_body", s(&poll));
     ex.insert("poll_response", s(&Verifier::poll_response(&device, [&s1], None, T + 101)));
 

@@ -287,7 +287,7 @@ async fn server_key_rotation_reaches_the_phone() {
     assert_eq!(rotated.server_key, w.h.state.verifier().verifier.server_public_key());
     assert_eq!(out.requests.len(), 1, "request verified with the new key");
     phone.account = rotated;
-    // Sent once: the next poll carries no rotation and verifies with the new key.
+    // Acknowledged by the next poll (it names the new key): no rotation any more.
     let out2 = w.poll(&phone).await;
     assert!(out2.rotated.is_none());
     let body = build_answer(&phone.account, &out.requests[0], &approve(&n), &phone.signer, w.now(), &phone.store).unwrap();

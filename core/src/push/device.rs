@@ -392,21 +392,24 @@ fn device_call(
     signer: &dyn DeviceSigner,
     typ: &str,
     now: i64,
-    provider: Option<String>,
-    token: Option<String>,
+    push_token: Option<(String, String)>,
 ) -> Result<Vec<u8>, PushError> {
-    let payload = DeviceCallPayload { v: 1, typ: typ.into(), aid: account.account_id.clone(), ts: now, provider, token };
+    let (provider, token) = push_token.unzip();
+    // A poll names the server key the phone trusts: the server repeats a key rotation until
+    // this shows the phone applied it.
+    let sk = (typ == TYP_POLL).then(|| b64u(&account.server_key));
+    let payload = DeviceCallPayload { v: 1, typ: typ.into(), aid: account.account_id.clone(), ts: now, provider, token, sk };
     signed_envelope(signer, &account.device_key, to_json(&payload))
 }
 
 /// Builds a signed poll (`POST {url}/duet/v1/poll`).
 pub fn build_poll(account: &PushAccount, signer: &dyn DeviceSigner, now: i64) -> Result<Vec<u8>, PushError> {
-    device_call(account, signer, TYP_POLL, now, None, None)
+    device_call(account, signer, TYP_POLL, now, None)
 }
 
 /// Builds an unenrollment (`POST {url}/duet/v1/unenroll`).
 pub fn build_unenroll(account: &PushAccount, signer: &dyn DeviceSigner, now: i64) -> Result<Vec<u8>, PushError> {
-    device_call(account, signer, TYP_UNENROLL, now, None, None)
+    device_call(account, signer, TYP_UNENROLL, now, None)
 }
 
 /// A push token as the protocol carries it: 1 to 4096 printable ASCII characters (FCM tokens
@@ -439,7 +442,7 @@ pub fn build_push_token(
         PushProvider::Fcm => "fcm",
         PushProvider::Apns => "apns",
     };
-    device_call(account, signer, TYP_PUSH_TOKEN, now, Some(provider.into()), Some(token.into()))
+    device_call(account, signer, TYP_PUSH_TOKEN, now, Some((provider.into(), token.into())))
 }
 
 /// Builds a device key rotation (`POST {url}/duet/v1/rotate-key`), signed by the old key and by
@@ -486,6 +489,20 @@ pub fn apply_server_key_rotation(account: &PushAccount, body: &[u8]) -> Result<P
     Ok(PushAccount { server_key: sk, ..account.clone() })
 }
 
+/// Whether a rotation message names the key the account already trusts: a repeat of one the
+/// phone applied (the server repeats it until a poll acknowledges the new key), which changes
+/// nothing and is skipped unverified.
+fn names_trusted_key(account: &PushAccount, rotation: &crate::push::wire::EnvelopeJson) -> bool {
+    #[derive(Deserialize)]
+    struct Sk {
+        sk: String,
+    }
+    Envelope::from_json(rotation)
+        .and_then(|e| serde_json::from_slice::<Sk>(&e.payload).ok())
+        .and_then(|p| b64u_decode(&p.sk))
+        .is_some_and(|sk| sk == account.server_key)
+}
+
 /// What a poll returned, after checking every signed part.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PollOutcome {
@@ -512,8 +529,10 @@ pub fn parse_poll_response(
     }
     let resp: PollResponse = serde_json::from_slice(body).map_err(|_| PushError::Malformed)?;
     let rotated = match &resp.rotation {
-        Some(r) => Some(apply_server_key_rotation(account, &serde_json::to_vec(r).map_err(|_| PushError::Malformed)?)?),
-        None => None,
+        Some(r) if !names_trusted_key(account, r) => {
+            Some(apply_server_key_rotation(account, &serde_json::to_vec(r).map_err(|_| PushError::Malformed)?)?)
+        }
+        _ => None,
     };
     let current = rotated.as_ref().unwrap_or(account);
     let mut out = PollOutcome { requests: vec![], rejected: vec![], closed: vec![], rotated: rotated.clone() };

@@ -173,6 +173,9 @@ pub struct DeviceCallPayload {
     /// Push token only: the token.
     #[serde(default, deserialize_with = "super::wire::present", skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
+    /// Poll only: the server public key the phone trusts (acknowledges a key rotation).
+    #[serde(default, deserialize_with = "super::wire::present", skip_serializing_if = "Option::is_none")]
+    pub sk: Option<String>,
 }
 
 /// Device → server: a new device key, signed by the old key (`sig`) and the new key (`sig_new`).

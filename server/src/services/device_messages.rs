@@ -38,10 +38,10 @@ pub fn poll(st: &State, body: &[u8]) -> Result<Vec<u8>, ServerError> {
     let now = st.now();
     let (dev, rec) = device_for(st, body)?;
     let kv = st.verifier();
-    match kv.verifier.verify_device_call(&rec, body, now as i64)? {
-        DeviceCall::Poll => {}
+    let trusted_key = match kv.verifier.verify_device_call(&rec, body, now as i64)? {
+        DeviceCall::Poll { trusted_key } => trusted_key,
         _ => return Err(VerifierError::WrongType.into()),
-    }
+    };
     let conn = st.db();
     devices::touch(&conn, dev.id, now, clock_offset(body, now))?;
     signins::expire(&conn, now)?;
@@ -54,17 +54,22 @@ pub fn poll(st: &State, body: &[u8]) -> Result<Vec<u8>, ServerError> {
             .collect::<Result<_, _>>()?
     };
     let sign_ins: Vec<SignIn> = states.iter().filter_map(|s| serde_json::from_slice(s).ok()).collect();
-    let rotation = if dev.server_key_id != kv.key_id {
-        let old = server_key::by_id(&conn, st.seal(), dev.server_key_id)?
-            .ok_or_else(|| ServerError::Storage(format!("server key {} is missing", dev.server_key_id)))?;
+    // The signed poll names the key the phone trusts. Until that is the current key, every
+    // poll carries the rotation signed by the trusted key, so a response lost on the way is
+    // made up by the next poll and no phone has to enroll again.
+    let current = kv.verifier.server_public_key();
+    let rotation = if trusted_key != current {
+        let (old_id, old) = server_key::by_public_key(&conn, st.seal(), &trusted_key)?.ok_or(VerifierError::ServerKeyUnknown)?;
+        if dev.server_key_id != old_id {
+            devices::set_server_key_id(&conn, dev.id, old_id)?;
+        }
         let old_v = Verifier::new(old, &st.config.public_url, &st.config.issuer)?;
-        let msg = old_v.server_key_rotation(&rec, &kv.verifier.server_public_key(), now as i64)?;
-        // Sent once: the phone applies it from this response (and verifies these requests
-        // with the new key), so later polls must not repeat a message signed by the old key.
-        devices::set_server_key_id(&conn, dev.id, kv.key_id)?;
-        audit::record(&conn, now, "server", "server_key_rotation_sent", None, &dev.account_id)?;
-        Some(msg)
+        Some(old_v.server_key_rotation(&rec, &current, now as i64)?)
     } else {
+        if dev.server_key_id != kv.key_id {
+            devices::set_server_key_id(&conn, dev.id, kv.key_id)?;
+            audit::record(&conn, now, "device", "server_key_rotation_applied", None, &dev.account_id)?;
+        }
         None
     };
     Ok(Verifier::poll_response(&rec, sign_ins.iter(), rotation.as_deref(), now as i64))
@@ -133,7 +138,7 @@ pub fn device_call(st: &State, body: &[u8]) -> Result<(), ServerError> {
             devices::revoke(&conn, dev.user_id, dev.id, now)?;
             audit::record(&conn, now, "device", "device_unenrolled", None, &dev.account_id)?;
         }
-        DeviceCall::Poll => return Err(VerifierError::WrongType.into()),
+        DeviceCall::Poll { .. } => return Err(VerifierError::WrongType.into()),
     }
     Ok(())
 }

@@ -62,12 +62,14 @@ pub fn load_or_create(conn: &Connection, seal: &SealKey, now: u64) -> Result<Sto
     }
 }
 
-/// A (possibly retired) key by id, to sign rotation messages for devices that still trust it.
-pub fn by_id(conn: &Connection, seal: &SealKey, id: i64) -> Result<Option<ServerKey>, ServerError> {
-    let sealed: Option<Vec<u8>> = conn
-        .query_row("SELECT sealed_private FROM server_keys WHERE id = ?1", [id], |r| r.get(0))
+/// A (possibly retired) key by its public key, with its id: the key a phone says it trusts.
+pub fn by_public_key(conn: &Connection, seal: &SealKey, public_key: &[u8]) -> Result<Option<(i64, ServerKey)>, ServerError> {
+    let row: Option<(i64, Vec<u8>)> = conn
+        .query_row("SELECT id, sealed_private FROM server_keys WHERE public_key = ?1", [public_key], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
         .optional()?;
-    sealed.map(|s| unseal(seal, &s)).transpose()
+    row.map(|(id, s)| Ok((id, unseal(seal, &s)?))).transpose()
 }
 
 /// Replaces the current key with a fresh one and retires the old one. Devices learn the

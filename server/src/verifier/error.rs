@@ -62,6 +62,9 @@ pub enum VerifierError {
     /// The server's own parameters are invalid.
     #[error("Invalid sign-in parameters ({0}); fix the calling application.")]
     Input(&'static str),
+    /// A poll names a server key this server never had.
+    #[error("The phone trusts a server key this server does not have; enroll the phone again.")]
+    ServerKeyUnknown,
     /// The random number generator failed.
     #[error("The server's random number generator failed; try again.")]
     Random,
@@ -76,7 +79,7 @@ impl VerifierError {
             BadSignature | EnrollmentProof | Stale => 401,
             WrongAccount | WrongNumber => 403,
             EnrollmentUnknown => 404,
-            EnrollmentUsed | WrongRequest | AlreadyAnswered => 409,
+            EnrollmentUsed | WrongRequest | AlreadyAnswered | ServerKeyUnknown => 409,
             EnrollmentExpired | Expired => 410,
             Random => 500,
         }
@@ -105,6 +108,7 @@ impl ErrorCode for VerifierError {
             KeyInvalid => "E_VERIFIER_KEY_INVALID",
             Algorithm => "E_VERIFIER_ALGORITHM",
             Input(_) => "E_VERIFIER_INPUT",
+            ServerKeyUnknown => "E_VERIFIER_SERVER_KEY_UNKNOWN",
             Random => "E_VERIFIER_RANDOM",
         }
     }

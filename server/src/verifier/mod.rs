@@ -248,7 +248,11 @@ pub enum AnswerOutcome {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DeviceCall {
     /// Signed poll: answer with [`Verifier::poll_response`].
-    Poll,
+    Poll {
+        /// The server public key the phone trusts (a rotation is repeated until it is the
+        /// current one).
+        trusted_key: Vec<u8>,
+    },
     /// Push token registration.
     PushToken {
         /// `fcm` or `apns`.
@@ -653,10 +657,15 @@ impl Verifier {
         if (head.ts - now).abs() > DEVICE_CALL_WINDOW_SECS {
             return Err(VerifierError::Stale);
         }
-        match (typ, head.provider, head.token) {
-            (TYP_POLL, None, None) => Ok(DeviceCall::Poll),
-            (TYP_UNENROLL, None, None) => Ok(DeviceCall::Unenroll),
-            (TYP_PUSH_TOKEN, Some(p), Some(t)) if (p == "fcm" || p == "apns") && push_token_ok(&t) =>
+        match (typ, head.provider, head.token, head.sk) {
+            (TYP_POLL, None, None, Some(sk)) => {
+                let key = b64u_decode(&sk).ok_or(VerifierError::Malformed)?;
+                let trusted_key = normalize_public_key(SignatureAlgorithm::EcdsaP256Sha256, &key)
+                    .map_err(|_| VerifierError::KeyInvalid)?;
+                Ok(DeviceCall::Poll { trusted_key })
+            }
+            (TYP_UNENROLL, None, None, None) => Ok(DeviceCall::Unenroll),
+            (TYP_PUSH_TOKEN, Some(p), Some(t), None) if (p == "fcm" || p == "apns") && push_token_ok(&t) =>
             {
                 Ok(DeviceCall::PushToken { provider: p, token: t })
             }
