@@ -256,6 +256,10 @@ fn view_line(v: &PendingRequest) -> String {
             parts.push(format!("{label}={x:?}"));
         }
     }
+    if v.ip.is_some() || v.location.is_some() || v.client.is_some() {
+        // The server passes on what the device signing in claimed about itself.
+        parts.push("(ip, location and client as reported by the device signing in)".into());
+    }
     match &v.matching {
         push::NumberMatching::TypeShown { digits } => parts.push(format!("type the {digits}-digit number shown")),
         push::NumberMatching::Pick { choices } => parts.push(format!("pick one of: {}", choices.join(" "))),
