@@ -63,15 +63,7 @@ impl std::fmt::Debug for EnrollmentLink {
 /// Characters escaped in link parameter values (everything but unreserved characters).
 const VALUE: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
 
-/// True for `localhost`, `127.x.x.x` and `[::1]`, where plain http is tolerated (demo, tests).
-pub fn is_loopback_host(host: &str) -> bool {
-    let h = host.rsplit_once(':').filter(|(_, p)| p.chars().all(|c| c.is_ascii_digit()));
-    let h = match h {
-        Some((name, _)) if !host.ends_with(']') => name,
-        _ => host,
-    };
-    h == "localhost" || h == "[::1]" || h.starts_with("127.") && h.split('.').count() == 4
-}
+pub use crate::transport::is_loopback_host;
 
 /// Checks a server base URL: `https://host[:port][/path]`, or `http://` on a loopback host;
 /// no user info, query or fragment, no trailing slash; at most [`MAX_SERVER_URL_LEN`] bytes.

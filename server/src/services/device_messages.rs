@@ -30,7 +30,7 @@ fn device_for(st: &State, body: &[u8]) -> Result<(devices::Device, DeviceRecord)
 fn clock_offset(body: &[u8], now: u64) -> Option<i64> {
     let env = Envelope::parse(body)?;
     let v: serde_json::Value = serde_json::from_slice(&env.payload).ok()?;
-    v.get("ts")?.as_i64().map(|ts| ts - now as i64)
+    v.get("ts")?.as_i64().map(|ts| ts.saturating_sub(now as i64))
 }
 
 /// A poll: pending requests, recently closed ones, and any server key rotation.
