@@ -25,7 +25,7 @@ pub enum EnrollmentTrust {
 }
 
 /// A parsed enrollment link.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone)]
 pub struct EnrollmentLink {
     /// Server base URL (`https://mfa.example.com`), endpoints are appended to it.
     pub url: String,
@@ -44,6 +44,23 @@ pub struct EnrollmentLink {
     /// How the server key was obtained.
     pub trust: EnrollmentTrust,
 }
+
+impl PartialEq for EnrollmentLink {
+    fn eq(&self, other: &Self) -> bool {
+        // Destructured so a new field cannot be forgotten; the secret compares in constant time.
+        let EnrollmentLink { url, enrollment_id, secret, server_key, issuer, user, expires_at, trust } = self;
+        bool::from(subtle::ConstantTimeEq::ct_eq(secret, &other.secret))
+            & (*url == other.url)
+            & (*enrollment_id == other.enrollment_id)
+            & (*server_key == other.server_key)
+            & (*issuer == other.issuer)
+            & (*user == other.user)
+            & (*expires_at == other.expires_at)
+            & (*trust == other.trust)
+    }
+}
+
+impl Eq for EnrollmentLink {}
 
 impl std::fmt::Debug for EnrollmentLink {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

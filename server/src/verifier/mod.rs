@@ -77,7 +77,7 @@ impl ServerKey {
 }
 
 /// A one-time enrollment for a user.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Enrollment {
     /// Enrollment id (base64url of 16 random bytes).
     pub id: String,
