@@ -3,8 +3,9 @@
 use crate::error::ServerError;
 use axum::body::Bytes;
 use axum::extract::rejection::{FormRejection, JsonRejection};
-use axum::extract::{FromRequest, Request};
+use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::StatusCode;
+use axum::http::request::Parts;
 use duet_core::push::wire::MAX_ENVELOPE_LEN;
 use serde::de::DeserializeOwned;
 
@@ -69,5 +70,31 @@ impl<S: Send + Sync> FromRequest<S> for Body {
             return Err(ServerError::TooLarge);
         }
         Ok(Body(b))
+    }
+}
+
+/// Path parameters; a value of the wrong type (a non-numeric id) -> `E_SRV_BAD_REQUEST`.
+pub struct ApiPath<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for ApiPath<T> {
+    type Rejection = ServerError;
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        axum::extract::Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Path(v)| ApiPath(v))
+            .map_err(|e| ServerError::BadRequest(format!("a path parameter is not valid ({})", e.body_text())))
+    }
+}
+
+/// Query parameters with the same mapping.
+pub struct ApiQuery<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = ServerError;
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        axum::extract::Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Query(v)| ApiQuery(v))
+            .map_err(|e| ServerError::BadRequest(format!("a query parameter is not valid ({})", e.body_text())))
     }
 }

@@ -4,9 +4,12 @@
 //! - `device_api`: push protocol endpoints for phones (docs/protocol.md);
 //! - `app_api`: the sign-in API for applications, authenticated by API key;
 //! - `helpdesk`: the server-rendered pages behind an admin login;
+//! - `admin_api`: the same administration as JSON, authenticated by admin API key;
 //! - `router`: ties them to paths.
 
+pub mod admin_api;
 pub mod app_api;
+pub mod blocking;
 pub mod device_api;
 pub mod extract;
 pub mod helpdesk;
