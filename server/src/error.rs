@@ -12,7 +12,7 @@ use duet_core::ErrorCode;
 #[derive(Debug, thiserror::Error)]
 pub enum ServerError {
     /// Body is not the JSON or form this endpoint expects.
-    #[error("The request body is malformed: {0}.")]
+    #[error("The request is malformed: {0}.")]
     BadRequest(String),
     /// Body larger than the configured limit.
     #[error("The request body is larger than this server accepts.")]

@@ -11,7 +11,6 @@ use crate::services::{apps, audit, server_key};
 use crate::state::State;
 use axum::Json;
 use axum::extract::State as AxState;
-use axum::http::StatusCode;
 use serde::Deserialize;
 use std::sync::Arc;
 
@@ -32,9 +31,9 @@ pub async fn create_application(
     AxState(st): AxState<Arc<State>>,
     k: WriteKey,
     ApiJson(b): ApiJson<NewApplication>,
-) -> Result<(StatusCode, Json<views::NewApplication>), ServerError> {
+) -> Result<views::ShownOnce<views::NewApplication>, ServerError> {
     let (application, api_key) = apps::add(&st.db(), &k.actor(), &b.name, st.now())?;
-    Ok((StatusCode::CREATED, Json(views::NewApplication { application, api_key })))
+    Ok(views::shown_once(views::NewApplication { application, api_key }))
 }
 
 /// `POST /applications/{id}/revoke`.
@@ -60,9 +59,9 @@ pub async fn create_admin_key(
     AxState(st): AxState<Arc<State>>,
     k: WriteKey,
     ApiJson(b): ApiJson<NewAdminKey>,
-) -> Result<(StatusCode, Json<views::NewAdminKey>), ServerError> {
+) -> Result<views::ShownOnce<views::NewAdminKey>, ServerError> {
     let new = admin_keys::create(&st.db(), &k.actor(), &b.name, b.scope, st.now())?;
-    Ok((StatusCode::CREATED, Json(views::NewAdminKey { key: new.secret.to_string(), admin_key: new.key })))
+    Ok(views::shown_once(views::NewAdminKey { key: new.secret.to_string(), admin_key: new.key }))
 }
 
 /// `POST /admin-keys/{id}/revoke`: any key but the caller's own.

@@ -2,7 +2,17 @@
 //! carry a secret shown once derive no `Debug`, so it cannot reach a log by formatting.
 
 use crate::services::{apps, devices, enrollments, users};
+use axum::Json;
+use axum::http::{StatusCode, header};
 use serde::Serialize;
+
+/// A created resource that holds a secret: 201 and never cached.
+pub type ShownOnce<T> = (StatusCode, [(header::HeaderName, &'static str); 1], Json<T>);
+
+/// Answers `v`, which holds a secret shown once.
+pub fn shown_once<T>(v: T) -> ShownOnce<T> {
+    (StatusCode::CREATED, [(header::CACHE_CONTROL, "no-store")], Json(v))
+}
 
 /// A user with the flags the helpdesk page shows.
 #[derive(Debug, Serialize)]
