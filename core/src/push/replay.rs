@@ -29,8 +29,11 @@ pub trait ReplayStore: Send + Sync {
 /// A [`ReplayStore`] in memory (lost on restart: tests, benchmarks, one-shot CLI runs).
 #[derive(Debug, Default)]
 pub struct MemoryReplayStore {
-    seen: Mutex<HashMap<(String, String), i64>>,
+    seen: Mutex<SeenMap>,
 }
+
+/// (account, request id) -> when it was seen.
+type SeenMap = HashMap<(String, String), i64>;
 
 impl MemoryReplayStore {
     /// An empty store.
@@ -38,7 +41,7 @@ impl MemoryReplayStore {
         Self::default()
     }
 
-    fn lock(&self) -> Result<std::sync::MutexGuard<'_, HashMap<(String, String), i64>>, PushError> {
+    fn lock(&self) -> Result<std::sync::MutexGuard<'_, SeenMap>, PushError> {
         self.seen.lock().map_err(|_| PushError::ReplayStore("store lock poisoned".into()))
     }
 }

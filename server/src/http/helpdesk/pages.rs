@@ -82,7 +82,7 @@ pub async fn home(AxState(st): AxState<Arc<State>>, AdminSession(s): AdminSessio
 pub async fn create_user(AxState(st): AxState<Arc<State>>,
     f: AdminForm,
 ) -> PageResult {
-    let service = f.fields.get("service").is_some();
+    let service = f.fields.contains_key("service");
     let u = users::add(&st.db(), &f.session.admin_name, f.field("name")?, service, st.config.name_rules, st.now())?;
     Ok(Redirect::to(&format!("/helpdesk/users/{}", u.id)).into_response())
 }
