@@ -31,9 +31,8 @@ DUET="$ROOT/target/debug/duet"
 took build
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/duet-admin-api.XXXXXX")"
-SERVER_PID=""
 cleanup() {
-  [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null
+  stop_duet_server
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -43,13 +42,7 @@ RO_KEY="$("$DUET" admin-key create --data-dir "$WORK/server" --name "schemathesi
 RW_KEY="$("$DUET" admin-key create --data-dir "$WORK/server" --name "schemathesis read-write" --scope read-write)"
 "$DUET" admin-key list --data-dir "$WORK/server"
 head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$WORK/admin.pw"
-"$DUET" serve --listen 127.0.0.1:0 --data-dir "$WORK/server" --admin-password-file "$WORK/admin.pw" \
-  > "$WORK/serve.log" 2>&1 &
-SERVER_PID=$!
-for _ in $(seq 50); do grep -q "listening on" "$WORK/serve.log" && break; sleep 0.1; done
-BASE="$(sed -n 's/^duet serve: listening on //p' "$WORK/serve.log" | head -1)"
-[ -n "$BASE" ] || { cat "$WORK/serve.log"; echo "server did not start"; exit 1; }
-echo "server at $BASE"
+start_duet_server "$DUET" "$WORK"
 took start
 
 # st_run NAME KEY EXAMPLES: one Schemathesis run; its report is shown, and kept on failure.
