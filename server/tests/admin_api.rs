@@ -102,7 +102,7 @@ async fn an_enrollment_is_created_read_out_used_and_its_device_revoked_without_t
 
     let actions = audit_actions(&h);
     for a in ["user_created", "enrollment_created", "device_revoked"] {
-        assert!(actions.contains(&("admin-key:tests".into(), a.into())), "{a} missing from {actions:?}");
+        assert!(actions.contains(&("admin-key:1:tests".into(), a.into())), "{a} missing from {actions:?}");
     }
     assert!(actions.contains(&("device".into(), "device_enrolled".into())));
 }
@@ -122,7 +122,7 @@ async fn a_cancelled_enrollment_no_longer_registers_a_phone() {
     assert_eq!(h.count("devices"), 0);
     let r = h.admin("POST", "/enrollments/no-such-id/cancel", Some(&key), None).await;
     assert_error(&r, StatusCode::NOT_FOUND, "E_SRV_ENROLLMENT_UNKNOWN");
-    assert!(audit_actions(&h).contains(&("admin-key:tests".into(), "enrollment_cancelled".into())));
+    assert!(audit_actions(&h).contains(&("admin-key:1:tests".into(), "enrollment_cancelled".into())));
 }
 
 #[tokio::test]
@@ -147,7 +147,8 @@ async fn a_read_only_key_reads_everything_and_changes_nothing() {
     assert!(writes >= 10);
     let after = (h.count("users"), h.count("enrollments"), h.count("applications"), h.count("admin_keys"), h.count("server_keys"));
     assert_eq!(before, after);
-    assert!(!audit_actions(&h).iter().any(|(who, what)| who == "admin-key:tests" && what.ends_with("_created") && what != "user_created"));
+    let by_ro: Vec<_> = audit_actions(&h).into_iter().filter(|(who, _)| who == "admin-key:2:tests").collect();
+    assert_eq!(by_ro, [("admin-key:2:tests".to_string(), "admin_key_used".to_string())]);
 }
 
 #[tokio::test]
@@ -255,7 +256,7 @@ async fn creation_use_and_revocation_of_keys_are_audited() {
     h.admin("GET", "/users", Some(&rw), None).await;
     let r = h.admin("POST", "/admin-keys", Some(&rw), Some(r#"{"name":"ci","scope":"read-only"}"#)).await;
     let id = r.json()["admin_key"]["id"].as_i64().unwrap();
-    assert_eq!(r.json()["admin_key"]["created_by"], "admin-key:tests");
+    assert_eq!(r.json()["admin_key"]["created_by"], "admin-key:1:tests");
     h.admin("POST", &format!("/admin-keys/{id}/revoke"), Some(&rw), None).await;
     let r = h.admin("POST", "/admin-keys/1/revoke", Some(&rw), None).await;
     assert_error(&r, StatusCode::CONFLICT, "E_SRV_ADMIN_KEY_SELF");
@@ -265,8 +266,8 @@ async fn creation_use_and_revocation_of_keys_are_audited() {
     let used = |h: &Harness| audit_actions(h).iter().filter(|(_, a)| a == "admin_key_used").count();
     let actions = audit_actions(&h);
     assert!(actions.contains(&("command line".into(), "admin_key_created".into())));
-    assert!(actions.contains(&("admin-key:tests".into(), "admin_key_created".into())));
-    assert!(actions.contains(&("admin-key:tests".into(), "admin_key_revoked".into())));
+    assert!(actions.contains(&("admin-key:1:tests".into(), "admin_key_created".into())));
+    assert!(actions.contains(&("admin-key:1:tests".into(), "admin_key_revoked".into())));
     // Use is recorded once per hour per key, not once per call.
     assert_eq!(used(&h), 1);
     h.clock.advance(duet_server::services::admin_keys::USE_LOG_INTERVAL_SECS);
@@ -300,6 +301,9 @@ async fn bad_input_gets_typed_json_errors() {
         ("GET", "/users/-1".into(), None, StatusCode::NOT_FOUND, "E_SRV_USER_UNKNOWN"),
         ("GET", "/users/1/devices/x".into(), None, StatusCode::NOT_FOUND, "E_SRV_NOT_FOUND"),
         ("GET", "/nothing".into(), None, StatusCode::NOT_FOUND, "E_SRV_NOT_FOUND"),
+        ("GET", "".into(), None, StatusCode::NOT_FOUND, "E_SRV_NOT_FOUND"),
+        ("GET", "/".into(), None, StatusCode::NOT_FOUND, "E_SRV_NOT_FOUND"),
+        ("GET", "/users/".into(), None, StatusCode::NOT_FOUND, "E_SRV_NOT_FOUND"),
         ("DELETE", "/users".into(), None, StatusCode::METHOD_NOT_ALLOWED, "E_SRV_METHOD_NOT_ALLOWED"),
         ("GET", "/enrollments/%FF".into(), None, StatusCode::BAD_REQUEST, "E_SRV_BAD_REQUEST"),
         ("GET", "/signins/nope".into(), None, StatusCode::NOT_FOUND, "E_SRV_SIGNIN_UNKNOWN"),
@@ -361,7 +365,7 @@ async fn the_page_and_the_api_share_rules_keys_and_records() {
     let actions = audit_actions(&h);
     assert!(actions.contains(&("admin".into(), "admin_key_created".into())));
     assert!(actions.contains(&("admin".into(), "admin_key_revoked".into())));
-    assert!(actions.contains(&("admin-key:from the page".into(), "service_account_cleared".into())));
+    assert!(actions.contains(&("admin-key:1:from the page".into(), "service_account_cleared".into())));
     assert!(actions.contains(&("admin".into(), "service_account_set".into())));
 }
 
@@ -401,5 +405,5 @@ async fn the_server_key_rotates_through_the_api() {
     let after = r.json()["fingerprint"].clone();
     assert_ne!(before, after);
     assert_eq!(h.admin("GET", "/server-key", Some(&rw), None).await.json()["fingerprint"], after);
-    assert!(audit_actions(&h).contains(&("admin-key:tests".into(), "server_key_rotation_requested".into())));
+    assert!(audit_actions(&h).contains(&("admin-key:1:tests".into(), "server_key_rotation_requested".into())));
 }

@@ -73,11 +73,11 @@ curl_json() { curl -fsS -H "Authorization: Bearer $RW_KEY" "$BASE/admin/api/v1$1
 curl_json "/audit?limit=1000" | "$ST_VENV/bin/python" -c '
 import json, sys
 log = json.load(sys.stdin)
-by_key = [r for r in log if r["actor"] == "admin-key:schemathesis read-write"]
+by_key = [r for r in log if r["actor"] == "admin-key:2:schemathesis read-write"]
 actions = {r["action"] for r in by_key}
 print(len(by_key), "records by the read-write key:", ", ".join(sorted(actions)))
 assert "user_created" in actions, actions
-assert not any(r["actor"] == "admin-key:schemathesis read-only" and r["action"] != "admin_key_used" for r in log)'
+assert not any(r["actor"] == "admin-key:1:schemathesis read-only" and r["action"] != "admin_key_used" for r in log)'
 if grep -q "storage error\|panicked" "$WORK/serve.log"; then cat "$WORK/serve.log"; echo "the server logged a failure"; exit 1; fi
 took "audit check"
 

@@ -4,7 +4,8 @@ use super::{admin_api, app_api, device_api, helpdesk};
 use crate::state::State;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::response::Redirect;
+use axum::http::Uri;
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use std::sync::Arc;
 
@@ -37,7 +38,16 @@ pub fn build(state: Arc<State>) -> Router {
         .route("/api/v1/signins/{id}", get(app_api::status))
         .merge(device_api::routes())
         .nest(admin_api::PREFIX, admin_api::router())
-        .fallback(helpdesk::layout::not_found)
+        .fallback(not_found)
         .layer(DefaultBodyLimit::max(limit))
         .with_state(state)
+}
+
+/// Unknown paths: JSON in the admin API's namespace, the helpdesk's HTML page elsewhere.
+async fn not_found(uri: Uri) -> Response {
+    if admin_api::owns(uri.path()) {
+        crate::error::ServerError::NotFound.into_response()
+    } else {
+        helpdesk::layout::not_found().await
+    }
 }

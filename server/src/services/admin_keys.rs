@@ -66,9 +66,10 @@ pub struct AdminKey {
 }
 
 impl AdminKey {
-    /// The name the audit log gives this key's actions.
+    /// The name the audit log gives this key's actions; the id first, since names need
+    /// not be unique.
     pub fn actor(&self) -> String {
-        format!("admin-key:{}", self.name)
+        format!("admin-key:{}:{}", self.id, self.name)
     }
 
     /// Refuses changes with a read-only key.

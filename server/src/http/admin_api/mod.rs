@@ -81,12 +81,28 @@ pub fn routes() -> Vec<Route> {
     table().into_iter().map(|e| e.route).collect()
 }
 
-/// The admin API's router, to be nested under [`PREFIX`]. Unknown paths and methods get the
-/// same JSON errors as everything else here, not the helpdesk's HTML page.
+/// Whether `path` lies in the admin API's namespace (its errors are JSON even where the
+/// nested router does not see the request, such as the prefix itself).
+pub fn owns(path: &str) -> bool {
+    path.strip_prefix(PREFIX).is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+}
+
+/// The admin API's router, to be nested under [`PREFIX`]. Wrong methods get a JSON error
+/// like everything else here (unknown paths: the outer router's fallback, through [`owns`]).
 pub fn router() -> Router<Arc<State>> {
     table()
         .into_iter()
         .fold(Router::new(), |r, e| r.route(e.route.path, e.handler))
-        .fallback(|| async { ServerError::NotFound })
         .method_not_allowed_fallback(|| async { ServerError::MethodNotAllowed })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_namespace_is_the_prefix_and_below() {
+        assert!(owns("/admin/api/v1") && owns("/admin/api/v1/") && owns("/admin/api/v1/users/x"));
+        assert!(!owns("/admin/api/v10") && !owns("/admin/api") && !owns("/helpdesk"));
+    }
 }
