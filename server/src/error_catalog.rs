@@ -136,7 +136,7 @@ pub static CODES: &[CodeDoc] = &[
     CodeDoc {
         code: "E_SRV_BAD_REQUEST",
         section: &SERVER,
-        when: "a request body or form is malformed, has unknown fields or wrong types",
+        when: "a request body, form, path or query parameter is malformed, has unknown fields or wrong types",
         tell: "the application or page sent a broken request; update the client or reload the page.",
     },
     CodeDoc {
