@@ -48,13 +48,14 @@ head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$WORK/admin.pw"
 start_duet_server "$DUET" "$WORK"
 took start
 
-# st_run NAME KEY EXAMPLES: one Schemathesis run; its report is shown, and kept on failure.
+# st_run NAME KEY EXAMPLES: one Schemathesis run, shown in full on failure. It runs in WORK,
+# where Schemathesis leaves its cache, not in the work tree.
 st_run() {
   local left=$((BUDGET_SECS - (SECONDS - ST_START)))
   [ "$left" -gt 0 ] || { echo "over the ${BUDGET_SECS} s budget before the $1 run"; exit 1; }
-  if ! timeout "$left" "$ST_VENV/bin/st" run docs/admin-api.json --url "$BASE" \
+  if ! (cd "$WORK" && timeout "$left" "$ST_VENV/bin/st" run "$ROOT/docs/admin-api.json" --url "$BASE" \
       -H "Authorization: Bearer $2" --checks "$CHECKS" --max-examples "$3" --seed "$SEED" \
-      --generation-database none --workers 1 --no-color > "$WORK/st-$1.txt" 2>&1; then
+      --generation-database none --workers 1 --no-color > "$WORK/st-$1.txt" 2>&1); then
     cat "$WORK/st-$1.txt"
     echo "Schemathesis ($1 key) failed or ran out of time"
     exit 1
