@@ -357,6 +357,21 @@ async fn the_page_and_the_api_share_rules_keys_and_records() {
     assert!(page.body.contains("ordinary user"));
     h.post_form(&format!("/helpdesk/users/{sid}/service"), Some(&cookie), &[("csrf", &csrf), ("service", "1")]).await;
     assert_eq!(h.admin("GET", &format!("/users/{sid}"), Some(&key), None).await.json()["service_account"], true);
+    // An enrollment made by the API, cancelled on the page; an application made on the page,
+    // revoked by the API.
+    let uid = h.create_user(&cookie, &csrf, "jo", false).await;
+    let e = h.admin("POST", &format!("/users/{uid}/enrollments"), Some(&key), None).await.json();
+    let eid = e["id"].as_str().unwrap();
+    let r = h.post_form(&format!("/helpdesk/enrollments/{eid}/cancel"), Some(&cookie), &[("csrf", &csrf)]).await;
+    assert!(r.status.is_redirection(), "{}", r.body);
+    assert_eq!(h.admin("GET", &format!("/enrollments/{eid}"), Some(&key), None).await.json()["expired"], true);
+    h.create_app(&cookie, &csrf, "wiki").await;
+    let aid = h.admin("GET", "/applications", Some(&key), None).await.json()[0]["id"].as_i64().unwrap();
+    assert_eq!(h.admin("POST", &format!("/applications/{aid}/revoke"), Some(&key), None).await.status, StatusCode::OK);
+    assert!(!h.get("/helpdesk", Some(&cookie)).await.body.contains("wiki"));
+    let r = h.post_form(&format!("/helpdesk/apps/{aid}/revoke"), Some(&cookie), &[("csrf", &csrf)]).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert!(r.body.contains("E_SRV_APPLICATION_UNKNOWN"));
     // Revoked on the page, refused by the API.
     let id = h.admin("GET", "/admin-keys", Some(&key), None).await.json()[0]["id"].as_i64().unwrap();
     let r = h.post_form(&format!("/helpdesk/admin-keys/{id}/revoke"), Some(&cookie), &[("csrf", &csrf)]).await;
@@ -367,6 +382,8 @@ async fn the_page_and_the_api_share_rules_keys_and_records() {
     assert!(actions.contains(&("admin".into(), "admin_key_revoked".into())));
     assert!(actions.contains(&("admin-key:1:from the page".into(), "service_account_cleared".into())));
     assert!(actions.contains(&("admin".into(), "service_account_set".into())));
+    assert!(actions.contains(&("admin".into(), "enrollment_cancelled".into())));
+    assert!(actions.contains(&("admin-key:1:from the page".into(), "application_revoked".into())));
 }
 
 #[tokio::test]
