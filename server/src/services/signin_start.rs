@@ -105,6 +105,24 @@ impl From<signins::Signin> for SigninView {
     }
 }
 
+/// Sends a test push to user `user_id` on behalf of `actor` and records it. Service
+/// accounts have no second factor, so there is nothing to test.
+pub fn test_push(st: &State, actor: &str, user_id: i64) -> Result<SigninView, ServerError> {
+    let u = users::get(&st.db(), user_id)?;
+    if u.service_account {
+        return Err(ServerError::ServiceAccountNoPush);
+    }
+    let body = StartSignin {
+        user: u.name.clone(),
+        method: Method::Push,
+        passcode: None,
+        client: ClientInfo { app: Some("helpdesk test push".into()), ..Default::default() },
+    };
+    let view = start(st, None, &body, PUSH_MATCHING)?;
+    audit::record(&st.db(), st.now(), actor, "test_push_sent", Some(&u.name), &view.id)?;
+    Ok(view)
+}
+
 /// Starts a sign-in on behalf of an application (or the helpdesk, `app_id` None).
 /// A push asks every active device with `matching` (the API uses [`PUSH_MATCHING`]).
 pub fn start(st: &State, app_id: Option<i64>, body: &StartSignin, matching: MatchMode) -> Result<SigninView, ServerError> {

@@ -200,6 +200,12 @@ pub fn get(conn: &Connection, id: &str) -> Result<Option<Signin>, ServerError> {
     Ok(conn.query_row(&format!("SELECT {COLS} FROM signins WHERE id = ?1"), [id], row).optional()?)
 }
 
+/// A sign-in by id as it stands now (expired if past its deadline), or `E_SRV_SIGNIN_UNKNOWN`.
+pub fn current(conn: &Connection, id: &str, now: u64) -> Result<Signin, ServerError> {
+    expire(conn, now)?;
+    get(conn, id)?.ok_or(ServerError::SigninUnknown)
+}
+
 /// The opaque verifier state of a sign-in.
 pub fn request_state(conn: &Connection, id: &str) -> Result<Option<Vec<u8>>, ServerError> {
     Ok(conn

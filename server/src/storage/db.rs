@@ -37,6 +37,17 @@ CREATE TABLE IF NOT EXISTS users (
   locked_until INTEGER NOT NULL DEFAULT 0,
   created_at INTEGER NOT NULL
 );
+-- Admin API keys; key_hash is the SHA-256 of the key, scope read-only or read-write.
+CREATE TABLE IF NOT EXISTS admin_keys (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  scope TEXT NOT NULL,
+  key_hash BLOB NOT NULL UNIQUE,
+  created_by TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  last_used_at INTEGER,
+  revoked_at INTEGER
+);
 CREATE TABLE IF NOT EXISTS applications (
   id INTEGER PRIMARY KEY,
   name TEXT NOT NULL,
