@@ -49,6 +49,10 @@ pub struct Limits {
     pub rate_window: u64,
     /// How long pushes stay muted after `not_me`.
     pub mute_secs: u64,
+    /// Pause of pushes after a wrong number (doubling with each one in a row).
+    pub wrong_number_pause: u64,
+    /// Longest pause after wrong numbers.
+    pub wrong_number_pause_cap: u64,
     /// How long a push waits for an answer.
     pub push_ttl: u64,
     /// Wrong passcodes in a row before lockout.
@@ -63,6 +67,8 @@ impl Default for Limits {
             rate_limit: 5,
             rate_window: 600,
             mute_secs: 20 * 60,
+            wrong_number_pause: 5 * 60,
+            wrong_number_pause_cap: 15 * 60,
             push_ttl: 60,
             max_passcode_failures: 5,
             lockout_secs: 15 * 60,

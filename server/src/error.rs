@@ -65,6 +65,9 @@ pub enum ServerError {
     /// Too many pushes for this user in the rate window.
     #[error("Too many sign-in requests for this user in a short time; wait a few minutes and try again.")]
     RateLimited,
+    /// Pushes paused after a wrong number.
+    #[error("Push requests for this user are paused for a few minutes because a wrong number was entered on the phone; sign in with the passcode from the duet app meanwhile, or ask the helpdesk to lift the pause.")]
+    PushSlowed,
     /// Pushes muted after a `not_me` answer.
     #[error("Push requests for this user are paused after they reported a sign-in as fraud; the helpdesk can lift the pause after checking with the user.")]
     PushMuted,
@@ -148,6 +151,7 @@ impl ErrorCode for ServerError {
             PushPending => "E_SRV_PUSH_PENDING",
             RateLimited => "E_SRV_RATE_LIMITED",
             PushMuted => "E_SRV_PUSH_MUTED",
+            PushSlowed => "E_SRV_PUSH_SLOWED",
             PasscodeWrong => "E_SRV_PASSCODE_WRONG",
             PasscodeReused => "E_SRV_PASSCODE_REUSED",
             LockedOut => "E_SRV_LOCKED_OUT",
@@ -188,7 +192,7 @@ impl ServerError {
             }
             EnrollmentExpired => StatusCode::GONE,
             UserExists | NoDevice | PushPending => StatusCode::CONFLICT,
-            RateLimited | PushMuted | LockedOut => StatusCode::TOO_MANY_REQUESTS,
+            RateLimited | PushMuted | PushSlowed | LockedOut => StatusCode::TOO_MANY_REQUESTS,
             Protocol { status, .. } => *status,
             Storage(_) | KeyFile(_) | KeyUnseal | Config(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }

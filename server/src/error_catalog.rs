@@ -254,6 +254,12 @@ pub static CODES: &[CodeDoc] = &[
         tell: "check with the user that their password is safe, then lift the pause on the helpdesk page.",
     },
     CodeDoc {
+        code: "E_SRV_PUSH_SLOWED",
+        section: &SERVER,
+        when: "pushes are paused for a few minutes after a wrong number was entered on the phone (someone may be sending pushes and hoping for a blind guess)",
+        tell: "the passcode from the app still works; ask whether the user started those sign-ins, and lift the pause on the helpdesk page if they did.",
+    },
+    CodeDoc {
         code: "E_SRV_PASSCODE_WRONG",
         section: &SERVER,
         when: "the passcode matches no current code and no live bypass code",

@@ -13,8 +13,9 @@ use duet_core::secret::Secret;
 use ring::rand::SystemRandom;
 use serde::{Deserialize, Serialize};
 
-/// Digits of the number shown on the sign-in screen (typed on the phone).
-pub const MATCH_DIGITS: u8 = 2;
+/// Digits of the number shown on the sign-in screen (typed on the phone): 3, so a blind guess
+/// succeeds once in 900 (docs/server.md, "Push-fatigue defences", has the arithmetic).
+pub const MATCH_DIGITS: u8 = 3;
 /// How the sign-in API's pushes match numbers: the phone types the number shown.
 pub const PUSH_MATCHING: MatchMode = MatchMode::Type { digits: MATCH_DIGITS };
 

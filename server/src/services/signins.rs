@@ -5,7 +5,8 @@
 //! - at most one pending push per user (`E_SRV_PUSH_PENDING`);
 //! - at most `rate_limit` pushes per user per `rate_window` seconds (`E_SRV_RATE_LIMITED`);
 //! - after a `not_me` answer, pushes are muted for `mute_secs` (`E_SRV_PUSH_MUTED`),
-//!   20 minutes by default as Duo does.
+//!   20 minutes by default as Duo does;
+//! - after a wrong number, pushes pause for a while (`E_SRV_PUSH_SLOWED`, `push_backoff`).
 
 use super::users::User;
 use crate::config::Limits;
@@ -139,6 +140,9 @@ pub fn check_push_allowed(conn: &Connection, user: &User, limits: &Limits, now: 
     expire(conn, now)?;
     if user.muted_until > now {
         return Err(ServerError::PushMuted);
+    }
+    if user.slowed_until > now {
+        return Err(ServerError::PushSlowed);
     }
     let pending: i64 = conn.query_row(
         "SELECT COUNT(*) FROM signins WHERE user_id = ?1 AND kind = 'push' AND status = 'pending'",

@@ -44,6 +44,8 @@ pub struct User {
     pub service_account: bool,
     /// Pushes muted until this time (after a `not_me` answer).
     pub muted_until: u64,
+    /// Pushes paused until this time after a wrong number (0 when not paused).
+    pub slowed_until: u64,
     /// Consecutive wrong passcodes.
     pub passcode_failures: i64,
     /// Passcode sign-in locked until this time.
@@ -59,10 +61,12 @@ fn row_to_user(r: &rusqlite::Row<'_>) -> rusqlite::Result<User> {
         muted_until: r.get::<_, i64>(4)? as u64,
         passcode_failures: r.get(5)?,
         locked_until: r.get::<_, i64>(6)? as u64,
+        slowed_until: r.get::<_, i64>(7)? as u64,
     })
 }
 
-const COLS: &str = "id, name, display_name, service_account, muted_until, passcode_failures, locked_until";
+const COLS: &str = "id, name, display_name, service_account, muted_until, passcode_failures, locked_until,
+    COALESCE((SELECT until FROM push_backoff b WHERE b.user_id = users.id), 0)";
 
 /// Finds a user by (raw) name.
 pub fn find(conn: &Connection, raw: &str, rules: NameRules) -> Result<Option<User>, ServerError> {
@@ -142,10 +146,12 @@ pub fn set_service(conn: &Connection, actor: &str, id: i64, on: bool, now: u64) 
     get(conn, id)
 }
 
-/// Lifts the push pause a fraud report put on user `id`, for `actor`, and records it.
+/// Lifts the push pause a fraud report or wrong numbers put on user `id`, for `actor`, and
+/// records it.
 pub fn unmute(conn: &Connection, actor: &str, id: i64, now: u64) -> Result<User, ServerError> {
     let u = get(conn, id)?;
     super::signins::mute(conn, u.id, 0)?;
+    super::push_backoff::clear(conn, u.id)?;
     audit::record(conn, now, actor, "push_unmuted", Some(&u.name), "")?;
     get(conn, id)
 }

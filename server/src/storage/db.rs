@@ -100,6 +100,12 @@ CREATE TABLE IF NOT EXISTS signins (
 CREATE INDEX IF NOT EXISTS signins_user ON signins(user_id, created_at);
 -- expire() runs on every status read: keep it off a full-table scan.
 CREATE INDEX IF NOT EXISTS signins_pending ON signins(expires_at) WHERE status = 'pending';
+-- Pushes paused after wrong numbers (services::push_backoff).
+CREATE TABLE IF NOT EXISTS push_backoff (
+  user_id INTEGER PRIMARY KEY REFERENCES users(id),
+  wrong_numbers INTEGER NOT NULL,
+  until INTEGER NOT NULL
+);
 CREATE TABLE IF NOT EXISTS bypass_codes (
   id INTEGER PRIMARY KEY,
   user_id INTEGER NOT NULL REFERENCES users(id),

@@ -71,7 +71,7 @@ pub async fn update(
     Ok(Json(user_view(&st, u)?))
 }
 
-/// `POST /users/{id}/unmute`: lifts the push pause after a fraud report.
+/// `POST /users/{id}/unmute`: lifts the push pause after a fraud report or wrong numbers.
 pub async fn unmute(AxState(st): AxState<Arc<State>>, k: WriteKey, ApiPath(id): ApiPath<i64>) -> Result<Json<views::User>, ServerError> {
     let u = users::unmute(&st.db(), &k.actor(), id, st.now())?;
     Ok(Json(user_view(&st, u)?))

@@ -40,6 +40,7 @@ pub async fn home(AxState(st): AxState<Arc<State>>, AdminSession(s): AdminSessio
                     td {
                         @if u.service_account { span.badge { "service account (no 2FA)" } " " }
                         @if u.muted_until > now { span.badge.warn { "pushes muted until " (when(u.muted_until)) } " " }
+                        @if u.slowed_until > now { span.badge.warn { "pushes paused until " (when(u.slowed_until)) } " " }
                         @if u.locked_until > now { span.badge.warn { "passcodes locked until " (when(u.locked_until)) } }
                     }
                 }
@@ -108,6 +109,9 @@ pub async fn user_page(AxState(st): AxState<Arc<State>>, AdminSession(s): AdminS
             @else { span.badge { "ordinary user" } }
             @if u.muted_until > now {
                 " " span.badge.warn #muted { "pushes muted until " (when(u.muted_until)) " after a fraud report" }
+                form.inline method="post" action=(action("unmute")) { (csrf_field(&s)) button { "Lift the pause" } }
+            } @else if u.slowed_until > now {
+                " " span.badge.warn #slowed { "pushes paused until " (when(u.slowed_until)) " after a wrong number" }
                 form.inline method="post" action=(action("unmute")) { (csrf_field(&s)) button { "Lift the pause" } }
             }
             @if u.locked_until > now { " " span.badge.warn { "passcodes locked until " (when(u.locked_until)) } }
