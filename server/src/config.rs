@@ -57,8 +57,16 @@ pub struct Limits {
     pub push_ttl: u64,
     /// Wrong passcodes in a row before lockout.
     pub max_passcode_failures: i64,
-    /// How long a passcode lockout lasts.
+    /// How long a first passcode lockout lasts (each further one within a day doubles it).
     pub lockout_secs: u64,
+    /// Longest passcode lockout.
+    pub lockout_cap_secs: u64,
+    /// Wrong passcodes from one client address (across users) before it is locked out.
+    pub client_passcode_failures: u32,
+    /// The window those are counted in.
+    pub client_window_secs: u64,
+    /// How long a client address stays locked out of passcode sign-in.
+    pub client_lockout_secs: u64,
 }
 
 impl Default for Limits {
@@ -72,6 +80,10 @@ impl Default for Limits {
             push_ttl: 60,
             max_passcode_failures: 5,
             lockout_secs: 15 * 60,
+            lockout_cap_secs: 4 * 3600,
+            client_passcode_failures: 20,
+            client_window_secs: 3600,
+            client_lockout_secs: 3600,
         }
     }
 }

@@ -275,7 +275,7 @@ pub static CODES: &[CodeDoc] = &[
         code: "E_SRV_LOCKED_OUT",
         section: &SERVER,
         when: "too many wrong passcodes or admin passwords in a row",
-        tell: "wait 15 minutes, or issue a one-time bypass code after checking the user's identity.",
+        tell: "wait for the lockout to end (15 minutes, longer after repeated lockouts), or check the user's identity and use \"Unlock passcodes\" on the helpdesk page or issue a one-time bypass code.",
     },
     CodeDoc {
         code: "E_SRV_SIGNIN_UNKNOWN",

@@ -22,6 +22,7 @@ pub fn build(state: Arc<State>) -> Router {
         .route("/helpdesk/users/{id}/test-push", post(helpdesk::pages::test_push))
         .route("/helpdesk/users/{id}/bypass", post(helpdesk::pages::issue_bypass))
         .route("/helpdesk/users/{id}/unmute", post(helpdesk::pages::unmute))
+        .route("/helpdesk/users/{id}/unlock", post(helpdesk::pages::unlock))
         .route("/helpdesk/users/{id}/service", post(helpdesk::pages::set_service))
         .route("/helpdesk/users/{id}/devices/{device}/revoke", post(helpdesk::pages::revoke_device))
         .route("/helpdesk/enrollments/{id}", get(helpdesk::pages::enrollment_page))

@@ -4,7 +4,7 @@
 //! admin's name and writes the audit record, so both front ends obey the same rules.
 //!
 //! Tables: `users`, `apps`, `admin` (admins and their login sessions), `admin_keys` (the
-//! admin API's keys), `devices`, `signins`, `push_backoff` (pauses after a wrong number), `bypass`, `audit`; `keys` makes and hashes the
+//! admin API's keys), `devices`, `signins`, `push_backoff` (pauses after a wrong number), `passcode_lockout`, `bypass`, `audit`; `keys` makes and hashes the
 //! bearer secrets. Flows: `enrollments` (create, look up, register), `signin_start`
 //! (push, passcode, service account), `device_messages` (polls, answers and other signed
 //! device calls), `server_key` (rotation).
@@ -18,6 +18,7 @@ pub mod device_messages;
 pub mod devices;
 pub mod enrollments;
 pub mod keys;
+pub mod passcode_lockout;
 pub mod push_backoff;
 pub mod server_key;
 pub mod signin_start;

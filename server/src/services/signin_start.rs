@@ -4,7 +4,7 @@
 
 use super::signins::{self, NewSignin, Status};
 use super::users::{self, User};
-use super::{audit, bypass, devices, enrollments};
+use super::{audit, bypass, devices, enrollments, passcode_lockout};
 use crate::error::ServerError;
 use crate::random::random_token;
 use crate::state::State;
@@ -172,9 +172,8 @@ pub fn start(st: &State, app_id: Option<i64>, body: &StartSignin, matching: Matc
                 .as_deref()
                 .filter(|c| !c.trim().is_empty() && c.len() <= 64)
                 .ok_or_else(|| ServerError::BadRequest("method passcode needs a passcode of at most 64 characters".into()))?;
-            if user.locked_until > now {
-                return Err(ServerError::LockedOut);
-            }
+            let client_ip = body.client.ip.as_deref();
+            passcode_lockout::check(&conn, &user, client_ip, now)?;
             let outcome = check_passcode(st, &conn, &user, code, now)?;
             let (status, kind) = match &outcome {
                 Ok(kind) => (Status::Approved, *kind),
@@ -186,13 +185,13 @@ pub fn start(st: &State, app_id: Option<i64>, body: &StartSignin, matching: Matc
             }, now)?;
             match outcome {
                 Ok(kind) => {
-                    signins::passcode_ok(&conn, &user)?;
+                    passcode_lockout::succeeded(&conn, &user)?;
                     if kind == "bypass" {
                         audit::record(&conn, now, "api", "bypass_code_used", Some(&user.name), &client)?;
                     }
                     Ok(SigninView { id, status, number: None, expires_at: now })
                 }
-                Err(e) => Err(signins::passcode_failed(&conn, &user, &st.config.limits, now, e)?),
+                Err(e) => Err(passcode_lockout::failed(&conn, &user, client_ip, &st.config.limits, now, e)?),
             }
         }
     }

@@ -252,23 +252,3 @@ pub fn mute(conn: &Connection, user_id: i64, until: u64) -> Result<(), ServerErr
     conn.execute("UPDATE users SET muted_until = ?1 WHERE id = ?2", params![until as i64, user_id])?;
     Ok(())
 }
-
-/// Records a wrong passcode; returns the error to answer with (lockout after the limit).
-pub fn passcode_failed(conn: &Connection, user: &User, limits: &Limits, now: u64, err: ServerError) -> Result<ServerError, ServerError> {
-    let failures = user.passcode_failures + 1;
-    if failures >= limits.max_passcode_failures {
-        conn.execute(
-            "UPDATE users SET passcode_failures = 0, locked_until = ?1 WHERE id = ?2",
-            params![(now + limits.lockout_secs) as i64, user.id],
-        )?;
-        return Ok(ServerError::LockedOut);
-    }
-    conn.execute("UPDATE users SET passcode_failures = ?1 WHERE id = ?2", params![failures, user.id])?;
-    Ok(err)
-}
-
-/// Clears the failure count after a good passcode.
-pub fn passcode_ok(conn: &Connection, user: &User) -> Result<(), ServerError> {
-    conn.execute("UPDATE users SET passcode_failures = 0 WHERE id = ?1", [user.id])?;
-    Ok(())
-}

@@ -146,6 +146,13 @@ pub fn set_service(conn: &Connection, actor: &str, id: i64, on: bool, now: u64) 
     get(conn, id)
 }
 
+/// Lifts user `id`'s passcode lockout (and its escalation), for `actor`, and records it.
+pub fn unlock_passcodes(conn: &Connection, actor: &str, id: i64, now: u64) -> Result<User, ServerError> {
+    let u = get(conn, id)?;
+    super::passcode_lockout::unlock(conn, actor, &u, now)?;
+    get(conn, id)
+}
+
 /// Lifts the push pause a fraud report or wrong numbers put on user `id`, for `actor`, and
 /// records it.
 pub fn unmute(conn: &Connection, actor: &str, id: i64, now: u64) -> Result<User, ServerError> {

@@ -55,6 +55,7 @@ fn table() -> Vec<Entry> {
         entry(M::GET, "/users/{id}", users::get),
         entry(M::PATCH, "/users/{id}", users::update),
         entry(M::POST, "/users/{id}/unmute", users::unmute),
+        entry(M::POST, "/users/{id}/unlock-passcodes", users::unlock_passcodes),
         entry(M::GET, "/users/{id}/devices", users::devices),
         entry(M::POST, "/users/{id}/devices/{device}/revoke", users::revoke_device),
         entry(M::POST, "/users/{id}/enrollments", users::enroll),

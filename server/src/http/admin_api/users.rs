@@ -77,6 +77,12 @@ pub async fn unmute(AxState(st): AxState<Arc<State>>, k: WriteKey, ApiPath(id): 
     Ok(Json(user_view(&st, u)?))
 }
 
+/// `POST /users/{id}/unlock-passcodes`: lifts the passcode lockout after wrong passcodes.
+pub async fn unlock_passcodes(AxState(st): AxState<Arc<State>>, k: WriteKey, ApiPath(id): ApiPath<i64>) -> Result<Json<views::User>, ServerError> {
+    let u = users::unlock_passcodes(&st.db(), &k.actor(), id, st.now())?;
+    Ok(Json(user_view(&st, u)?))
+}
+
 /// `GET /users/{id}/devices`: every device, revoked ones too.
 pub async fn devices(AxState(st): AxState<Arc<State>>, _k: ReadKey, ApiPath(id): ApiPath<i64>) -> Result<Json<Vec<views::Device>>, ServerError> {
     let conn = st.db();

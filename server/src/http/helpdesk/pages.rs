@@ -114,7 +114,10 @@ pub async fn user_page(AxState(st): AxState<Arc<State>>, AdminSession(s): AdminS
                 " " span.badge.warn #slowed { "pushes paused until " (when(u.slowed_until)) " after a wrong number" }
                 form.inline method="post" action=(action("unmute")) { (csrf_field(&s)) button { "Lift the pause" } }
             }
-            @if u.locked_until > now { " " span.badge.warn { "passcodes locked until " (when(u.locked_until)) } }
+            @if u.locked_until > now {
+                " " span.badge.warn #locked { "passcodes locked until " (when(u.locked_until)) " after wrong passcodes" }
+                form.inline method="post" action=(action("unlock")) { (csrf_field(&s)) button { "Unlock passcodes" } }
+            }
             @if let Some((exp, left)) = live_bypass { " " span.badge { "bypass code live until " (when(exp)) ", " (left) " tries left" } }
         }
         h2 { "Actions" }
@@ -259,6 +262,15 @@ pub async fn signin_page(AxState(st): AxState<Arc<State>>, AdminSession(s): Admi
         resp.headers_mut().insert(header::REFRESH, HeaderValue::from_static("2"));
     }
     Ok(resp)
+}
+
+/// `POST /helpdesk/users/{id}/unlock`: lifts the passcode lockout.
+pub async fn unlock(AxState(st): AxState<Arc<State>>,
+    Path(id): Path<i64>,
+    f: AdminForm,
+) -> PageResult {
+    users::unlock_passcodes(&st.db(), &f.session.admin_name, id, st.now())?;
+    Ok(Redirect::to(&format!("/helpdesk/users/{id}")).into_response())
 }
 
 /// `POST /helpdesk/users/{id}/unmute`.
