@@ -99,6 +99,7 @@ error_codes! {
     PushKeyInvalid,
     PushAlgorithm,
     PushRegistrationMismatch,
+    PushOfflineSecret,
     PushReplayStore,
     PushRandom,
     PushServer,

@@ -78,6 +78,10 @@ pub enum PushError {
     /// The server's registration answer names another enrollment or device key.
     #[error("The server confirmed a different device key or enrollment; the enrollment was not saved. Try again.")]
     RegistrationMismatch,
+    /// The offline passcode secret in the server's registration answer does not open with this
+    /// registration's agreement key (wrong key, altered ciphertext, or another enrollment's).
+    #[error("The offline passcode secret from the server could not be decrypted; the enrollment was not saved. Try again.")]
+    OfflineSecret,
     /// The replay store failed (storage error); fail safe.
     #[error("The phone could not record the answered request ({0}); nothing was approved, try again.")]
     ReplayStore(String),
@@ -116,6 +120,7 @@ impl ErrorCode for PushError {
             PushError::KeyInvalid => "E_PUSH_KEY_INVALID",
             PushError::Algorithm => "E_PUSH_ALGORITHM",
             PushError::RegistrationMismatch => "E_PUSH_REGISTRATION_MISMATCH",
+            PushError::OfflineSecret => "E_PUSH_OFFLINE_SECRET",
             PushError::ReplayStore(_) => "E_PUSH_REPLAY_STORE",
             PushError::Random => "E_PUSH_RANDOM",
             PushError::Server { .. } => "E_PUSH_SERVER",
