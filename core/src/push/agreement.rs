@@ -122,7 +122,7 @@ struct SeedRng {
     overdrawn: bool,
 }
 
-impl rand_core::TryRng for SeedRng {
+impl hpke::rand_core::TryRng for SeedRng {
     type Error = Infallible;
 
     fn try_next_u32(&mut self) -> Result<u32, Infallible> {
@@ -149,7 +149,7 @@ impl rand_core::TryRng for SeedRng {
     }
 }
 
-impl rand_core::TryCryptoRng for SeedRng {}
+impl hpke::rand_core::TryCryptoRng for SeedRng {}
 
 #[cfg(test)]
 mod tests {
