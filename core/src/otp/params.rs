@@ -104,10 +104,10 @@ impl OtpParams {
             }
             _ => {}
         }
-        if let Some(period) = self.period() {
-            if !(MIN_PERIOD..=MAX_PERIOD).contains(&period) {
-                return Err(OtpError::PeriodRange { period });
-            }
+        if let Some(period) = self.period()
+            && !(MIN_PERIOD..=MAX_PERIOD).contains(&period)
+        {
+            return Err(OtpError::PeriodRange { period });
         }
         Ok(())
     }

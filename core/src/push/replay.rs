@@ -26,10 +26,13 @@ pub trait ReplayStore: Send + Sync {
     fn prune(&self, before: i64) -> Result<usize, PushError>;
 }
 
+/// Answered `(account id, request id)` pairs and when each may be forgotten.
+type Answered = HashMap<(String, String), i64>;
+
 /// A [`ReplayStore`] in memory (lost on restart: tests, benchmarks, one-shot CLI runs).
 #[derive(Debug, Default)]
 pub struct MemoryReplayStore {
-    seen: Mutex<HashMap<(String, String), i64>>,
+    seen: Mutex<Answered>,
 }
 
 impl MemoryReplayStore {
@@ -38,7 +41,7 @@ impl MemoryReplayStore {
         Self::default()
     }
 
-    fn lock(&self) -> Result<std::sync::MutexGuard<'_, HashMap<(String, String), i64>>, PushError> {
+    fn lock(&self) -> Result<std::sync::MutexGuard<'_, Answered>, PushError> {
         self.seen.lock().map_err(|_| PushError::ReplayStore("store lock poisoned".into()))
     }
 }
