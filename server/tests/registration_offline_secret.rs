@@ -17,6 +17,9 @@ const NOW: i64 = 1_790_000_000;
 const URI: &str = "otpauth://totp/Example:alice?secret=KRSXG5CTMVRXEZLUKN2XAZLSKNSWG4TFOQ&issuer=Example";
 const SECRET_B32: &str = "KRSXG5CTMVRXEZLUKN2XAZLSKNSWG4TFOQ";
 
+/// A change to a payload's members.
+type Edit = Box<dyn FnOnce(&mut serde_json::Map<String, Value>)>;
+
 struct World {
     verifier: Verifier,
     /// The same server key, to sign answers the verifier would never make.
@@ -119,7 +122,7 @@ fn a_sealed_secret_moved_to_another_account_does_not_open() {
 fn malformed_sealed_members_are_refused() {
     let mut w = world();
     let answer = w.registered();
-    let cases: [(&str, Box<dyn FnOnce(&mut serde_json::Map<String, Value>)>, &str); 5] = [
+    let cases: [(&str, Edit, &str); 5] = [
         ("enc without ct", Box::new(|p| drop(p.remove("otp_ct"))), "E_PUSH_MALFORMED"),
         ("ct without enc", Box::new(|p| drop(p.remove("otp_enc"))), "E_PUSH_MALFORMED"),
         ("the clear member of earlier builds", Box::new(|p| drop(p.insert("otp".into(), json!(URI)))), "E_PUSH_MALFORMED"),
