@@ -6,7 +6,6 @@ mod server_support;
 use axum::http::StatusCode;
 use duet_core::push::{EnrollmentLink, ManualCode};
 use server_support::phone::*;
-use server_support::*;
 
 #[tokio::test]
 async fn the_database_never_holds_a_manual_code_in_clear() {

@@ -200,8 +200,8 @@ pub fn register(st: &State, body: &[u8]) -> Result<Vec<u8>, ServerError> {
     let Stored { enrollment: mut e, user_id, .. } = load(st, &eid)?.ok_or(VerifierError::EnrollmentUnknown)?;
     let kv = st.verifier();
     let otp_secret = random_bytes(20);
-    let uri = otp_uri(&st.config.issuer, &e.user, &otp_secret);
-    let (record, resp) = kv.verifier.register(&mut e, body, now as i64, &SystemRandom::new(), Some(uri))?;
+    let uri = Secret::new(otp_uri(&st.config.issuer, &e.user, &otp_secret).into_bytes());
+    let (record, resp) = kv.verifier.register(&mut e, body, now as i64, &SystemRandom::new(), Some(&uri))?;
     let state = devices::seal_record(st.seal(), &record, user_id)?;
     let sealed = st.seal().seal(&Sealed::DeviceOtpSecret { account_id: &record.account_id, user_id }, &otp_secret)?;
     let mut conn = st.db();
