@@ -30,6 +30,8 @@ pub struct StoredAccount {
     pub issuer: Option<String>,
     /// Account name.
     pub name: String,
+    /// `Issuer:name` (or the name alone without an issuer): what the code list shows.
+    pub label: String,
     /// Parameters.
     pub parameters: OtpParameters,
 }
