@@ -152,6 +152,7 @@ pub fn build_registration(
         name: info.name.clone(),
         platform: info.platform.clone(),
         keystore: info.keystore.clone(),
+        sk: b64u(&link.server_key),
     };
     signed_envelope(signer, &dk, to_json(&payload))
 }

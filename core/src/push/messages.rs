@@ -69,6 +69,9 @@ pub struct RegisterPayload {
     pub platform: String,
     /// Where the key lives: `strongbox`, `tee`, `secure_enclave` or `software`.
     pub keystore: String,
+    /// The server public key the phone got with the enrollment (base64url): the server answers
+    /// signed with that key, even if it rotated its key since.
+    pub sk: String,
 }
 
 /// Server → device: registration accepted, signed by the server key.

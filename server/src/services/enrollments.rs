@@ -9,6 +9,7 @@ use crate::error::ServerError;
 use crate::random::random_bytes;
 use crate::services::users::User;
 use crate::state::State;
+use crate::storage::server_key;
 use crate::storage::seal::Sealed;
 use crate::verifier::{self, Enrollment as VEnrollment, Verifier, VerifierError};
 use duet_core::otp::OtpParams;
@@ -196,12 +197,27 @@ fn otp_uri(issuer: &str, user: &str, secret: &[u8]) -> String {
 /// device and its offline passcode secret; returns the signed response.
 pub fn register(st: &State, body: &[u8]) -> Result<Vec<u8>, ServerError> {
     let now = st.now();
-    let eid = verifier::registration_enrollment_id(body)?;
-    let Stored { enrollment: mut e, user_id, .. } = load(st, &eid)?.ok_or(VerifierError::EnrollmentUnknown)?;
+    let names = verifier::registration_lookup(body)?;
+    let Stored { enrollment: mut e, user_id, .. } = load(st, &names.enrollment_id)?.ok_or(VerifierError::EnrollmentUnknown)?;
+    // The phone verifies the answer with the key its link carried: if the server key was
+    // rotated since the link was shown, that older key signs, and the phone's first poll brings
+    // the rotation. A key this server never had is refused before anything is stored.
     let kv = st.verifier();
+    let (key_id, signer) = if names.server_key == kv.verifier.server_public_key() {
+        (kv.key_id, None)
+    } else {
+        let (id, old) = server_key::by_public_key(&st.db(), st.seal(), &names.server_key)?.ok_or(VerifierError::ServerKeyUnknown)?;
+        // Only a key the enrollment can have carried: one still current when it was created.
+        let retired_at: Option<i64> = st.db().query_row("SELECT retired_at FROM server_keys WHERE id = ?1", [id], |r| r.get(0))?;
+        if retired_at.is_some_and(|r| r < e.created_at) {
+            return Err(VerifierError::ServerKeyUnknown.into());
+        }
+        (id, Some(Verifier::new(old, &st.config.public_url, &st.config.issuer)?))
+    };
+    let verifier = signer.as_ref().unwrap_or(&kv.verifier);
     let otp_secret = random_bytes(20);
     let uri = Secret::new(otp_uri(&st.config.issuer, &e.user, &otp_secret).into_bytes());
-    let (record, resp) = kv.verifier.register(&mut e, body, now as i64, &SystemRandom::new(), Some(&uri))?;
+    let (record, resp) = verifier.register(&mut e, body, now as i64, &SystemRandom::new(), Some(&uri))?;
     let state = devices::seal_record(st.seal(), &record, user_id)?;
     let sealed = st.seal().seal(&Sealed::DeviceOtpSecret { account_id: &record.account_id, user_id }, &otp_secret)?;
     let mut conn = st.db();
@@ -221,7 +237,7 @@ pub fn register(st: &State, body: &[u8]) -> Result<Vec<u8>, ServerError> {
         platform: &record.platform,
         label: &record.name,
         otp_secret_sealed: Some(&sealed),
-        server_key_id: kv.key_id,
+        server_key_id: key_id,
     }, now)?;
     devices::touch(&tx, did, now, Some(record.clock_offset_secs))?;
     tx.execute("UPDATE enrollments SET device_id = ?1 WHERE id = ?2", params![did, e.id])?;

@@ -436,7 +436,7 @@ impl Verifier {
     }
 
     /// Verifies a registration (`POST /duet/v1/register`) for enrollment `e` (looked up by the
-    /// body's `eid`, see [`registration_enrollment_id`]), marks `e` used, and returns the new
+    /// body's `eid`, see [`registration_lookup`]), marks `e` used, and returns the new
     /// device and the signed answer. `otp_uri` optionally hands the phone an offline passcode,
     /// sealed (HPKE) to the registration's agreement key `ek`.
     pub fn register(
@@ -464,6 +464,11 @@ impl Verifier {
         verify_signature(alg, &dk, &env.payload, &env.sig).map_err(push_sig_err)?;
         if p.eid != e.id {
             return Err(VerifierError::EnrollmentUnknown);
+        }
+        // The answer is signed by the key the phone trusts: the caller picks this verifier by
+        // the registration's `sk` ([`registration_lookup`]).
+        if b64u_decode(&p.sk).as_deref() != Some(&self.server_public_key()[..]) {
+            return Err(VerifierError::ServerKeyUnknown);
         }
         let proof = b64u_decode(&p.proof).ok_or(VerifierError::Malformed)?;
         let mac_key = hmac::Key::new(hmac::HMAC_SHA256, e.secret.expose());
@@ -767,13 +772,24 @@ impl Verifier {
     }
 }
 
-/// The enrollment id a registration body names, so the server can look the enrollment up
-/// before calling [`Verifier::register`]. Unverified: use it only as a lookup key.
-pub fn registration_enrollment_id(body: &[u8]) -> Result<String, VerifierError> {
+/// The enrollment id and the trusted server key a registration body names, so the server can
+/// look the enrollment and its signing key up before calling [`Verifier::register`].
+/// Unverified: use them only as lookup keys.
+pub fn registration_lookup(body: &[u8]) -> Result<RegistrationLookup, VerifierError> {
     let env = Envelope::parse(body).ok_or(VerifierError::Malformed)?;
     check_head(&env.payload, TYP_REGISTER).map_err(head_err)?;
     let p: RegisterPayload = serde_json::from_slice(&env.payload).map_err(|_| VerifierError::Malformed)?;
-    Ok(p.eid)
+    let server_key = b64u_decode(&p.sk).ok_or(VerifierError::Malformed)?;
+    Ok(RegistrationLookup { enrollment_id: p.eid, server_key })
+}
+
+/// What a registration names to look up before it is verified.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RegistrationLookup {
+    /// The enrollment.
+    pub enrollment_id: String,
+    /// The server public key the phone trusts (the answer is signed with it).
+    pub server_key: Vec<u8>,
 }
 
 /// The account id a device message names (answer, poll, push token, unenroll, rotation), so the
