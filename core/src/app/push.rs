@@ -18,7 +18,7 @@ use crate::push::{
     SignatureAlgorithm, SoftwareP256Signer, VerifiedRequest, endpoints,
 };
 use crate::transport::{Endpoint, HttpRequest, HttpResponse};
-use crate::vault::{ClockOffset, DamagedRecord, Entry, RecordId};
+use crate::vault::{ClockOffset, DamagedRecord, Entry, RecordId, VaultError};
 
 /// Stores an account under a key just made, once the server accepted the key.
 type NewRecord = Box<dyn FnOnce(push::PushAccount) -> PushRecord>;
@@ -311,11 +311,16 @@ impl App {
     }
 
     /// Tells the server this device is gone, then forgets the account. privacyIDEA has no such
-    /// call: its token is only forgotten here (the administrator removes it on the server).
+    /// call: its token is only forgotten here (the administrator removes it on the server). A
+    /// damaged record cannot name its server or sign: it is only forgotten here, by its id.
     pub fn unenroll(&mut self, id: &RecordId) -> Result<(), AppError> {
-        let rec = self.record(id)?;
-        if let Some(account) = rec.duet_account() {
-            let signer = self.signer(&rec)?;
+        let rec = match self.record(id) {
+            Ok(rec) => Some(rec),
+            Err(AppError::AccountDamaged | AppError::Vault(VaultError::RecordCorrupt { .. })) => None,
+            Err(e) => return Err(e),
+        };
+        if let Some((rec, account)) = rec.as_ref().and_then(|r| Some((r, r.duet_account()?))) {
+            let signer = self.signer(rec)?;
             let body = push::build_unenroll(account, signer.as_ref(), self.now())?;
             self.post_duet(&account.url, endpoints::UNENROLL, body)?;
         }
