@@ -1,6 +1,7 @@
 //! Damages a closed vault file the way a bad sector or a stray write would, in place, without
 //! going through SQLite: a flipped byte inside one record's sealed bytes, or a table's root page
-//! whose first cell pointer points outside the page.
+//! whose first cell pointer points outside the page. Each test file uses the damage it needs.
+#![allow(dead_code)]
 
 use std::path::Path;
 
