@@ -23,13 +23,11 @@ pub fn unlock(
     env: VaultEnv,
 ) -> Result<Unlocked, VaultError> {
     let id = locked.vault_id().to_string();
-    if let Some(c) = cache {
-        if let Some(key) = c.get(&id) {
-            if locked.check_key(&key) {
-                return Ok(Unlocked { vault: locked.unlock(&key, env)?, unlocked_by: "cache".into() });
-            }
-            c.forget(&id);
+    if let Some((c, key)) = cache.and_then(|c| Some((c, c.get(&id)?))) {
+        if locked.check_key(&key) {
+            return Ok(Unlocked { vault: locked.unlock(&key, env)?, unlocked_by: "cache".into() });
         }
+        c.forget(&id);
     }
     let mut first_err: Option<VaultError> = None;
     for p in providers {

@@ -104,10 +104,8 @@ impl OtpParams {
             }
             _ => {}
         }
-        if let Some(period) = self.period() {
-            if !(MIN_PERIOD..=MAX_PERIOD).contains(&period) {
-                return Err(OtpError::PeriodRange { period });
-            }
+        if let Some(period) = self.period().filter(|p| !(MIN_PERIOD..=MAX_PERIOD).contains(p)) {
+            return Err(OtpError::PeriodRange { period });
         }
         Ok(())
     }

@@ -186,7 +186,7 @@ pub fn encode_signature(sig: &[u8]) -> String {
 
 /// Decodes a Base32 signature as Python's `b32decode` does: upper case, padded.
 pub fn decode_signature(text: &str) -> Option<Vec<u8>> {
-    if text.is_empty() || text.len() % 8 != 0 || text.bytes().any(|b| b.is_ascii_lowercase()) {
+    if text.is_empty() || !text.len().is_multiple_of(8) || text.bytes().any(|b| b.is_ascii_lowercase()) {
         return None;
     }
     base32::decode(base32::Alphabet::Rfc4648 { padding: true }, text)

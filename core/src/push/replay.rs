@@ -27,10 +27,13 @@ pub trait ReplayStore: Send + Sync {
     fn prune(&self, now: i64) -> Result<usize, PushError>;
 }
 
+/// Seen challenge ids by (scope, id), with the time each may be forgotten.
+type Seen = HashMap<(String, String), i64>;
+
 /// A [`ReplayStore`] in memory (lost on restart: tests, benchmarks, one-shot CLI runs).
 #[derive(Debug, Default)]
 pub struct MemoryReplayStore {
-    seen: Mutex<HashMap<(String, String), i64>>,
+    seen: Mutex<Seen>,
 }
 
 impl MemoryReplayStore {
@@ -39,7 +42,7 @@ impl MemoryReplayStore {
         Self::default()
     }
 
-    fn lock(&self) -> Result<std::sync::MutexGuard<'_, HashMap<(String, String), i64>>, PushError> {
+    fn lock(&self) -> Result<std::sync::MutexGuard<'_, Seen>, PushError> {
         self.seen.lock().map_err(|_| PushError::ReplayStore("store lock poisoned".into()))
     }
 }
