@@ -52,10 +52,10 @@ pub fn run(args: CodeArgs) -> ExitCode {
         Ok(code) => {
             println!("{}", code.as_str());
             // Seconds left only for a person at a terminal; scripts get the code alone.
-            if std::io::IsTerminal::is_terminal(&std::io::stdout()) {
-                if let Ok(left) = otp::Generator::new(&account.secret, &account.params).and_then(|g| g.seconds_left(at)) {
-                    eprintln!("{left} s left");
-                }
+            if std::io::IsTerminal::is_terminal(&std::io::stdout())
+                && let Ok(left) = otp::Generator::new(&account.secret, &account.params).and_then(|g| g.seconds_left(at))
+            {
+                eprintln!("{left} s left");
             }
             ExitCode::SUCCESS
         }

@@ -311,10 +311,10 @@ fn answer_cmd(app: &mut App, wanted: Option<&str>, answer: push::Answer, done: &
         let report = app.poll()?;
         report.notices.iter().for_each(warn);
         let mut failures = report.failures.into_iter();
-        if report.requests.is_empty() {
-            if let Some(f) = failures.next() {
-                return Err(f.error.into());
-            }
+        if report.requests.is_empty()
+            && let Some(f) = failures.next()
+        {
+            return Err(f.error.into());
         }
         for f in failures {
             eprintln!("warning {}: {}", f.error.code(), f.error);

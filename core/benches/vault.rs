@@ -13,7 +13,7 @@ use std::hint::black_box;
 const ACCOUNTS: usize = 10_000;
 
 fn account(i: usize) -> OtpAccount {
-    let kind = if i % 10 == 0 { OtpKind::Hotp { counter: i as u64 } } else { OtpKind::Totp { period: 30, t0: 0 } };
+    let kind = if i.is_multiple_of(10) { OtpKind::Hotp { counter: i as u64 } } else { OtpKind::Totp { period: 30, t0: 0 } };
     OtpAccount {
         issuer: Some(format!("Issuer {}", i % 97)),
         name: format!("user{i}@example.com"),

@@ -150,7 +150,7 @@ fn a_google_transfer_in_several_codes_is_stored_once_complete() {
     assert!(parts.len() >= 2, "{} parts", parts.len());
     let total = parts.len() as u32;
     // Scanned last part first, one part twice: only the complete set is stored.
-    for (i, uri) in parts.iter().enumerate().rev().skip(0) {
+    for (i, uri) in parts.iter().enumerate().rev() {
         let added = app.add_scanned(uri).unwrap();
         if i > 0 {
             let Added::TransferPart { missing, total: t } = added else { panic!("{added:?}") };

@@ -51,7 +51,7 @@ proptest! {
     #[test]
     fn signature_base32_round_trips(bytes in proptest::collection::vec(any::<u8>(), 1..600)) {
         let text = encode_signature(&bytes);
-        prop_assert!(text.len() % 8 == 0 && !text.bytes().any(|b| b.is_ascii_lowercase()));
+        prop_assert!(text.len().is_multiple_of(8) && !text.bytes().any(|b| b.is_ascii_lowercase()));
         prop_assert_eq!(decode_signature(&text), Some(bytes));
     }
 }

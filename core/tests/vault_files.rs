@@ -190,7 +190,7 @@ fn corrupted_bytes_give_a_clear_error_never_silent_loss() {
             "unexpected error {code}"
         );
     }
-    assert!(errors.get("E_VAULT_RECORD_CORRUPT").is_some(), "record tampering detected: {errors:?}");
+    assert!(errors.contains_key("E_VAULT_RECORD_CORRUPT"), "record tampering detected: {errors:?}");
 }
 
 #[test]

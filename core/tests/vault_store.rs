@@ -305,7 +305,6 @@ fn vault_is_the_push_replay_store_across_restarts() {
     assert!(!store.mark_answered("acct", "c1", 1000).unwrap());
     assert!(store.is_answered("acct", "c1").unwrap());
     assert!(!store.is_answered("other", "c1").unwrap());
-    drop(store);
     drop(vault);
     let mut vault = reopen(d.path(), &fast_pass("pw"));
     let store = VaultReplay::new(&mut vault);

@@ -141,7 +141,7 @@ fn manual_code_check_character_catches_typos() {
     for (a, &x) in alphabet.iter().enumerate() {
         for (b, &y) in alphabet.iter().enumerate().filter(|(b, _)| *b != a) {
             for pos in [9usize, 10] {
-                let mut w = vec!['0'; 12];
+                let mut w = ['0'; 12];
                 w[pos] = x;
                 w[pos + 1] = y;
                 let value: String = w.iter().collect();
@@ -237,7 +237,7 @@ fn platform_der_signatures_and_spki_keys_are_normalised() {
     let (device, resp) = server.register(&mut e, &body, NOW, &rng, None).unwrap();
     let account = finish_registration(&link, &signer, &resp, NOW).unwrap().account;
     let ctx = duet_server::verifier::SignInContext { user: "dora".into(), service: "VPN".into(), ..Default::default() };
-    let mut s = server.create_sign_in(&[device.clone()], &ctx, duet_server::verifier::MatchMode::Type { digits: 3 }, 60, NOW, &rng).unwrap();
+    let mut s = server.create_sign_in(std::slice::from_ref(&device), &ctx, duet_server::verifier::MatchMode::Type { digits: 3 }, 60, NOW, &rng).unwrap();
     let store = MemoryReplayStore::new();
     let req = verify_request(&account, &s.issued[0].body, NOW, &store).unwrap();
     let ans = build_answer(&account, &req, &Answer::Approve { number: Some(s.number.unwrap().to_string()) }, &signer, NOW, &store).unwrap();
@@ -263,7 +263,7 @@ fn number_checks_on_the_phone() {
     let ctx = duet_server::verifier::SignInContext { user: "eve".into(), service: "VPN".into(), ..Default::default() };
     use duet_server::verifier::MatchMode;
     let store = MemoryReplayStore::new();
-    let typed = server.create_sign_in(&[device.clone()], &ctx, MatchMode::Type { digits: 2 }, 60, NOW, &rng).unwrap();
+    let typed = server.create_sign_in(std::slice::from_ref(&device), &ctx, MatchMode::Type { digits: 2 }, 60, NOW, &rng).unwrap();
     let r = verify_request(&account, &typed.issued[0].body, NOW, &store).unwrap();
     let try_n = |n: Option<&str>| build_answer(&account, &r, &Answer::Approve { number: n.map(String::from) }, &signer, NOW, &MemoryReplayStore::new()).map(|_| ()).map_err(|e| e.code());
     assert_eq!(try_n(None), Err("E_PUSH_NUMBER_REQUIRED"));

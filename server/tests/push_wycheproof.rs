@@ -4,6 +4,7 @@
 //! - the verifier checking device signatures (`verifier::verify_device_signature`),
 //! - platform-signature normalisation (DER or raw `r||s` → wire form) in front of both,
 //! - public keys given as SPKI DER normalised to the wire form.
+//!
 //! "valid" must verify, "invalid" must be refused, "acceptable" may go either way.
 
 use duet_core::push::signer::normalize_signature;

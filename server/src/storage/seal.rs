@@ -43,7 +43,7 @@ impl SealKey {
         let nonce = Nonce::try_assume_unique_for_key(nonce).map_err(|_| ServerError::KeyUnseal)?;
         let mut buf = Zeroizing::new(body.to_vec());
         let plain_len =
-            self.0.open_in_place(nonce, Aad::from(purpose.as_bytes()), &mut *buf).map_err(|_| ServerError::KeyUnseal)?.len();
+            self.0.open_in_place(nonce, Aad::from(purpose.as_bytes()), &mut buf).map_err(|_| ServerError::KeyUnseal)?.len();
         buf.truncate(plain_len);
         Ok(buf)
     }

@@ -75,7 +75,7 @@ pub async fn create_user(AxState(st): AxState<Arc<State>>,
     f: AdminForm,
 ) -> PageResult {
     let s = &f.session;
-    let service = f.fields.get("service").is_some();
+    let service = f.fields.contains_key("service");
     let now = st.now();
     let conn = st.db();
     let u = users::create(&conn, f.field("name")?, service, st.config.name_rules, now)?;
@@ -226,7 +226,7 @@ pub async fn issue_bypass(AxState(st): AxState<Arc<State>>,
     .await
     .map_err(|_| ServerError::Storage("bypass task failed".into()))??;
     audit::record(&st.db(), now, &s.admin_name, "bypass_code_issued", Some(&u.name), "")?;
-    Ok(page("One-time bypass code", &s, html! {
+    Ok(page("One-time bypass code", s, html! {
         p { "Read this code to " (u.display_name) ". It works once, until " (when(now + bypass::DEFAULT_TTL_SECS))
             ", and is void after " (bypass::DEFAULT_ATTEMPTS) " wrong tries. It is not shown again." }
         p { code.big #bypass-code { (code) } }
@@ -314,7 +314,7 @@ pub async fn create_app(AxState(st): AxState<Arc<State>>,
     let (app, key) = apps::create(&conn, f.field("name")?, now)?;
     audit::record(&conn, now, &s.admin_name, "application_created", None, &app.name)?;
     drop(conn);
-    Ok(page("Application created", &s, html! {
+    Ok(page("Application created", s, html! {
         p { "API key for " strong { (app.name) } " (shown only now; store it in the application's secret store):" }
         p { code #api-key { (key) } }
         p { a href="/helpdesk" { "Back" } }
@@ -328,7 +328,7 @@ pub async fn rotate_key(AxState(st): AxState<Arc<State>>,
     let s = &f.session;
     let public = server_key::rotate(&st)?;
     audit::record(&st.db(), st.now(), &s.admin_name, "server_key_rotation_requested", None, "")?;
-    Ok(page("Server key rotated", &s, html! {
+    Ok(page("Server key rotated", s, html! {
         p.ok { "New fingerprint " code { (fingerprint(&public)) } ". Devices learn it at their next poll." }
         p { a href="/helpdesk" { "Back" } }
     }))
