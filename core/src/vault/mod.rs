@@ -11,6 +11,10 @@
 //!   [`LockedVault::open`] reads the clear header (vault id, key slots) and checks the
 //!   file; [`LockedVault::unlock`] checks the key against a sealed check value before
 //!   anything is written, so a wrong key changes nothing.
+//! - Damage (`check.rs`, `rows.rs`): a record that does not open stays in lists as its id
+//!   ([`DamagedRecord`]), never hiding the others, and is removed by id without decryption;
+//!   every read of a table and every write first passes the same structural check, so nothing
+//!   is written into a table a read refuses.
 //! - Time and randomness come from a [`VaultEnv`].
 
 mod check;
@@ -819,6 +823,8 @@ impl Vault {
         for (n, table) in stored.iter_mut().zip([Table::Otp, Table::Push]) {
             let rows = match self.rows(table) {
                 Ok(rows) => rows,
+                // A malformed file is one problem, already reported by the integrity check.
+                Err(VaultError::Corrupt { .. }) if integrity != "ok" => continue,
                 Err(e) => {
                     problems.push(Problem::of(&e, None));
                     continue;
@@ -835,7 +841,6 @@ impl Vault {
                 }
             }
         }
-        problems.dedup();
         let seen_challenges: i64 = self.conn.query_row("SELECT COUNT(*) FROM seen_challenges", [], |r| r.get(0)).unwrap_or(0);
         Ok(Health {
             schema_version: schema::version(&self.conn)?,
