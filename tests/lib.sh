@@ -33,3 +33,22 @@ py_venv() {
 }
 
 step() { echo; echo "=== $* ==="; }
+
+# start_duet_server DUET WORK: runs `DUET serve` on a free port of 127.0.0.1 with its data in
+# WORK/server and the first admin's password in WORK/admin.pw; sets SERVER_PID and BASE (its URL).
+# The log is WORK/serve.log. Stop it with stop_duet_server.
+start_duet_server() {
+  "$1" serve --listen 127.0.0.1:0 --data-dir "$2/server" --admin-password-file "$2/admin.pw" \
+    > "$2/serve.log" 2>&1 &
+  SERVER_PID=$!
+  for _ in $(seq 50); do grep -q "listening on" "$2/serve.log" && break; sleep 0.1; done
+  BASE="$(sed -n 's/^duet serve: listening on //p' "$2/serve.log" | head -1)"
+  [ -n "$BASE" ] || { cat "$2/serve.log"; echo "server did not start"; exit 1; }
+  echo "server at $BASE"
+}
+
+# stop_duet_server: stops the server start_duet_server started, if it runs.
+stop_duet_server() {
+  if [ -n "${SERVER_PID:-}" ]; then kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null; fi
+  SERVER_PID=""
+}

@@ -369,9 +369,10 @@ impl DuetApp {
         Ok(self.lock().add_scanned(&text)?.into())
     }
 
-    /// Enrolls with a manual activation code (`HOST CODE`).
-    pub fn add_manual_code(&self, code: String) -> Result<AddResult, DuetError> {
-        Ok(self.lock().add_manual_code(&code)?.into())
+    /// Enrolls with a manual activation code (`SERVER CODE`) once the server key's fingerprint
+    /// equals `fingerprint` (the one the helpdesk read out).
+    pub fn add_manual_code(&self, code: String, fingerprint: String) -> Result<AddResult, DuetError> {
+        Ok(self.lock().add_manual_code(&code, &fingerprint)?.into())
     }
 
     /// What a manual activation code (`HOST CODE`) enrolls: show its fingerprint and ask before

@@ -181,6 +181,7 @@ error_codes! {
     AppRequestNotWaiting,
     AppNotPrepared,
     AppNoSuchAccount,
+    AppFingerprintMismatch,
     FfiCallback,
     FfiClock,
 }

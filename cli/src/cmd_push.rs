@@ -19,6 +19,10 @@ pub struct EnrollArgs {
     /// A manual activation code from the helpdesk instead of a QR code.
     #[arg(long, value_name = "CODE")]
     pub code: Option<String>,
+    /// With --code: the server key fingerprint the helpdesk read out (required without a
+    /// terminal; on a terminal duet shows the fingerprint and asks).
+    #[arg(long, value_name = "FP", requires = "code")]
+    pub fingerprint: Option<String>,
 }
 
 /// Arguments of `duet pending`.
@@ -82,6 +86,12 @@ pub enum PushCliError {
     /// Standard input could not be read.
     #[error("Could not read the enrollment link from standard input.")]
     Stdin,
+    /// `--code` without a terminal to ask on and without `--fingerprint`.
+    #[error("Enrolling with a code needs the server key fingerprint the helpdesk reads out: pass it with --fingerprint, or run duet enroll in a terminal to be asked.")]
+    FingerprintRequired,
+    /// The user did not confirm the fingerprint.
+    #[error("Not enrolled: the fingerprint was not confirmed. Compare it with the helpdesk; if it differs, enroll by QR code instead.")]
+    FingerprintNotConfirmed,
     /// Another device answered the request first.
     #[error("This sign-in was already answered on another device; nothing changed here.")]
     AnsweredElsewhere,
@@ -101,6 +111,8 @@ impl ErrorCode for PushCliError {
             PushCliError::Ambiguous(_) => "E_CLI_PUSH_AMBIGUOUS",
             PushCliError::NotFound(_) => "E_CLI_PUSH_NOT_FOUND",
             PushCliError::Stdin => "E_CLI_ENROLL_STDIN",
+            PushCliError::FingerprintRequired => "E_CLI_ENROLL_FINGERPRINT_REQUIRED",
+            PushCliError::FingerprintNotConfirmed => "E_CLI_ENROLL_FINGERPRINT_NOT_CONFIRMED",
             PushCliError::AnsweredElsewhere => "E_CLI_PUSH_ANSWERED_ELSEWHERE",
             PushCliError::Expired => "E_CLI_PUSH_EXPIRED",
             PushCliError::App(e) => e.code(),
@@ -126,9 +138,10 @@ fn warn(n: &Notice) {
 
 /// Runs `duet enroll`.
 pub fn enroll(app: &mut App, args: EnrollArgs) -> ExitCode {
-    let added = match &args.code {
-        Some(code) => app.add_manual_code(code).map_err(PushCliError::from),
-        None => read_link(args.link.as_deref().unwrap_or("-")).and_then(|t| Ok(app.add_scanned(&t)?)),
+    let added = match (&args.code, &args.fingerprint) {
+        (Some(code), Some(fp)) => app.add_manual_code(code, fp).map_err(PushCliError::from),
+        (Some(code), None) => enroll_code_asking(app, code),
+        (None, _) => read_link(args.link.as_deref().unwrap_or("-")).and_then(|t| Ok(app.add_scanned(&t)?)),
     };
     match added {
         Ok(Added::Otp { label, warnings, .. }) => {
@@ -151,6 +164,26 @@ pub fn enroll(app: &mut App, args: EnrollArgs) -> ExitCode {
         }
         Err(e) => report::fail(&e),
     }
+}
+
+/// A code cannot carry the server key, so its fingerprint is the user's only check that the key
+/// came from the server: shown, and enrolled only after the user says it matches.
+fn enroll_code_asking(app: &mut App, code: &str) -> Result<Added> {
+    use std::io::{BufRead, IsTerminal, Write};
+    if !std::io::stdin().is_terminal() {
+        return Err(PushCliError::FingerprintRequired);
+    }
+    let link = app.lookup_manual_code(&push::ManualCode::parse(code).map_err(AppError::from)?)?;
+    eprintln!("Server: {}  (user {}, {})", link.url, link.user, link.issuer);
+    eprintln!("Server key fingerprint: {}", link.server_key_fingerprint());
+    eprint!("Is this the fingerprint the helpdesk reads out to you? [y/N] ");
+    std::io::stderr().flush().ok();
+    let mut answer = String::new();
+    std::io::stdin().lock().read_line(&mut answer).map_err(|_| PushCliError::Stdin)?;
+    if !matches!(answer.trim(), "y" | "Y" | "yes" | "YES" | "Yes") {
+        return Err(PushCliError::FingerprintNotConfirmed);
+    }
+    Ok(app.enroll_duet(&link)?)
 }
 
 fn read_link(arg: &str) -> Result<zeroize::Zeroizing<String>> {
@@ -255,6 +288,10 @@ fn view_line(v: &PendingRequest) -> String {
         if let Some(x) = value {
             parts.push(format!("{label}={x:?}"));
         }
+    }
+    if v.ip.is_some() || v.location.is_some() || v.client.is_some() {
+        // The server passes on what the device signing in claimed about itself.
+        parts.push("(ip, location and client as reported by the device signing in)".into());
     }
     match &v.matching {
         push::NumberMatching::TypeShown { digits } => parts.push(format!("type the {digits}-digit number shown")),

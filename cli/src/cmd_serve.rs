@@ -9,6 +9,24 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+/// Where the server keeps its database (shared by `duet serve` and `duet admin-key`).
+#[derive(Args, Debug)]
+pub struct StorageArgs {
+    /// Directory for the database and key file.
+    #[arg(long, default_value = "duet-server")]
+    pub data_dir: PathBuf,
+    /// SQLite database (default: DATA_DIR/duet-server.sqlite).
+    #[arg(long)]
+    pub db: Option<PathBuf>,
+}
+
+impl StorageArgs {
+    /// The database file.
+    pub fn db_path(&self) -> PathBuf {
+        self.db.clone().unwrap_or_else(|| self.data_dir.join("duet-server.sqlite"))
+    }
+}
+
 /// Options of `duet serve`.
 #[derive(Args, Debug)]
 pub struct ServeArgs {
@@ -16,12 +34,8 @@ pub struct ServeArgs {
     /// pass --tls-cert/--tls-key before listening on a public address.
     #[arg(long, default_value = "127.0.0.1:8440")]
     listen: SocketAddr,
-    /// Directory for the database and key file.
-    #[arg(long, default_value = "duet-server")]
-    data_dir: PathBuf,
-    /// SQLite database (default: DATA_DIR/duet-server.sqlite).
-    #[arg(long)]
-    db: Option<PathBuf>,
+    #[command(flatten)]
+    storage: StorageArgs,
     /// Sealing key file, created with mode 0600 (default: DATA_DIR/server.key).
     #[arg(long)]
     key_file: Option<PathBuf>,
@@ -55,8 +69,8 @@ impl ServeArgs {
     fn options(&self) -> Options {
         Options {
             listen: self.listen,
-            db_path: self.db.clone().unwrap_or_else(|| self.data_dir.join("duet-server.sqlite")),
-            key_file: self.key_file.clone().unwrap_or_else(|| self.data_dir.join("server.key")),
+            db_path: self.storage.db_path(),
+            key_file: self.key_file.clone().unwrap_or_else(|| self.storage.data_dir.join("server.key")),
             admin_name: self.admin_name.clone(),
             admin_password_file: self.admin_password_file.clone(),
             tls: self.tls_cert.clone().zip(self.tls_key.clone()),
@@ -73,8 +87,9 @@ pub fn run(args: ServeArgs) -> ExitCode {
         name_rules: NameRules { strip_upn_domain: args.strip_upn_domain },
         ..Config::default()
     };
-    if let Err(e) = std::fs::create_dir_all(&args.data_dir) {
-        return report::fail(&ServerError::Config(format!("cannot create {}: {e}", args.data_dir.display())));
+    let dir = &args.storage.data_dir;
+    if let Err(e) = std::fs::create_dir_all(dir) {
+        return report::fail(&ServerError::Config(format!("cannot create {}: {e}", dir.display())));
     }
     let res = serve_until_signal(args.options(), config, |url, _, _| {
         println!("duet serve: listening on {url}");

@@ -127,6 +127,18 @@ pub static CODES: &[duet_core::error::CodeDoc] = &[
         tell: "pass the link as an argument.",
     },
     duet_core::error::CodeDoc {
+        code: "E_CLI_ENROLL_FINGERPRINT_REQUIRED",
+        section: &PUSH_COMMANDS,
+        when: "`duet enroll --code` ran without a terminal and without `--fingerprint`",
+        tell: "read out the server key fingerprint from the helpdesk page and pass it with --fingerprint.",
+    },
+    duet_core::error::CodeDoc {
+        code: "E_CLI_ENROLL_FINGERPRINT_NOT_CONFIRMED",
+        section: &PUSH_COMMANDS,
+        when: "the user did not confirm the server key fingerprint `duet enroll --code` showed",
+        tell: "compare the fingerprint with the one on the helpdesk page; if it differs, enroll by QR code.",
+    },
+    duet_core::error::CodeDoc {
         code: "E_CLI_PUSH_ANSWERED_ELSEWHERE",
         section: &PUSH_COMMANDS,
         when: "the server says another device of the user answered the request first",

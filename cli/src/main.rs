@@ -4,6 +4,7 @@
 //! printed as `error CODE: message` on stderr with a non-zero exit status, so
 //! scripts can rely on stdout carrying only the requested output.
 
+mod cmd_admin_key;
 mod cmd_code;
 mod cmd_demo;
 mod cmd_migration;
@@ -39,6 +40,9 @@ struct Cli {
 enum Command {
     /// Run the reference push server and helpdesk page.
     Serve(cmd_serve::ServeArgs),
+    /// Create, list or revoke the server's admin API keys (on the server's database).
+    #[command(subcommand)]
+    AdminKey(cmd_admin_key::AdminKeyCommand),
     /// Show the whole system on this machine: server, enrollment, approvals, passcodes.
     Demo(cmd_demo::DemoArgs),
     /// Print the current one-time code of an account, alone on stdout.
@@ -81,6 +85,7 @@ fn main() -> ExitCode {
     vault_ctx::set_path(cli.vault);
     match cli.command {
         Command::Serve(a) => cmd_serve::run(a),
+        Command::AdminKey(c) => cmd_admin_key::run(c),
         Command::Demo(a) => cmd_demo::run(a),
         Command::Code(a) => cmd_code::run(a),
         Command::Uri(c) => cmd_uri::run(c),

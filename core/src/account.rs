@@ -6,7 +6,7 @@ use crate::secret::Secret;
 /// One OTP account (secret plus labels and parameters).
 ///
 /// `Debug` is safe to log: the secret prints redacted.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub struct OtpAccount {
     /// Who issued the account ("Example Corp"); `None` when the source gave none.
     pub issuer: Option<String>,
@@ -20,6 +20,20 @@ pub struct OtpAccount {
     /// URI survives a round trip.
     pub extra: Vec<(String, String)>,
 }
+
+impl PartialEq for OtpAccount {
+    fn eq(&self, other: &Self) -> bool {
+        // Destructured so a new field cannot be forgotten; the secret compares in constant time.
+        let OtpAccount { issuer, name, secret, params, extra } = self;
+        bool::from(subtle::ConstantTimeEq::ct_eq(secret, &other.secret))
+            & (*issuer == other.issuer)
+            & (*name == other.name)
+            & (*params == other.params)
+            & (*extra == other.extra)
+    }
+}
+
+impl Eq for OtpAccount {}
 
 impl OtpAccount {
     /// `Issuer:name`, or `name` without an issuer: how lists show and find it.

@@ -4,9 +4,21 @@ use zeroize::{Zeroize, ZeroizeOnDrop};
 
 /// Shared secret key material (OTP seeds, enrollment secrets).
 ///
-/// `Debug` prints only the length; the bytes are wiped when dropped.
-#[derive(Clone, PartialEq, Eq, Zeroize, ZeroizeOnDrop)]
+/// `Debug` prints only the length; the bytes are wiped when dropped. There is no `==`: secrets
+/// compare in constant time through [`subtle::ConstantTimeEq`] (`a.ct_eq(&b)`), so no caller can
+/// compare one with a short-circuiting loop by accident.
+#[derive(Clone, Zeroize, ZeroizeOnDrop)]
 pub struct Secret(Vec<u8>);
+
+impl subtle::ConstantTimeEq for Secret {
+    fn ct_eq(&self, other: &Self) -> subtle::Choice {
+        // Lengths are not secret (they follow from the kind of key); the bytes are.
+        if self.0.len() != other.0.len() {
+            return subtle::Choice::from(0);
+        }
+        self.0.ct_eq(&other.0)
+    }
+}
 
 impl Secret {
     /// Wraps raw key bytes.
@@ -45,6 +57,15 @@ impl std::fmt::Debug for Secret {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn secrets_compare_only_in_constant_time() {
+        use subtle::ConstantTimeEq;
+        let a = Secret::new(vec![1, 2, 3]);
+        assert!(bool::from(a.ct_eq(&Secret::new(vec![1, 2, 3]))));
+        assert!(!bool::from(a.ct_eq(&Secret::new(vec![1, 2, 4]))));
+        assert!(!bool::from(a.ct_eq(&Secret::new(vec![1, 2]))));
+    }
 
     #[test]
     fn debug_never_shows_bytes() {

@@ -49,12 +49,24 @@ pub struct Limits {
     pub rate_window: u64,
     /// How long pushes stay muted after `not_me`.
     pub mute_secs: u64,
+    /// Pause of pushes after a wrong number (doubling with each one in a row).
+    pub wrong_number_pause: u64,
+    /// Longest pause after wrong numbers.
+    pub wrong_number_pause_cap: u64,
     /// How long a push waits for an answer.
     pub push_ttl: u64,
     /// Wrong passcodes in a row before lockout.
     pub max_passcode_failures: i64,
-    /// How long a passcode lockout lasts.
+    /// How long a first passcode lockout lasts (each further one within a day doubles it).
     pub lockout_secs: u64,
+    /// Longest passcode lockout.
+    pub lockout_cap_secs: u64,
+    /// Wrong passcodes from one client address (across users) before it is locked out.
+    pub client_passcode_failures: u32,
+    /// The window those are counted in.
+    pub client_window_secs: u64,
+    /// How long a client address stays locked out of passcode sign-in.
+    pub client_lockout_secs: u64,
 }
 
 impl Default for Limits {
@@ -63,9 +75,15 @@ impl Default for Limits {
             rate_limit: 5,
             rate_window: 600,
             mute_secs: 20 * 60,
+            wrong_number_pause: 5 * 60,
+            wrong_number_pause_cap: 15 * 60,
             push_ttl: 60,
             max_passcode_failures: 5,
             lockout_secs: 15 * 60,
+            lockout_cap_secs: 4 * 3600,
+            client_passcode_failures: 20,
+            client_window_secs: 3600,
+            client_lockout_secs: 3600,
         }
     }
 }

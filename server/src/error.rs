@@ -12,7 +12,7 @@ use duet_core::ErrorCode;
 #[derive(Debug, thiserror::Error)]
 pub enum ServerError {
     /// Body is not the JSON or form this endpoint expects.
-    #[error("The request body is malformed: {0}.")]
+    #[error("The request is malformed: {0}.")]
     BadRequest(String),
     /// Body larger than the configured limit.
     #[error("The request body is larger than this server accepts.")]
@@ -23,6 +23,30 @@ pub enum ServerError {
     /// An API key that matches no application.
     #[error("The application's API key is not valid; create a new key on the helpdesk page.")]
     ApiKeyInvalid,
+    /// No `Authorization: Bearer` admin API key on an admin API call.
+    #[error("The call did not send an admin API key; send one as Authorization: Bearer <key>.")]
+    AdminKeyMissing,
+    /// An admin API key that matches no live admin key.
+    #[error("The admin API key is not valid or was revoked; create a new one on the helpdesk page or with duet admin-key create.")]
+    AdminKeyInvalid,
+    /// A change requested with a read-only admin API key.
+    #[error("This admin API key is read-only; use a read-write key for changes.")]
+    AdminKeyReadOnly,
+    /// An admin API key asked to revoke itself.
+    #[error("An admin API key cannot revoke itself; revoke it with another key, on the helpdesk page or with duet admin-key revoke.")]
+    AdminKeySelf,
+    /// No live admin API key with that id.
+    #[error("There is no live admin API key with that id.")]
+    AdminKeyUnknown,
+    /// No live application with that id.
+    #[error("There is no live application with that id.")]
+    ApplicationUnknown,
+    /// A test push for a service account.
+    #[error("Service accounts sign in without a second factor; there is nothing to test.")]
+    ServiceAccountNoPush,
+    /// A method the path does not support.
+    #[error("This endpoint does not support that HTTP method.")]
+    MethodNotAllowed,
     /// A user name that is empty, too long or contains control characters.
     #[error("That user name is not valid; use 1 to 128 characters (at most 256 bytes) without control, bidirectional or invisible characters.")]
     UserNameInvalid,
@@ -41,6 +65,9 @@ pub enum ServerError {
     /// Too many pushes for this user in the rate window.
     #[error("Too many sign-in requests for this user in a short time; wait a few minutes and try again.")]
     RateLimited,
+    /// Pushes paused after a wrong number.
+    #[error("Push requests for this user are paused for a few minutes because a wrong number was entered on the phone; sign in with the passcode from the duet app meanwhile, or ask the helpdesk to lift the pause.")]
+    PushSlowed,
     /// Pushes muted after a `not_me` answer.
     #[error("Push requests for this user are paused after they reported a sign-in as fraud; the helpdesk can lift the pause after checking with the user.")]
     PushMuted,
@@ -77,9 +104,6 @@ pub enum ServerError {
     /// Unknown path.
     #[error("There is no such page or endpoint.")]
     NotFound,
-    /// A known path called with another HTTP method.
-    #[error("This endpoint does not take that HTTP method; check the method in the documentation.")]
-    MethodNotAllowed,
     /// A protocol message was rejected by the verifier.
     #[error("{message}")]
     Protocol {
@@ -112,6 +136,14 @@ impl ErrorCode for ServerError {
             TooLarge => "E_SRV_TOO_LARGE",
             ApiKeyMissing => "E_SRV_API_KEY_MISSING",
             ApiKeyInvalid => "E_SRV_API_KEY_INVALID",
+            AdminKeyMissing => "E_SRV_ADMIN_KEY_MISSING",
+            AdminKeyInvalid => "E_SRV_ADMIN_KEY_INVALID",
+            AdminKeyReadOnly => "E_SRV_ADMIN_KEY_READ_ONLY",
+            AdminKeySelf => "E_SRV_ADMIN_KEY_SELF",
+            AdminKeyUnknown => "E_SRV_ADMIN_KEY_UNKNOWN",
+            ApplicationUnknown => "E_SRV_APPLICATION_UNKNOWN",
+            ServiceAccountNoPush => "E_SRV_SERVICE_ACCOUNT",
+            MethodNotAllowed => "E_SRV_METHOD_NOT_ALLOWED",
             UserNameInvalid => "E_SRV_USER_NAME_INVALID",
             UserUnknown => "E_SRV_USER_UNKNOWN",
             UserExists => "E_SRV_USER_EXISTS",
@@ -119,6 +151,7 @@ impl ErrorCode for ServerError {
             PushPending => "E_SRV_PUSH_PENDING",
             RateLimited => "E_SRV_RATE_LIMITED",
             PushMuted => "E_SRV_PUSH_MUTED",
+            PushSlowed => "E_SRV_PUSH_SLOWED",
             PasscodeWrong => "E_SRV_PASSCODE_WRONG",
             PasscodeReused => "E_SRV_PASSCODE_REUSED",
             LockedOut => "E_SRV_LOCKED_OUT",
@@ -130,7 +163,6 @@ impl ErrorCode for ServerError {
             LoginRequired => "E_SRV_LOGIN_REQUIRED",
             Csrf => "E_SRV_CSRF",
             NotFound => "E_SRV_NOT_FOUND",
-            MethodNotAllowed => "E_SRV_METHOD_NOT_ALLOWED",
             Protocol { code, .. } => code,
             Storage(_) => "E_SRV_STORAGE",
             KeyFile(_) => "E_SRV_KEY_FILE",
@@ -148,15 +180,19 @@ impl ServerError {
             BadRequest(_) | UserNameInvalid => StatusCode::BAD_REQUEST,
             TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ApiKeyMissing | ApiKeyInvalid | LoginFailed | LoginRequired => StatusCode::UNAUTHORIZED,
+            AdminKeyMissing | AdminKeyInvalid => StatusCode::UNAUTHORIZED,
+            AdminKeyReadOnly => StatusCode::FORBIDDEN,
+            AdminKeySelf | ServiceAccountNoPush => StatusCode::CONFLICT,
+            AdminKeyUnknown | ApplicationUnknown => StatusCode::NOT_FOUND,
+            MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             PasscodeWrong | PasscodeReused => StatusCode::UNAUTHORIZED,
             Csrf => StatusCode::FORBIDDEN,
             UserUnknown | SigninUnknown | DeviceUnknown | EnrollmentUnknown | NotFound => {
                 StatusCode::NOT_FOUND
             }
             EnrollmentExpired => StatusCode::GONE,
-            MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             UserExists | NoDevice | PushPending => StatusCode::CONFLICT,
-            RateLimited | PushMuted | LockedOut => StatusCode::TOO_MANY_REQUESTS,
+            RateLimited | PushMuted | PushSlowed | LockedOut => StatusCode::TOO_MANY_REQUESTS,
             Protocol { status, .. } => *status,
             Storage(_) | KeyFile(_) | KeyUnseal | Config(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }

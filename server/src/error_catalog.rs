@@ -142,7 +142,7 @@ pub static CODES: &[CodeDoc] = &[
     CodeDoc {
         code: "E_SRV_BAD_REQUEST",
         section: &SERVER,
-        when: "a request body or form is malformed, has unknown fields or wrong types",
+        when: "a request body, form, path or query parameter is malformed, has unknown fields or wrong types",
         tell: "the application or page sent a broken request; update the client or reload the page.",
     },
     CodeDoc {
@@ -162,6 +162,54 @@ pub static CODES: &[CodeDoc] = &[
         section: &SERVER,
         when: "the API key matches no live application",
         tell: "create a new application key on the helpdesk page and configure it.",
+    },
+    CodeDoc {
+        code: "E_SRV_ADMIN_KEY_MISSING",
+        section: &SERVER,
+        when: "an admin API call came without `Authorization: Bearer <admin key>`",
+        tell: "configure the script with an admin API key from the helpdesk page or `duet admin-key create` (HTTP 401).",
+    },
+    CodeDoc {
+        code: "E_SRV_ADMIN_KEY_INVALID",
+        section: &SERVER,
+        when: "the admin API key matches no live admin key (mistyped, revoked, or an application key)",
+        tell: "create a new admin API key and configure it (HTTP 401).",
+    },
+    CodeDoc {
+        code: "E_SRV_ADMIN_KEY_READ_ONLY",
+        section: &SERVER,
+        when: "a read-only admin API key asked for a change; nothing was changed",
+        tell: "use a read-write admin API key for changes (HTTP 403).",
+    },
+    CodeDoc {
+        code: "E_SRV_ADMIN_KEY_SELF",
+        section: &SERVER,
+        when: "an admin API key asked to revoke itself",
+        tell: "revoke it with another key, on the helpdesk page or with `duet admin-key revoke` (HTTP 409).",
+    },
+    CodeDoc {
+        code: "E_SRV_ADMIN_KEY_UNKNOWN",
+        section: &SERVER,
+        when: "no live admin API key has that id",
+        tell: "list the admin keys and use a current id (HTTP 404).",
+    },
+    CodeDoc {
+        code: "E_SRV_APPLICATION_UNKNOWN",
+        section: &SERVER,
+        when: "no live application has that id",
+        tell: "list the applications and use a current id (HTTP 404).",
+    },
+    CodeDoc {
+        code: "E_SRV_SERVICE_ACCOUNT",
+        section: &SERVER,
+        when: "a test push was asked for a service account, which signs in without a second factor",
+        tell: "nothing to test; require 2FA for the account first if it should have one (HTTP 409).",
+    },
+    CodeDoc {
+        code: "E_SRV_METHOD_NOT_ALLOWED",
+        section: &SERVER,
+        when: "an admin API path was called with an HTTP method it does not support",
+        tell: "check the method against docs/admin-api.json (HTTP 405).",
     },
     CodeDoc {
         code: "E_SRV_USER_NAME_INVALID",
@@ -206,6 +254,12 @@ pub static CODES: &[CodeDoc] = &[
         tell: "check with the user that their password is safe, then lift the pause on the helpdesk page.",
     },
     CodeDoc {
+        code: "E_SRV_PUSH_SLOWED",
+        section: &SERVER,
+        when: "pushes are paused for a few minutes after a wrong number was entered on the phone (someone may be sending pushes and hoping for a blind guess)",
+        tell: "the passcode from the app still works; ask whether the user started those sign-ins, and lift the pause on the helpdesk page if they did.",
+    },
+    CodeDoc {
         code: "E_SRV_PASSCODE_WRONG",
         section: &SERVER,
         when: "the passcode matches no current code and no live bypass code",
@@ -221,7 +275,7 @@ pub static CODES: &[CodeDoc] = &[
         code: "E_SRV_LOCKED_OUT",
         section: &SERVER,
         when: "too many wrong passcodes or admin passwords in a row",
-        tell: "wait 15 minutes, or issue a one-time bypass code after checking the user's identity.",
+        tell: "wait for the lockout to end (15 minutes, longer after repeated lockouts), or check the user's identity and use \"Unlock passcodes\" on the helpdesk page or issue a one-time bypass code.",
     },
     CodeDoc {
         code: "E_SRV_SIGNIN_UNKNOWN",
@@ -270,12 +324,6 @@ pub static CODES: &[CodeDoc] = &[
         section: &SERVER,
         when: "no page or endpoint at that path",
         tell: "check the address.",
-    },
-    CodeDoc {
-        code: "E_SRV_METHOD_NOT_ALLOWED",
-        section: &SERVER,
-        when: "a known path called with another HTTP method (e.g. `GET` on a `POST` endpoint)",
-        tell: "check the method in docs/protocol.md or docs/server.md.",
     },
     CodeDoc {
         code: "E_SRV_STORAGE",

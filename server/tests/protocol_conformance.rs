@@ -277,3 +277,28 @@ async fn a_server_key_rotation_is_repeated_until_a_poll_acknowledges_it() {
     let r = w.post_raw("/duet/v1/poll", &body).await;
     assert_eq!((r.status, r.code().as_str()), (StatusCode::CONFLICT, "E_VERIFIER_SERVER_KEY_UNKNOWN"));
 }
+
+#[tokio::test]
+async fn times_out_of_range_are_malformed_and_never_overflow() {
+    let w = world("alice").await;
+    let phone = w.enroll_phone().await;
+    let poll = build_poll(&phone.account, &phone.signer, w.now()).unwrap();
+    for ts in [i64::MIN, -1, i64::MAX, 253_402_300_800] {
+        let body = resigned(&phone, &poll, |p| p.replace(&format!("\"ts\":{}", w.now()), &format!("\"ts\":{ts}")));
+        let r = w.post_raw("/duet/v1/poll", &body).await;
+        assert!(r.status.is_client_error(), "{ts}: {}", r.body);
+        assert_eq!(r.code(), "E_VERIFIER_STALE", "{ts}");
+    }
+    // A request whose times are out of range is refused by the phone as malformed (the
+    // lifetime check would otherwise subtract them).
+    let r = w.push().await;
+    assert_eq!(r.status, StatusCode::OK);
+    let mut out = w.poll(&phone).await;
+    let req = out.requests.remove(0);
+    for (iat, exp) in [(i64::MIN, req.payload.exp), (req.payload.iat, i64::MAX), (-5, 10)] {
+        let payload = duet_core::push::messages::RequestPayload { iat, exp, ..req.payload.clone() };
+        let body = w.h.state.verifier().verifier.key().sign_envelope(serde_json::to_vec(&payload).unwrap()).unwrap();
+        let e = verify_request(&phone.account, &body, w.now(), &MemoryReplayStore::new()).unwrap_err();
+        assert_eq!(e.code(), "E_PUSH_MALFORMED", "{iat} {exp}");
+    }
+}

@@ -22,7 +22,7 @@ async fn enroll_and_approve_with_number_matching() {
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let id = r.json()["id"].as_str().unwrap().to_string();
     let number = r.json()["number"].as_str().unwrap().to_string();
-    assert_eq!(number.len(), 2);
+    assert_eq!(number.len(), 3);
     assert_eq!(w.status(&id).await, "pending");
     let out = w.poll(&phone).await;
     assert_eq!(out.requests[0].payload.service, "VPN");
@@ -48,7 +48,7 @@ async fn wrong_number_fails_without_a_second_try() {
     let r = w.push().await;
     let id = r.json()["id"].as_str().unwrap().to_string();
     let n: u32 = r.json()["number"].as_str().unwrap().parse().unwrap();
-    let wrong = if n == 99 { 10 } else { n + 1 };
+    let wrong = if n == 999 { 100 } else { n + 1 };
     let (r, _) = w.answer(&phone, approve(&wrong.to_string())).await;
     assert_eq!(r.code(), "E_VERIFIER_WRONG_NUMBER");
     assert_eq!(w.status(&id).await, "failed_number");

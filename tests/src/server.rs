@@ -91,6 +91,11 @@ impl TestServer {
         self.state().verifier()
     }
 
+    /// The fingerprint of the server's current key, as the helpdesk page shows it.
+    pub fn fingerprint(&self) -> String {
+        duet_core::push::wire::fingerprint(&self.state().verifier().verifier.server_public_key())
+    }
+
     /// Creates an enrollment for `user` (created if new) at `now`.
     pub fn enroll(&self, user: &str, now: u64) -> Result<Enrollment, ServerError> {
         self.set_now(now);

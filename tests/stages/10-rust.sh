@@ -6,6 +6,8 @@ source "$(dirname "$0")/../lib.sh"
 cd "$ROOT"
 step "no development-history words"
 bash tests/no-history-words.sh
+step "secrets compare in constant time"
+python3 tests/secret-compare-check.py
 step "rust-version covers the dependencies"
 python3 tests/msrv-check.py
 step "clippy: incompatible_msrv"

@@ -21,9 +21,8 @@ cargo build -q -p duet-cli --locked
 DUET="$ROOT/target/debug/duet"
 
 WORK="$(mktemp -d)"
-SERVER_PID=""
 cleanup() {
-  [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null
+  stop_duet_server
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -31,13 +30,7 @@ trap cleanup EXIT
 step "start duet serve on 127.0.0.1"
 PASSWORD="browser-test-$(head -c 8 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 printf '%s' "$PASSWORD" > "$WORK/admin.pw"
-"$DUET" serve --listen 127.0.0.1:0 --data-dir "$WORK/server" --admin-password-file "$WORK/admin.pw" \
-  > "$WORK/serve.log" 2>&1 &
-SERVER_PID=$!
-for _ in $(seq 50); do grep -q "listening on" "$WORK/serve.log" && break; sleep 0.1; done
-BASE="$(sed -n 's/^duet serve: listening on //p' "$WORK/serve.log" | head -1)"
-[ -n "$BASE" ] || { cat "$WORK/serve.log"; echo "server did not start"; exit 1; }
-echo "server at $BASE"
+start_duet_server "$DUET" "$WORK"
 
 mkdir -p "$WORK/keys"
 export DUET_VAULT="$WORK/vault.sqlite" DUET_KEY_STORE=key-file DUET_KEY_FILE="$WORK/keys/vault.key" DUET_KEY_CACHE=off

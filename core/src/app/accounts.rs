@@ -158,10 +158,18 @@ impl App {
         }
     }
 
-    /// Enrolls with a manual activation code read out by the helpdesk (`HOST CODE`).
-    pub fn add_manual_code(&mut self, code: &str) -> Result<Added, AppError> {
+    /// Enrolls with a manual activation code read out by the helpdesk (`SERVER CODE`), once the
+    /// server key's fingerprint equals `fingerprint`, the one the helpdesk read out too (case,
+    /// spaces and hyphens do not matter). Apps that show the fingerprint and ask the user use
+    /// [`App::lookup_manual_code`] and [`App::enroll_duet`] instead.
+    pub fn add_manual_code(&mut self, code: &str, fingerprint: &str) -> Result<Added, AppError> {
         let code = ManualCode::parse(code)?;
         let link = self.lookup_manual_code(&code)?;
+        // The code cannot carry the server key: the fingerprint the helpdesk reads out is the
+        // only check that the key came from the server and not from whoever answered TLS.
+        if normalized_fingerprint(fingerprint) != normalized_fingerprint(&link.server_key_fingerprint()) {
+            return Err(AppError::FingerprintMismatch);
+        }
         self.enroll_duet(&link)
     }
 
@@ -254,4 +262,9 @@ impl App {
     pub fn verify_backup(bytes: &[u8], password: Option<&str>) -> Result<transfer::BackupSummary, AppError> {
         Ok(transfer::verify_backup(bytes, password)?)
     }
+}
+
+/// A fingerprint as typed or read out: upper case, without separators.
+fn normalized_fingerprint(text: &str) -> String {
+    text.chars().filter(|c| c.is_ascii_alphanumeric()).map(|c| c.to_ascii_uppercase()).collect()
 }

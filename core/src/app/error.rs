@@ -32,6 +32,9 @@ pub enum AppError {
     /// A record id that names no account of the expected kind.
     #[error("No account with this id is stored; refresh the account list.")]
     NoSuchAccount,
+    /// The server key fingerprint the user confirmed is not the key the code's server sent.
+    #[error("The server's key fingerprint does not match the one you were given; nothing was enrolled. Check the fingerprint with the helpdesk, and do not enroll on this network if it still differs.")]
+    FingerprintMismatch,
     /// The vault.
     #[error(transparent)]
     Vault(#[from] VaultError),
@@ -70,6 +73,7 @@ impl ErrorCode for AppError {
             AppError::RequestNotWaiting => "E_APP_REQUEST_NOT_WAITING",
             AppError::NotPrepared => "E_APP_NOT_PREPARED",
             AppError::NoSuchAccount => "E_APP_NO_SUCH_ACCOUNT",
+            AppError::FingerprintMismatch => "E_APP_FINGERPRINT_MISMATCH",
             AppError::Vault(e) => e.code(),
             AppError::Push(e) => e.code(),
             AppError::PiPush(e) => e.code(),

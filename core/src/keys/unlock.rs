@@ -23,7 +23,9 @@ pub fn unlock(
     env: VaultEnv,
 ) -> Result<Unlocked, VaultError> {
     let id = locked.vault_id().to_string();
-    if let Some((c, key)) = cache.and_then(|c| Some((c, c.get(&id)?))) {
+    if let Some(c) = cache
+        && let Some(key) = c.get(&id)
+    {
         if locked.check_key(&key) {
             return Ok(Unlocked { vault: locked.unlock(&key, env)?, unlocked_by: "cache".into() });
         }

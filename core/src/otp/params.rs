@@ -104,7 +104,9 @@ impl OtpParams {
             }
             _ => {}
         }
-        if let Some(period) = self.period().filter(|p| !(MIN_PERIOD..=MAX_PERIOD).contains(p)) {
+        if let Some(period) = self.period()
+            && !(MIN_PERIOD..=MAX_PERIOD).contains(&period)
+        {
             return Err(OtpError::PeriodRange { period });
         }
         Ok(())

@@ -13,7 +13,7 @@ use crate::secret::Secret;
 pub const SUPPORTED_VERSION: &str = "1";
 
 /// A parsed push enrollment link.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct PiPushEnrollment {
     /// Display label (privacyIDEA's token label, by default the serial).
     pub label: String,

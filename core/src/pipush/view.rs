@@ -18,8 +18,10 @@ pub fn pending(account_id: &str, account: &PiPushAccount, request: &PiPushReques
         ip: None,
         location: None,
         client: None,
-        title: Some(request.title.clone()),
-        message: Some(request.question.clone()),
+        // privacyIDEA signs `…|question|title|…`: text can move between the two fields under one
+        // signature, so they are shown as one text and neither gets a place of its own.
+        title: None,
+        message: Some(signed_text(&request.title, &request.question)),
         matching: match &request.presence_options {
             Some(choices) => NumberMatching::Pick { choices: choices.clone() },
             None => NumberMatching::None,
@@ -27,6 +29,11 @@ pub fn pending(account_id: &str, account: &PiPushAccount, request: &PiPushReques
         issued_at: None,
         expires_at: None,
     }
+}
+
+/// Title and question as the one text a phone shows.
+fn signed_text(title: &str, question: &str) -> String {
+    if title.is_empty() { question.to_string() } else { format!("{title}: {question}") }
 }
 
 /// duet's answer in privacyIDEA terms: deny reasons map `not_me` to
@@ -45,6 +52,12 @@ pub fn answer(answer: &push::Answer) -> PiAnswer {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn title_and_question_are_one_text() {
+        assert_eq!(signed_text("privacyIDEA", "Do you want to confirm the login?"), "privacyIDEA: Do you want to confirm the login?");
+        assert_eq!(signed_text("", "Q?"), "Q?");
+    }
 
     #[test]
     fn deny_reasons_map_to_privacyidea_values() {

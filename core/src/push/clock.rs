@@ -43,6 +43,6 @@ impl ClockReport {
 
     /// `Some(offset)` when the median offset warrants a warning to the user.
     pub fn warning(&self) -> Option<i64> {
-        self.median().filter(|m| m.abs() > CLOCK_WARNING_SECS)
+        self.median().filter(|m| m.unsigned_abs() > CLOCK_WARNING_SECS.unsigned_abs())
     }
 }

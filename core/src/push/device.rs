@@ -10,7 +10,7 @@ use crate::push::messages::*;
 use crate::push::pending::{Answer, NumberMatching, PendingRequest, PushProtocol};
 use crate::push::replay::ReplayStore;
 use crate::push::signer::{DeviceSigner, SignatureAlgorithm, normalize_public_key, sign_wire, verify_signature};
-use crate::push::wire::{Envelope, HeadError, b64u, b64u_decode, check_head, sha256};
+use crate::push::wire::{Envelope, HeadError, b64u, b64u_decode, check_head, sha256, time_ok};
 use crate::push::PushError;
 use crate::push::text;
 
@@ -272,6 +272,9 @@ fn verify_request_payload(
     let cid_ok = b64u_decode(&p.cid).is_some_and(|c| (MIN_CHALLENGE_ID_BYTES..=64).contains(&c.len()));
     let texts = [Some(&p.user), Some(&p.service), p.ip.as_ref(), p.loc.as_ref(), p.client.as_ref()];
     if !cid_ok || !texts.iter().flatten().all(|s| s.len() <= text::MAX_TEXT_BYTES) {
+        return Err(PushError::Malformed);
+    }
+    if !time_ok(p.iat) || !time_ok(p.exp) {
         return Err(PushError::Malformed);
     }
     let matching = matching_of(&p)?;

@@ -25,7 +25,7 @@ pub enum EnrollmentTrust {
 }
 
 /// A parsed enrollment link.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone)]
 pub struct EnrollmentLink {
     /// Server base URL (`https://mfa.example.com`), endpoints are appended to it.
     pub url: String,
@@ -45,6 +45,23 @@ pub struct EnrollmentLink {
     pub trust: EnrollmentTrust,
 }
 
+impl PartialEq for EnrollmentLink {
+    fn eq(&self, other: &Self) -> bool {
+        // Destructured so a new field cannot be forgotten; the secret compares in constant time.
+        let EnrollmentLink { url, enrollment_id, secret, server_key, issuer, user, expires_at, trust } = self;
+        bool::from(subtle::ConstantTimeEq::ct_eq(secret, &other.secret))
+            & (*url == other.url)
+            & (*enrollment_id == other.enrollment_id)
+            & (*server_key == other.server_key)
+            & (*issuer == other.issuer)
+            & (*user == other.user)
+            & (*expires_at == other.expires_at)
+            & (*trust == other.trust)
+    }
+}
+
+impl Eq for EnrollmentLink {}
+
 impl std::fmt::Debug for EnrollmentLink {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("EnrollmentLink")
@@ -63,15 +80,7 @@ impl std::fmt::Debug for EnrollmentLink {
 /// Characters escaped in link parameter values (everything but unreserved characters).
 const VALUE: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
 
-/// True for `localhost`, `127.x.x.x` and `[::1]`, where plain http is tolerated (demo, tests).
-pub fn is_loopback_host(host: &str) -> bool {
-    let h = host.rsplit_once(':').filter(|(_, p)| p.chars().all(|c| c.is_ascii_digit()));
-    let h = match h {
-        Some((name, _)) if !host.ends_with(']') => name,
-        _ => host,
-    };
-    h == "localhost" || h == "[::1]" || h.starts_with("127.") && h.split('.').count() == 4
-}
+pub use crate::transport::is_loopback_host;
 
 /// Checks a server base URL: `https://host[:port][/path]`, or `http://` on a loopback host;
 /// no user info, query or fragment, no trailing slash; at most [`MAX_SERVER_URL_LEN`] bytes.

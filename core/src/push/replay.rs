@@ -36,6 +36,9 @@ pub struct MemoryReplayStore {
     seen: Mutex<Seen>,
 }
 
+/// `(account id, challenge id)` → keep until.
+type Seen = HashMap<(String, String), i64>;
+
 impl MemoryReplayStore {
     /// An empty store.
     pub fn new() -> Self {

@@ -8,6 +8,15 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::{Deserialize, Serialize};
 
+/// Latest time a message may carry (9999-12-31T23:59:59Z); times are unix seconds from 0 to this.
+pub const MAX_TIME: i64 = 253_402_300_799;
+
+/// Whether `t` is a time the protocol allows (docs/protocol.md §2), so differences of two
+/// times never overflow.
+pub fn time_ok(t: i64) -> bool {
+    (0..=MAX_TIME).contains(&t)
+}
+
 /// Largest envelope either side accepts (bytes); requests are a few hundred bytes.
 pub const MAX_ENVELOPE_LEN: usize = 16 * 1024;
 

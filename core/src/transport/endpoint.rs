@@ -77,6 +77,19 @@ impl Endpoint {
     }
 }
 
+/// Whether `host_and_port` (as in a URL: `localhost:8440`, `127.0.0.1`, `[::1]:80`) names this
+/// machine: a loopback IP address or exactly `localhost`. The one loopback rule of duet: the
+/// host is parsed as a URL parser parses it, so `127.evil.example.com` is a domain, not loopback.
+pub fn is_loopback_host(host_and_port: &str) -> bool {
+    if host_and_port.is_empty() || host_and_port.contains(['/', '@', '?', '#', '\\']) {
+        return false;
+    }
+    Url::parse(&format!("http://{host_and_port}/"))
+        .ok()
+        .and_then(|u| u.host().map(|h| is_loopback(&h)))
+        .unwrap_or(false)
+}
+
 fn is_loopback(host: &Host<&str>) -> bool {
     match host {
         Host::Domain(d) => d.eq_ignore_ascii_case("localhost"),
@@ -89,6 +102,20 @@ fn is_loopback(host: &Host<&str>) -> bool {
 mod tests {
     use super::*;
     use crate::error::ErrorCode;
+
+    #[test]
+    fn loopback_is_a_loopback_address_or_exactly_localhost() {
+        for yes in ["localhost", "LOCALHOST:8440", "127.0.0.1", "127.8.9.10:80", "[::1]", "[::1]:8440"] {
+            assert!(is_loopback_host(yes), "{yes}");
+        }
+        for no in ["127.evil.example.com", "127.0.0.1.nip.io", "localhost.example", "evil.com@127.0.0.1", "127.0.0.1/x", "[::2]", "10.0.0.1", ""] {
+            assert!(!is_loopback_host(no), "{no}");
+        }
+        // Enrollment links and transports decide alike.
+        assert_eq!(crate::push::link::check_server_url("http://127.evil.example.com").unwrap_err().code(), "E_PUSH_URL_INSECURE");
+        assert!(Endpoint::parse("http://127.evil.example.com/x", true).is_err());
+        assert!(crate::push::link::check_server_url("http://127.0.0.1:8440").is_ok());
+    }
 
     #[test]
     fn https_is_allowed_and_verified_by_default() {

@@ -13,7 +13,7 @@ pub mod endpoint;
 pub mod error;
 pub mod request;
 
-pub use endpoint::{Endpoint, TlsMode};
+pub use endpoint::{Endpoint, TlsMode, is_loopback_host};
 pub use error::TransportError;
 pub use request::{HttpRequest, HttpResponse, Method};
 

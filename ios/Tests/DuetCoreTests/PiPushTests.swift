@@ -269,8 +269,9 @@ func pipushTests(_ h: Harness) {
             guard let p = polled.requests.first else { return }
             h.equal(p.protocol, .privacyIdea)
             h.equal(p.requestId, "nonce-approve-0001")
-            h.equal(p.title, "privacyIDEA")
-            h.equal(p.message, "Sign in to VPN?")
+            // Title and question are signed as one unit, so they are shown as one text.
+            h.equal(p.title, nil)
+            h.equal(p.message, "privacyIDEA: Sign in to VPN?")
             h.equal(p.matching, NumberMatching.none)
             // Two steps: the bytes privacyIDEA verifies, signed inside the prompt.
             let toSign = try app.prepareAnswer(requestId: p.requestId, answer: .approve(number: nil))

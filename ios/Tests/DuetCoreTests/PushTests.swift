@@ -216,10 +216,14 @@ func pushTests(_ h: Harness) {
         h.equal(try app.submitAnswer(requestId: cid, signature: try keystore.signInPrompt(prepared.keyHandle, prepared.message)), .accepted)
         h.equal(server.cmd("status", cid, String(t0 + 12)), ["approved"])
 
-        // The one-call form: `HOST CODE` as typed.
+        // The one-call form: `SERVER CODE` as typed, with the fingerprint the helpdesk read out.
         let r2 = server.cmd("enrollcode", "carol", String(t0 + 20))
         at(clock, t0 + 21)
-        guard r2.count == 3, case .push(_, let label, _) = try app.addManualCode(code: "\(r2[1]) \(r2[2])") else { h.fail("addManualCode"); return }
+        let fp = server.cmd("fingerprint")
+        guard r2.count == 3, fp.count == 1 else { h.fail("enrollcode/fingerprint"); return }
+        let mismatch = h.throwsDuet("wrong fingerprint") { _ = try app.addManualCode(code: "\(r2[1]) \(r2[2])", fingerprint: "0000-0000-0000-0000-0000") }
+        h.equal(mismatch?.code, "E_APP_FINGERPRINT_MISMATCH")
+        guard case .push(_, let label, _) = try app.addManualCode(code: "\(r2[1]) \(r2[2])", fingerprint: fp[0].lowercased()) else { h.fail("addManualCode"); return }
         h.equal(label, "Example Corp: carol")
         h.equal(try app.pushAccounts().map { $0.id }.contains(id), true)
         h.equal(try app.pushAccounts().count, 2)

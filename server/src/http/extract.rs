@@ -4,8 +4,8 @@ use crate::error::ServerError;
 use axum::body::Bytes;
 use axum::extract::rejection::{FormRejection, JsonRejection};
 use axum::extract::{FromRequest, FromRequestParts, Request};
-use axum::http::request::Parts;
 use axum::http::StatusCode;
+use axum::http::request::Parts;
 use duet_core::push::wire::MAX_ENVELOPE_LEN;
 use serde::de::DeserializeOwned;
 
@@ -33,20 +33,6 @@ fn json_rejection(e: JsonRejection) -> ServerError {
         JsonRejection::JsonDataError(d) => ServerError::BadRequest(d.body_text()),
         JsonRejection::JsonSyntaxError(_) => ServerError::BadRequest("it is not valid JSON".into()),
         other => ServerError::BadRequest(other.body_text()),
-    }
-}
-
-/// Query string; malformed -> `E_SRV_BAD_REQUEST` naming what the endpoint takes (the input is
-/// not echoed back).
-pub struct ApiQuery<T>(pub T);
-
-impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
-    type Rejection = ServerError;
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        axum::extract::Query::<T>::from_request_parts(parts, state)
-            .await
-            .map(|q| ApiQuery(q.0))
-            .map_err(|_| ServerError::BadRequest("the query string is malformed; `wait` takes a whole number of seconds (at most 30 are waited)".into()))
     }
 }
 
@@ -84,5 +70,32 @@ impl<S: Send + Sync> FromRequest<S> for Body {
             return Err(ServerError::TooLarge);
         }
         Ok(Body(b))
+    }
+}
+
+/// Path parameters; a value of the wrong type (a non-numeric id) -> `E_SRV_BAD_REQUEST`.
+pub struct ApiPath<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for ApiPath<T> {
+    type Rejection = ServerError;
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        axum::extract::Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Path(v)| ApiPath(v))
+            // The rejection's text quotes the input; the answer never does.
+            .map_err(|_| ServerError::BadRequest("a path parameter is not valid (ids are whole numbers)".into()))
+    }
+}
+
+/// Query parameters with the same mapping; the input is not echoed back.
+pub struct ApiQuery<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = ServerError;
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        axum::extract::Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Query(v)| ApiQuery(v))
+            .map_err(|_| ServerError::BadRequest("the query string is malformed (`wait` and `limit` take whole numbers; no other parameters)".into()))
     }
 }

@@ -4,16 +4,19 @@
 //! - `device_api`: push protocol endpoints for phones (docs/protocol.md);
 //! - `app_api`: the sign-in API for applications, authenticated by API key;
 //! - `helpdesk`: the server-rendered pages behind an admin login;
+//! - `admin_api`: the same administration as JSON, authenticated by admin API key;
 //! - `router`: ties them to paths.
 
+pub mod admin_api;
 pub mod app_api;
+pub mod blocking;
 pub mod device_api;
 pub mod extract;
 pub mod helpdesk;
 pub mod router;
 
-/// Paths whose clients are programs (the sign-in API and the device endpoints): their errors
-/// are always the JSON `{"error": "E_…", "message": …}`, never a page.
+/// Paths whose clients are programs (the sign-in API, the device endpoints, the admin API):
+/// their errors are always the JSON `{"error": "E_…", "message": …}`, never a page.
 pub fn is_machine_path(path: &str) -> bool {
-    path.starts_with("/api/") || path.starts_with("/duet/")
+    path.starts_with("/api/") || path.starts_with("/duet/") || admin_api::owns(path)
 }

@@ -6,6 +6,7 @@
 //! `SameSite=Strict` cookie.
 
 use super::audit;
+use super::keys::secret_hash;
 use crate::error::ServerError;
 use crate::random::{random_bytes, random_token};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -99,7 +100,7 @@ pub fn login(conn: &Connection, name: &str, password: &str, now: u64) -> Result<
     let token = random_token(32);
     conn.execute(
         "INSERT INTO sessions (token_hash, admin_id, csrf, expires_at) VALUES (?1, ?2, ?3, ?4)",
-        params![token_hash(&token), id, random_token(32), (now + SESSION_SECS) as i64],
+        params![secret_hash(&token), id, random_token(32), (now + SESSION_SECS) as i64],
     )?;
     conn.execute("DELETE FROM sessions WHERE expires_at <= ?1", [now as i64])?;
     audit::record(conn, now, name, "admin_login", None, "")?;
@@ -112,7 +113,7 @@ pub fn session(conn: &Connection, token: &str, now: u64) -> Result<Option<Sessio
         .query_row(
             "SELECT s.admin_id, a.name, s.csrf FROM sessions s JOIN admins a ON a.id = s.admin_id
              WHERE s.token_hash = ?1 AND s.expires_at > ?2",
-            params![token_hash(token), now as i64],
+            params![secret_hash(token), now as i64],
             |r| Ok(Session { admin_id: r.get(0)?, admin_name: r.get(1)?, csrf: r.get(2)? }),
         )
         .optional()?)
@@ -120,14 +121,8 @@ pub fn session(conn: &Connection, token: &str, now: u64) -> Result<Option<Sessio
 
 /// Ends a session.
 pub fn logout(conn: &Connection, token: &str) -> Result<(), ServerError> {
-    conn.execute("DELETE FROM sessions WHERE token_hash = ?1", [token_hash(token)])?;
+    conn.execute("DELETE FROM sessions WHERE token_hash = ?1", [secret_hash(token)])?;
     Ok(())
-}
-
-/// What the database keeps of a session token: its SHA-256 (the token has 256 random bits,
-/// so no slow hash is needed).
-fn token_hash(token: &str) -> Vec<u8> {
-    ring::digest::digest(&ring::digest::SHA256, token.as_bytes()).as_ref().to_vec()
 }
 
 /// Checks a posted CSRF token against the session's.

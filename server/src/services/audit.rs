@@ -3,8 +3,8 @@
 use crate::error::ServerError;
 use rusqlite::Connection;
 
-/// One audit record as the helpdesk shows it.
-#[derive(Clone, Debug)]
+/// One audit record as the helpdesk page and the admin API show it.
+#[derive(Clone, Debug, serde::Serialize)]
 pub struct Record {
     /// Unix seconds.
     pub at: u64,

@@ -8,6 +8,7 @@ use super::admin::{hash_password, verify_password};
 use crate::error::ServerError;
 use crate::random::random_below;
 use rusqlite::{Connection, params};
+use zeroize::Zeroizing;
 
 /// Digits in a bypass code.
 pub const DIGITS: usize = 10;
@@ -29,6 +30,31 @@ pub fn issue(conn: &Connection, user_id: i64, ttl: u64, attempts: i64, now: u64)
         params![user_id, hash.as_bytes(), (now + ttl) as i64, attempts, now as i64],
     )?;
     Ok(code)
+}
+
+/// A bypass code just issued: shown once, never logged.
+pub struct Issued {
+    /// The code to read to the user.
+    pub code: Zeroizing<String>,
+    /// Deadline (unix seconds).
+    pub expires_at: u64,
+    /// Wrong tries before the code is void.
+    pub attempts: i64,
+}
+
+impl std::fmt::Debug for Issued {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Issued").field("code", &"<redacted>").field("expires_at", &self.expires_at).finish()
+    }
+}
+
+/// Issues a bypass code with the default lifetime and tries to user `user_id` for `actor`
+/// and records it. Argon2 makes this take tens of milliseconds: call it off async workers.
+pub fn issue_for(conn: &Connection, actor: &str, user_id: i64, now: u64) -> Result<Issued, ServerError> {
+    let u = super::users::get(conn, user_id)?;
+    let code = Zeroizing::new(issue(conn, u.id, DEFAULT_TTL_SECS, DEFAULT_ATTEMPTS, now)?);
+    super::audit::record(conn, now, actor, "bypass_code_issued", Some(&u.name), "")?;
+    Ok(Issued { code, expires_at: now + DEFAULT_TTL_SECS, attempts: DEFAULT_ATTEMPTS })
 }
 
 /// Outcome of trying a passcode as a bypass code.

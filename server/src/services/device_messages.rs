@@ -5,7 +5,7 @@
 //! stored before the verifier accepted the message.
 
 use super::signins::{self, Status};
-use super::{audit, devices};
+use super::{audit, devices, push_backoff};
 use crate::error::ServerError;
 use crate::state::State;
 use crate::storage::server_key;
@@ -30,7 +30,7 @@ fn device_for(st: &State, body: &[u8]) -> Result<(devices::Device, DeviceRecord)
 fn clock_offset(body: &[u8], now: u64) -> Option<i64> {
     let env = Envelope::parse(body)?;
     let v: serde_json::Value = serde_json::from_slice(&env.payload).ok()?;
-    v.get("ts")?.as_i64().map(|ts| ts - now as i64)
+    v.get("ts")?.as_i64().map(|ts| ts.saturating_sub(now as i64))
 }
 
 /// A poll: pending requests, recently closed ones, and any server key rotation.
@@ -113,10 +113,22 @@ pub fn answer(st: &State, body: &[u8]) -> Result<AnswerOutcome, ServerError> {
             let json = serde_json::to_vec(&sign_in).map_err(|e| ServerError::Storage(e.to_string()))?;
             tx.execute("UPDATE signins SET request_state = ?1 WHERE id = ?2", params![json, cid])?;
             let status = status_of(sign_in.status);
-            if status != Status::Pending && signins::close(&tx, &cid, status, Some(dev.id), now)? && status == Status::Fraud {
-                signins::mute(&tx, uid, now + st.config.limits.mute_secs)?;
-                let uname: String = tx.query_row("SELECT name FROM users WHERE id = ?1", [uid], |r| r.get(0))?;
-                audit::record(&tx, now, "device", "fraud_reported_pushes_muted", Some(&uname), &cid)?;
+            if status != Status::Pending && signins::close(&tx, &cid, status, Some(dev.id), now)? {
+                let uname = || -> Result<String, ServerError> {
+                    Ok(tx.query_row("SELECT name FROM users WHERE id = ?1", [uid], |r| r.get(0))?)
+                };
+                match status {
+                    Status::Fraud => {
+                        signins::mute(&tx, uid, now + st.config.limits.mute_secs)?;
+                        audit::record(&tx, now, "device", "fraud_reported_pushes_muted", Some(&uname()?), &cid)?;
+                    }
+                    Status::FailedNumber => {
+                        let until = push_backoff::record_wrong_number(&tx, uid, &st.config.limits, now)?;
+                        audit::record(&tx, now, "device", "wrong_number_pushes_slowed", Some(&uname()?), &format!("{cid} until {until}"))?;
+                    }
+                    Status::Approved => push_backoff::clear(&tx, uid)?,
+                    _ => {}
+                }
             }
         }
         tx.commit()?;

@@ -137,6 +137,17 @@ pub fn revoke(conn: &Connection, user_id: i64, id: i64, now: u64) -> Result<bool
     Ok(n == 1)
 }
 
+/// Revokes device `id` of user `user_id` for `actor` (a lost phone) and records it;
+/// `E_SRV_DEVICE_UNKNOWN` if the user has no such active device.
+pub fn revoke_for(conn: &Connection, actor: &str, user_id: i64, id: i64, now: u64) -> Result<Device, ServerError> {
+    let u = super::users::get(conn, user_id)?;
+    if !revoke(conn, u.id, id, now)? {
+        return Err(ServerError::DeviceUnknown);
+    }
+    super::audit::record(conn, now, actor, "device_revoked", Some(&u.name), &id.to_string())?;
+    by_id(conn, id)?.ok_or(ServerError::DeviceUnknown)
+}
+
 /// Sealed offline-passcode secrets of a user's active devices: (device id, sealed, last step).
 pub fn otp_secrets(conn: &Connection, user_id: i64) -> Result<Vec<(i64, Vec<u8>, i64)>, ServerError> {
     let mut st = conn.prepare(

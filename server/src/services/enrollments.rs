@@ -54,6 +54,37 @@ pub fn create(st: &State, user: &User) -> Result<Enrollment, ServerError> {
     Ok(view(&kv.verifier, &e, user.id))
 }
 
+/// Starts an enrollment for user `user_id` on behalf of `actor` and records it.
+pub fn start(st: &State, actor: &str, user_id: i64) -> Result<Enrollment, ServerError> {
+    let u = super::users::get(&st.db(), user_id)?;
+    let e = create(st, &u)?;
+    audit::record(&st.db(), st.now(), actor, "enrollment_created", Some(&u.name), &e.id)?;
+    Ok(e)
+}
+
+/// Cancels an unused enrollment for `actor` and records it: its link and manual code stop
+/// working at once. Used or unknown enrollments are `E_SRV_ENROLLMENT_UNKNOWN`.
+pub fn cancel(st: &State, actor: &str, id: &str) -> Result<Enrollment, ServerError> {
+    let now = st.now();
+    let conn = st.db();
+    let user: Option<String> = conn
+        .query_row(
+            "SELECT u.name FROM enrollments e JOIN users u ON u.id = e.user_id WHERE e.id = ?1 AND e.used_at IS NULL",
+            [id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let user = user.ok_or(ServerError::EnrollmentUnknown)?;
+    // One second in the past: lookups and registrations both treat it as expired.
+    conn.execute(
+        "UPDATE enrollments SET expires_at = MIN(expires_at, ?1) WHERE id = ?2",
+        params![now.saturating_sub(1) as i64, id],
+    )?;
+    audit::record(&conn, now, actor, "enrollment_cancelled", Some(&user), id)?;
+    drop(conn);
+    get(st, id)?.ok_or(ServerError::EnrollmentUnknown)
+}
+
 fn view(v: &Verifier, e: &VEnrollment, user_id: i64) -> Enrollment {
     let link = v.enrollment_link(e);
     Enrollment {

@@ -1,18 +1,25 @@
 //! What the server does, independent of HTTP: each module one table or one flow, all on a
-//! [`crate::State`]. Handlers in `http` call these; these never call `http`.
+//! [`crate::State`]. Handlers in `http` call these; these never call `http`. Every change an
+//! admin can make (helpdesk page or admin API) is one function here that takes the acting
+//! admin's name and writes the audit record, so both front ends obey the same rules.
 //!
-//! Tables: `users`, `apps`, `admin` (admins and their login sessions), `devices`, `signins`,
-//! `bypass`, `audit`. Flows: `enrollments` (create, look up, register), `signin_start`
+//! Tables: `users`, `apps`, `admin` (admins and their login sessions), `admin_keys` (the
+//! admin API's keys), `devices`, `signins`, `push_backoff` (pauses after a wrong number), `passcode_lockout`, `bypass`, `audit`; `keys` makes and hashes the
+//! bearer secrets. Flows: `enrollments` (create, look up, register), `signin_start`
 //! (push, passcode, service account), `device_messages` (polls, answers and other signed
 //! device calls), `server_key` (rotation).
 
 pub mod admin;
+pub mod admin_keys;
 pub mod apps;
 pub mod audit;
 pub mod bypass;
 pub mod device_messages;
 pub mod devices;
 pub mod enrollments;
+pub mod keys;
+pub mod passcode_lockout;
+pub mod push_backoff;
 pub mod server_key;
 pub mod signin_start;
 pub mod signins;

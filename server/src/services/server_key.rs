@@ -16,3 +16,15 @@ pub fn rotate(st: &State) -> Result<Vec<u8>, ServerError> {
     audit::record(&conn, now, "server", "server_key_rotated", None, &duet_core::push::wire::fingerprint(&public))?;
     Ok(public)
 }
+
+/// Rotates the server key on behalf of `actor` and records who asked.
+pub fn rotate_for(st: &State, actor: &str) -> Result<Vec<u8>, ServerError> {
+    let public = rotate(st)?;
+    audit::record(&st.db(), st.now(), actor, "server_key_rotation_requested", None, "")?;
+    Ok(public)
+}
+
+/// The current server key's fingerprint (what phones show at enrollment).
+pub fn fingerprint(st: &State) -> String {
+    duet_core::push::wire::fingerprint(&st.verifier().verifier.server_public_key())
+}

@@ -4,7 +4,7 @@
 
 use super::signins::{self, NewSignin, Status};
 use super::users::{self, User};
-use super::{audit, bypass, devices, enrollments};
+use super::{audit, bypass, devices, enrollments, passcode_lockout};
 use crate::error::ServerError;
 use crate::random::random_token;
 use crate::state::State;
@@ -13,8 +13,9 @@ use duet_core::secret::Secret;
 use ring::rand::SystemRandom;
 use serde::{Deserialize, Serialize};
 
-/// Digits of the number shown on the sign-in screen (typed on the phone).
-pub const MATCH_DIGITS: u8 = 2;
+/// Digits of the number shown on the sign-in screen (typed on the phone): 3, so a blind guess
+/// succeeds once in 900 (docs/server.md, "Push-fatigue defences", has the arithmetic).
+pub const MATCH_DIGITS: u8 = 3;
 /// How the sign-in API's pushes match numbers: the phone types the number shown.
 pub const PUSH_MATCHING: MatchMode = MatchMode::Type { digits: MATCH_DIGITS };
 
@@ -105,6 +106,24 @@ impl From<signins::Signin> for SigninView {
     }
 }
 
+/// Sends a test push to user `user_id` on behalf of `actor` and records it. Service
+/// accounts have no second factor, so there is nothing to test.
+pub fn test_push(st: &State, actor: &str, user_id: i64) -> Result<SigninView, ServerError> {
+    let u = users::get(&st.db(), user_id)?;
+    if u.service_account {
+        return Err(ServerError::ServiceAccountNoPush);
+    }
+    let body = StartSignin {
+        user: u.name.clone(),
+        method: Method::Push,
+        passcode: None,
+        client: ClientInfo { app: Some("helpdesk test push".into()), ..Default::default() },
+    };
+    let view = start(st, None, &body, PUSH_MATCHING)?;
+    audit::record(&st.db(), st.now(), actor, "test_push_sent", Some(&u.name), &view.id)?;
+    Ok(view)
+}
+
 /// Starts a sign-in on behalf of an application (or the helpdesk, `app_id` None).
 /// A push asks every active device with `matching` (the API uses [`PUSH_MATCHING`]).
 pub fn start(st: &State, app_id: Option<i64>, body: &StartSignin, matching: MatchMode) -> Result<SigninView, ServerError> {
@@ -153,9 +172,8 @@ pub fn start(st: &State, app_id: Option<i64>, body: &StartSignin, matching: Matc
                 .as_deref()
                 .filter(|c| !c.trim().is_empty() && c.len() <= 64)
                 .ok_or_else(|| ServerError::BadRequest("method passcode needs a passcode of at most 64 characters".into()))?;
-            if user.locked_until > now {
-                return Err(ServerError::LockedOut);
-            }
+            let client_ip = body.client.ip.as_deref();
+            passcode_lockout::check(&conn, &user, client_ip, now)?;
             let outcome = check_passcode(st, &conn, &user, code, now)?;
             let (status, kind) = match &outcome {
                 Ok(kind) => (Status::Approved, *kind),
@@ -167,13 +185,13 @@ pub fn start(st: &State, app_id: Option<i64>, body: &StartSignin, matching: Matc
             }, now)?;
             match outcome {
                 Ok(kind) => {
-                    signins::passcode_ok(&conn, &user)?;
+                    passcode_lockout::succeeded(&conn, &user)?;
                     if kind == "bypass" {
                         audit::record(&conn, now, "api", "bypass_code_used", Some(&user.name), &client)?;
                     }
                     Ok(SigninView { id, status, number: None, expires_at: now })
                 }
-                Err(e) => Err(signins::passcode_failed(&conn, &user, &st.config.limits, now, e)?),
+                Err(e) => Err(passcode_lockout::failed(&conn, &user, client_ip, &st.config.limits, now, e)?),
             }
         }
     }

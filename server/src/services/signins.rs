@@ -5,7 +5,8 @@
 //! - at most one pending push per user (`E_SRV_PUSH_PENDING`);
 //! - at most `rate_limit` pushes per user per `rate_window` seconds (`E_SRV_RATE_LIMITED`);
 //! - after a `not_me` answer, pushes are muted for `mute_secs` (`E_SRV_PUSH_MUTED`),
-//!   20 minutes by default as Duo does.
+//!   20 minutes by default as Duo does;
+//! - after a wrong number, pushes pause for a while (`E_SRV_PUSH_SLOWED`, `push_backoff`).
 
 use super::users::User;
 use crate::config::Limits;
@@ -140,6 +141,9 @@ pub fn check_push_allowed(conn: &Connection, user: &User, limits: &Limits, now: 
     if user.muted_until > now {
         return Err(ServerError::PushMuted);
     }
+    if user.slowed_until > now {
+        return Err(ServerError::PushSlowed);
+    }
     let pending: i64 = conn.query_row(
         "SELECT COUNT(*) FROM signins WHERE user_id = ?1 AND kind = 'push' AND status = 'pending'",
         [user.id],
@@ -200,6 +204,12 @@ pub fn get(conn: &Connection, id: &str) -> Result<Option<Signin>, ServerError> {
     Ok(conn.query_row(&format!("SELECT {COLS} FROM signins WHERE id = ?1"), [id], row).optional()?)
 }
 
+/// A sign-in by id as it stands now (expired if past its deadline), or `E_SRV_SIGNIN_UNKNOWN`.
+pub fn current(conn: &Connection, id: &str, now: u64) -> Result<Signin, ServerError> {
+    expire(conn, now)?;
+    get(conn, id)?.ok_or(ServerError::SigninUnknown)
+}
+
 /// The opaque verifier state of a sign-in.
 pub fn request_state(conn: &Connection, id: &str) -> Result<Option<Vec<u8>>, ServerError> {
     Ok(conn
@@ -240,25 +250,5 @@ pub fn close(conn: &Connection, id: &str, status: Status, device_id: Option<i64>
 /// Mutes pushes for a user after a fraud report.
 pub fn mute(conn: &Connection, user_id: i64, until: u64) -> Result<(), ServerError> {
     conn.execute("UPDATE users SET muted_until = ?1 WHERE id = ?2", params![until as i64, user_id])?;
-    Ok(())
-}
-
-/// Records a wrong passcode; returns the error to answer with (lockout after the limit).
-pub fn passcode_failed(conn: &Connection, user: &User, limits: &Limits, now: u64, err: ServerError) -> Result<ServerError, ServerError> {
-    let failures = user.passcode_failures + 1;
-    if failures >= limits.max_passcode_failures {
-        conn.execute(
-            "UPDATE users SET passcode_failures = 0, locked_until = ?1 WHERE id = ?2",
-            params![(now + limits.lockout_secs) as i64, user.id],
-        )?;
-        return Ok(ServerError::LockedOut);
-    }
-    conn.execute("UPDATE users SET passcode_failures = ?1 WHERE id = ?2", params![failures, user.id])?;
-    Ok(err)
-}
-
-/// Clears the failure count after a good passcode.
-pub fn passcode_ok(conn: &Connection, user: &User) -> Result<(), ServerError> {
-    conn.execute("UPDATE users SET passcode_failures = 0 WHERE id = ?1", [user.id])?;
     Ok(())
 }

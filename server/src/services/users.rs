@@ -4,6 +4,7 @@
 //! `alice@corp.example` and `CORP\alice`-free `alice` are the same user: the part
 //! before the last `@` is the name, as Duo's "username normalization" does.
 
+use super::audit;
 use crate::config::NameRules;
 use crate::error::ServerError;
 use rusqlite::{Connection, OptionalExtension, params};
@@ -43,6 +44,8 @@ pub struct User {
     pub service_account: bool,
     /// Pushes muted until this time (after a `not_me` answer).
     pub muted_until: u64,
+    /// Pushes paused until this time after a wrong number (0 when not paused).
+    pub slowed_until: u64,
     /// Consecutive wrong passcodes.
     pub passcode_failures: i64,
     /// Passcode sign-in locked until this time.
@@ -58,10 +61,12 @@ fn row_to_user(r: &rusqlite::Row<'_>) -> rusqlite::Result<User> {
         muted_until: r.get::<_, i64>(4)? as u64,
         passcode_failures: r.get(5)?,
         locked_until: r.get::<_, i64>(6)? as u64,
+        slowed_until: r.get::<_, i64>(7)? as u64,
     })
 }
 
-const COLS: &str = "id, name, display_name, service_account, muted_until, passcode_failures, locked_until";
+const COLS: &str = "id, name, display_name, service_account, muted_until, passcode_failures, locked_until,
+    COALESCE((SELECT until FROM push_backoff b WHERE b.user_id = users.id), 0)";
 
 /// Finds a user by (raw) name.
 pub fn find(conn: &Connection, raw: &str, rules: NameRules) -> Result<Option<User>, ServerError> {
@@ -117,6 +122,45 @@ pub fn find_or_create(conn: &Connection, raw: &str, rules: NameRules, now: u64) 
 pub fn set_service_account(conn: &Connection, id: i64, on: bool) -> Result<(), ServerError> {
     conn.execute("UPDATE users SET service_account = ?1 WHERE id = ?2", params![on as i64, id])?;
     Ok(())
+}
+
+/// A user by id, or `E_SRV_USER_UNKNOWN`.
+pub fn get(conn: &Connection, id: i64) -> Result<User, ServerError> {
+    by_id(conn, id)?.ok_or(ServerError::UserUnknown)
+}
+
+/// Adds a user (or a service account) for `actor` and records it.
+pub fn add(conn: &Connection, actor: &str, raw: &str, service: bool, rules: NameRules, now: u64) -> Result<User, ServerError> {
+    let u = create(conn, raw, service, rules, now)?;
+    let action = if service { "service_account_created" } else { "user_created" };
+    audit::record(conn, now, actor, action, Some(&u.name), "")?;
+    Ok(u)
+}
+
+/// Marks or unmarks user `id` as a service account for `actor` and records it.
+pub fn set_service(conn: &Connection, actor: &str, id: i64, on: bool, now: u64) -> Result<User, ServerError> {
+    let u = get(conn, id)?;
+    set_service_account(conn, u.id, on)?;
+    let action = if on { "service_account_set" } else { "service_account_cleared" };
+    audit::record(conn, now, actor, action, Some(&u.name), "")?;
+    get(conn, id)
+}
+
+/// Lifts user `id`'s passcode lockout (and its escalation), for `actor`, and records it.
+pub fn unlock_passcodes(conn: &Connection, actor: &str, id: i64, now: u64) -> Result<User, ServerError> {
+    let u = get(conn, id)?;
+    super::passcode_lockout::unlock(conn, actor, &u, now)?;
+    get(conn, id)
+}
+
+/// Lifts the push pause a fraud report or wrong numbers put on user `id`, for `actor`, and
+/// records it.
+pub fn unmute(conn: &Connection, actor: &str, id: i64, now: u64) -> Result<User, ServerError> {
+    let u = get(conn, id)?;
+    super::signins::mute(conn, u.id, 0)?;
+    super::push_backoff::clear(conn, u.id)?;
+    audit::record(conn, now, actor, "push_unmuted", Some(&u.name), "")?;
+    get(conn, id)
 }
 
 #[cfg(test)]

@@ -37,6 +37,17 @@ CREATE TABLE IF NOT EXISTS users (
   locked_until INTEGER NOT NULL DEFAULT 0,
   created_at INTEGER NOT NULL
 );
+-- Admin API keys; key_hash is the SHA-256 of the key, scope read-only or read-write.
+CREATE TABLE IF NOT EXISTS admin_keys (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  scope TEXT NOT NULL,
+  key_hash BLOB NOT NULL UNIQUE,
+  created_by TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  last_used_at INTEGER,
+  revoked_at INTEGER
+);
 CREATE TABLE IF NOT EXISTS applications (
   id INTEGER PRIMARY KEY,
   name TEXT NOT NULL,
@@ -89,6 +100,25 @@ CREATE TABLE IF NOT EXISTS signins (
 CREATE INDEX IF NOT EXISTS signins_user ON signins(user_id, created_at);
 -- expire() runs on every status read: keep it off a full-table scan.
 CREATE INDEX IF NOT EXISTS signins_pending ON signins(expires_at) WHERE status = 'pending';
+-- Pushes paused after wrong numbers (services::push_backoff).
+CREATE TABLE IF NOT EXISTS push_backoff (
+  user_id INTEGER PRIMARY KEY REFERENCES users(id),
+  wrong_numbers INTEGER NOT NULL,
+  until INTEGER NOT NULL
+);
+-- Passcode lockouts in a row per user, and wrong passcodes per client address
+-- (services::passcode_lockout).
+CREATE TABLE IF NOT EXISTS passcode_lockouts (
+  user_id INTEGER PRIMARY KEY REFERENCES users(id),
+  lockouts INTEGER NOT NULL,
+  last_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS passcode_clients (
+  client TEXT PRIMARY KEY,
+  failures INTEGER NOT NULL,
+  window_start INTEGER NOT NULL,
+  locked_until INTEGER NOT NULL
+);
 CREATE TABLE IF NOT EXISTS bypass_codes (
   id INTEGER PRIMARY KEY,
   user_id INTEGER NOT NULL REFERENCES users(id),

@@ -21,7 +21,7 @@ use duet_core::push::link::{EnrollmentLink, EnrollmentTrust, check_server_url};
 use duet_core::push::messages::*;
 use duet_core::push::pending::DenyReason;
 use duet_core::push::signer::{SignatureAlgorithm, normalize_public_key, verify_signature};
-use duet_core::push::wire::{Envelope, EnvelopeJson, HeadError, b64u, b64u_decode, check_head, sha256};
+use duet_core::push::wire::{Envelope, EnvelopeJson, HeadError, b64u, b64u_decode, check_head, sha256, time_ok};
 use duet_core::push::{ManualCode, device::digit_range, device::push_token_ok};
 use duet_core::secret::Secret;
 
@@ -77,7 +77,7 @@ impl ServerKey {
 }
 
 /// A one-time enrollment for a user.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Enrollment {
     /// Enrollment id (base64url of 16 random bytes).
     pub id: String,
@@ -453,7 +453,7 @@ impl Verifier {
         if now >= e.expires_at {
             return Err(VerifierError::EnrollmentExpired);
         }
-        if !device_description_ok(&p.name, &p.platform, &p.keystore) {
+        if !device_description_ok(&p.name, &p.platform, &p.keystore) || !time_ok(p.ts) {
             return Err(VerifierError::Malformed);
         }
         let aid = random_id(rng, 16)?;
@@ -654,7 +654,7 @@ impl Verifier {
         if head.aid != device.account_id {
             return Err(VerifierError::WrongAccount);
         }
-        if (head.ts - now).abs() > DEVICE_CALL_WINDOW_SECS {
+        if !time_ok(head.ts) || head.ts.abs_diff(now) > DEVICE_CALL_WINDOW_SECS.unsigned_abs() {
             return Err(VerifierError::Stale);
         }
         match (typ, head.provider, head.token, head.sk) {
@@ -688,7 +688,7 @@ impl Verifier {
             return Err(VerifierError::KeyInvalid);
         }
         verify_signature(alg, &dk, &env.payload, sig_new).map_err(push_sig_err)?;
-        if (p.ts - now).abs() > DEVICE_CALL_WINDOW_SECS {
+        if !time_ok(p.ts) || p.ts.abs_diff(now) > DEVICE_CALL_WINDOW_SECS.unsigned_abs() {
             return Err(VerifierError::Stale);
         }
         Ok(DeviceRecord { alg: p.alg, public_key: dk, ..device.clone() })

@@ -133,6 +133,29 @@ impl Harness {
         extract_between(&r.body, "id=\"api-key\">", "<").expect("api key shown")
     }
 
+    /// Creates an admin API key the way `duet admin-key create` does; returns the key.
+    pub fn admin_key(&self, scope: duet_server::services::admin_keys::Scope) -> String {
+        let k = duet_server::services::admin_keys::create(&self.state.db(), "command line", "tests", scope, T0).unwrap();
+        k.secret.to_string()
+    }
+
+    /// An admin API call: `path` is relative to the API's prefix; `body` is sent as JSON.
+    pub async fn admin(&self, method: &str, path: &str, key: Option<&str>, body: Option<&str>) -> Resp {
+        let uri = format!("{}{path}", duet_server::http::admin_api::PREFIX);
+        let mut b = Request::builder().method(method).uri(uri);
+        if let Some(k) = key {
+            b = b.header(header::AUTHORIZATION, format!("Bearer {k}"));
+        }
+        let body = match body {
+            Some(j) => {
+                b = b.header(header::CONTENT_TYPE, "application/json");
+                Body::from(j.to_string())
+            }
+            None => Body::empty(),
+        };
+        self.send(b.body(body).unwrap()).await
+    }
+
     pub fn count(&self, table: &str) -> i64 {
         self.state.db().query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0)).unwrap()
     }

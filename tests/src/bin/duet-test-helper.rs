@@ -11,6 +11,7 @@
 //! - `enroll USER NOW` -> `ok LINK`
 //! - `enrollcode USER NOW` -> `ok LINK HOST CODE` (the manual activation code as read out:
 //!   `HOST CODE` with a space, e.g. `mfa.example.com 4K7M-9QXD-2HBT-C`)
+//! - `fingerprint` -> `ok FP`, the fingerprint of the server's current key (as the helpdesk shows it)
 //! - `pushtoken ACCOUNT` -> `ok PROVIDER TOKEN`, the push token the server stored for the account
 //! - `devicekey ACCOUNT` -> `ok ALG HEXKEY`, the device key the server now verifies the account with
 //! - `http METHOD PATH HEXBODY NOW` (HEXBODY `-` for empty) -> `ok STATUS HEXBODY`, sent as a
@@ -58,6 +59,7 @@ fn run(server: &TestServer, words: &[&str]) -> Result<String, String> {
             let e = server.enroll(user, num(now)?).map_err(err)?;
             Ok(format!("{} {}", e.link, e.manual_code))
         }
+        ["fingerprint"] => Ok(server.fingerprint()),
         ["pushtoken", aid] => {
             let (provider, token) = server.push_token(aid).ok_or("no push token for this account")?;
             Ok(format!("{provider} {token}"))

@@ -46,4 +46,10 @@ pub(super) static CODES: &[CodeDoc] = &[
         when: "a record id names no account of the expected kind",
         tell: "refresh the account list.",
     },
+    CodeDoc {
+        code: "E_APP_FINGERPRINT_MISMATCH",
+        section: &APP,
+        when: "enrolling with a manual code, the server key's fingerprint differs from the one the user was given",
+        tell: "read the fingerprint from the helpdesk page again; if it still differs, someone may be intercepting the connection: enroll by QR code instead.",
+    },
 ];

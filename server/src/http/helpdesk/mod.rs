@@ -3,6 +3,7 @@
 //! `session` signs admins in and out and provides the extractors that check the session
 //! and CSRF token; `layout` frames pages and errors; `pages` are the pages themselves.
 
+pub mod admin_keys;
 pub mod layout;
 pub mod pages;
 pub mod session;

@@ -6,9 +6,10 @@
 use super::layout::{PageResult, csrf_field, error_block, page, when};
 use super::session::{AdminForm, AdminSession};
 use crate::error::ServerError;
-use crate::services::signin_start::{self, ClientInfo, Method, PUSH_MATCHING, StartSignin};
+use crate::http::blocking::off_worker;
+use crate::services::signin_start;
 use crate::services::signins::{self, Status};
-use crate::services::{apps, audit, bypass, devices, enrollments, server_key, users};
+use crate::services::{admin_keys, apps, audit, bypass, devices, enrollments, server_key, users};
 use crate::state::State;
 use axum::extract::{Path, State as AxState};
 use axum::http::{HeaderValue, header};
@@ -27,6 +28,7 @@ pub async fn home(AxState(st): AxState<Arc<State>>, AdminSession(s): AdminSessio
         rows.push((u.clone(), devices::active_for_user(&conn, u.id)?.len()));
     }
     let applications = apps::list(&conn)?;
+    let keys = admin_keys::list(&conn)?;
     drop(conn);
     Ok(page("Users", &s, html! {
         table #users {
@@ -38,6 +40,7 @@ pub async fn home(AxState(st): AxState<Arc<State>>, AdminSession(s): AdminSessio
                     td {
                         @if u.service_account { span.badge { "service account (no 2FA)" } " " }
                         @if u.muted_until > now { span.badge.warn { "pushes muted until " (when(u.muted_until)) } " " }
+                        @if u.slowed_until > now { span.badge.warn { "pushes paused until " (when(u.slowed_until)) } " " }
                         @if u.locked_until > now { span.badge.warn { "passcodes locked until " (when(u.locked_until)) } }
                     }
                 }
@@ -53,16 +56,22 @@ pub async fn home(AxState(st): AxState<Arc<State>>, AdminSession(s): AdminSessio
         }
         h2 { "Applications" }
         table #apps {
-            tr { th { "Application" } th { "Created" } }
-            @for a in &applications { tr { td { (a.name) } td { (when(a.created_at)) } } }
+            tr { th { "Application" } th { "Created" } th {} }
+            @for a in &applications {
+                tr {
+                    td { (a.name) } td { (when(a.created_at)) }
+                    td { form.inline method="post" action={ "/helpdesk/apps/" (a.id) "/revoke" } { (csrf_field(&s)) button { "Revoke key" } } }
+                }
+            }
         }
         form method="post" action="/helpdesk/apps" {
             (csrf_field(&s))
             label { "Application name " input name="name" required; }
             " " button type="submit" { "Create application and API key" }
         }
+        (super::admin_keys::section(&s, &keys))
         h2 { "Server key" }
-        p { "Fingerprint " code #server-fingerprint { (fingerprint(&st.verifier().verifier.server_public_key())) } }
+        p { "Fingerprint " code #server-fingerprint { (server_key::fingerprint(&st)) } }
         form method="post" action="/helpdesk/server-key/rotate" {
             (csrf_field(&s))
             button type="submit" { "Rotate the server key" }
@@ -74,17 +83,13 @@ pub async fn home(AxState(st): AxState<Arc<State>>, AdminSession(s): AdminSessio
 pub async fn create_user(AxState(st): AxState<Arc<State>>,
     f: AdminForm,
 ) -> PageResult {
-    let s = &f.session;
     let service = f.fields.contains_key("service");
-    let now = st.now();
-    let conn = st.db();
-    let u = users::create(&conn, f.field("name")?, service, st.config.name_rules, now)?;
-    audit::record(&conn, now, &s.admin_name, if service { "service_account_created" } else { "user_created" }, Some(&u.name), "")?;
+    let u = users::add(&st.db(), &f.session.admin_name, f.field("name")?, service, st.config.name_rules, st.now())?;
     Ok(Redirect::to(&format!("/helpdesk/users/{}", u.id)).into_response())
 }
 
 fn load_user(st: &State, id: i64) -> Result<users::User, ServerError> {
-    users::by_id(&st.db(), id)?.ok_or(ServerError::UserUnknown)
+    users::get(&st.db(), id)
 }
 
 /// `GET /helpdesk/users/{id}`.
@@ -105,8 +110,14 @@ pub async fn user_page(AxState(st): AxState<Arc<State>>, AdminSession(s): AdminS
             @if u.muted_until > now {
                 " " span.badge.warn #muted { "pushes muted until " (when(u.muted_until)) " after a fraud report" }
                 form.inline method="post" action=(action("unmute")) { (csrf_field(&s)) button { "Lift the pause" } }
+            } @else if u.slowed_until > now {
+                " " span.badge.warn #slowed { "pushes paused until " (when(u.slowed_until)) " after a wrong number" }
+                form.inline method="post" action=(action("unmute")) { (csrf_field(&s)) button { "Lift the pause" } }
             }
-            @if u.locked_until > now { " " span.badge.warn { "passcodes locked until " (when(u.locked_until)) } }
+            @if u.locked_until > now {
+                " " span.badge.warn #locked { "passcodes locked until " (when(u.locked_until)) " after wrong passcodes" }
+                form.inline method="post" action=(action("unlock")) { (csrf_field(&s)) button { "Unlock passcodes" } }
+            }
             @if let Some((exp, left)) = live_bypass { " " span.badge { "bypass code live until " (when(exp)) ", " (left) " tries left" } }
         }
         h2 { "Actions" }
@@ -159,10 +170,7 @@ pub async fn enroll(AxState(st): AxState<Arc<State>>,
     Path(id): Path<i64>,
     f: AdminForm,
 ) -> PageResult {
-    let s = &f.session;
-    let u = load_user(&st, id)?;
-    let e = enrollments::create(&st, &u)?;
-    audit::record(&st.db(), st.now(), &s.admin_name, "enrollment_created", Some(&u.name), &e.id)?;
+    let e = enrollments::start(&st, &f.session.admin_name, id)?;
     Ok(Redirect::to(&format!("/helpdesk/enrollments/{}", e.id)).into_response())
 }
 
@@ -178,11 +186,14 @@ pub async fn enrollment_page(AxState(st): AxState<Arc<State>>, AdminSession(s): 
         @else if left == 0 { (error_block(&ServerError::EnrollmentExpired)) }
         @else {
             p { "Ask the user to open duet and scan this code. Server key fingerprint: "
-                code #fingerprint { (fingerprint(&st.verifier().verifier.server_public_key())) } }
+                code #fingerprint { (server_key::fingerprint(&st)) } }
             div.qr #qr { (PreEscaped(qr)) }
             p { "On the phone itself, tap: " a #enroll-link href=(e.https_link) { "enroll this phone" } }
             p { "If the camera does not work, read out this activation code: " code.big #manual-code { (e.manual_code) } }
             p { "Expires at " (when(e.expires_at)) ", in " span #countdown data-expires=(left) { (left) } " s." }
+            form method="post" action={ "/helpdesk/enrollments/" (e.id) "/cancel" } {
+                (csrf_field(&s)) button #cancel-enrollment { "Cancel this enrollment" }
+            }
             script { (PreEscaped("(function(){var c=document.getElementById('countdown');var t=+c.dataset.expires;\
                 var i=setInterval(function(){t--;if(t<=0){clearInterval(i);c.textContent='0 (expired: create a new enrollment)';return;}c.textContent=t;},1000);})();")) }
         }
@@ -193,21 +204,20 @@ pub async fn enrollment_page(AxState(st): AxState<Arc<State>>, AdminSession(s): 
     Ok(r)
 }
 
+/// `POST /helpdesk/enrollments/{id}/cancel`: the link and code stop working.
+pub async fn cancel_enrollment(AxState(st): AxState<Arc<State>>, Path(id): Path<String>, f: AdminForm) -> PageResult {
+    let e = enrollments::cancel(&st, &f.session.admin_name, &id)?;
+    Ok(Redirect::to(&format!("/helpdesk/users/{}", e.user_id)).into_response())
+}
+
 /// `POST /helpdesk/users/{id}/devices/{device}/revoke`.
 pub async fn revoke_device(
     AxState(st): AxState<Arc<State>>,
     Path((id, device)): Path<(i64, i64)>,
     f: AdminForm,
 ) -> PageResult {
-    let s = &f.session;
-    let u = load_user(&st, id)?;
-    let now = st.now();
-    let conn = st.db();
-    if !devices::revoke(&conn, u.id, device, now)? {
-        return Err(ServerError::DeviceUnknown.into());
-    }
-    audit::record(&conn, now, &s.admin_name, "device_revoked", Some(&u.name), &device.to_string())?;
-    Ok(Redirect::to(&format!("/helpdesk/users/{}", u.id)).into_response())
+    devices::revoke_for(&st.db(), &f.session.admin_name, id, device, st.now())?;
+    Ok(Redirect::to(&format!("/helpdesk/users/{id}")).into_response())
 }
 
 /// `POST /helpdesk/users/{id}/bypass`: shows a new one-time bypass code once.
@@ -217,19 +227,12 @@ pub async fn issue_bypass(AxState(st): AxState<Arc<State>>,
 ) -> PageResult {
     let s = &f.session;
     let u = load_user(&st, id)?;
-    let now = st.now();
-    let st2 = st.clone();
-    let uid = u.id;
-    let code = tokio::task::spawn_blocking(move || {
-        bypass::issue(&st2.db(), uid, bypass::DEFAULT_TTL_SECS, bypass::DEFAULT_ATTEMPTS, now)
-    })
-    .await
-    .map_err(|_| ServerError::Storage("bypass task failed".into()))??;
-    audit::record(&st.db(), now, &s.admin_name, "bypass_code_issued", Some(&u.name), "")?;
+    let actor = s.admin_name.clone();
+    let issued = off_worker(&st, move |st| bypass::issue_for(&st.db(), &actor, id, st.now())).await?;
     Ok(page("One-time bypass code", s, html! {
-        p { "Read this code to " (u.display_name) ". It works once, until " (when(now + bypass::DEFAULT_TTL_SECS))
-            ", and is void after " (bypass::DEFAULT_ATTEMPTS) " wrong tries. It is not shown again." }
-        p { code.big #bypass-code { (code) } }
+        p { "Read this code to " (u.display_name) ". It works once, until " (when(issued.expires_at))
+            ", and is void after " (issued.attempts) " wrong tries. It is not shown again." }
+        p { code.big #bypass-code { (issued.code.as_str()) } }
         p { a href={ "/helpdesk/users/" (u.id) } { "Back to " (u.display_name) } }
     }))
 }
@@ -239,29 +242,13 @@ pub async fn test_push(AxState(st): AxState<Arc<State>>,
     Path(id): Path<i64>,
     f: AdminForm,
 ) -> PageResult {
-    let s = &f.session;
-    let u = load_user(&st, id)?;
-    let body = StartSignin {
-        user: u.name.clone(),
-        method: Method::Push,
-        passcode: None,
-        client: ClientInfo { app: Some("helpdesk test push".into()), ..Default::default() },
-    };
-    let view = if u.service_account {
-        return Err(ServerError::BadRequest("service accounts have no second factor to test".into()).into());
-    } else {
-        signin_start::start(&st, None, &body, PUSH_MATCHING)?
-    };
-    audit::record(&st.db(), st.now(), &s.admin_name, "test_push_sent", Some(&u.name), &view.id)?;
+    let view = signin_start::test_push(&st, &f.session.admin_name, id)?;
     Ok(Redirect::to(&format!("/helpdesk/signins/{}", view.id)).into_response())
 }
 
 /// `GET /helpdesk/signins/{id}`: a sign-in's live status (reloads while pending).
 pub async fn signin_page(AxState(st): AxState<Arc<State>>, AdminSession(s): AdminSession, Path(id): Path<String>) -> PageResult {
-    let conn = st.db();
-    signins::expire(&conn, st.now())?;
-    let r = signins::get(&conn, &id)?.ok_or(ServerError::SigninUnknown)?;
-    drop(conn);
+    let r = signins::current(&st.db(), &id, st.now())?;
     let u = load_user(&st, r.user_id)?;
     let mut resp = page("Test push", &s, html! {
         @if r.status == Status::Pending {
@@ -277,17 +264,22 @@ pub async fn signin_page(AxState(st): AxState<Arc<State>>, AdminSession(s): Admi
     Ok(resp)
 }
 
+/// `POST /helpdesk/users/{id}/unlock`: lifts the passcode lockout.
+pub async fn unlock(AxState(st): AxState<Arc<State>>,
+    Path(id): Path<i64>,
+    f: AdminForm,
+) -> PageResult {
+    users::unlock_passcodes(&st.db(), &f.session.admin_name, id, st.now())?;
+    Ok(Redirect::to(&format!("/helpdesk/users/{id}")).into_response())
+}
+
 /// `POST /helpdesk/users/{id}/unmute`.
 pub async fn unmute(AxState(st): AxState<Arc<State>>,
     Path(id): Path<i64>,
     f: AdminForm,
 ) -> PageResult {
-    let s = &f.session;
-    let u = load_user(&st, id)?;
-    let conn = st.db();
-    signins::mute(&conn, u.id, 0)?;
-    audit::record(&conn, st.now(), &s.admin_name, "push_unmuted", Some(&u.name), "")?;
-    Ok(Redirect::to(&format!("/helpdesk/users/{}", u.id)).into_response())
+    users::unmute(&st.db(), &f.session.admin_name, id, st.now())?;
+    Ok(Redirect::to(&format!("/helpdesk/users/{id}")).into_response())
 }
 
 /// `POST /helpdesk/users/{id}/service`: marks or unmarks a service account.
@@ -295,13 +287,9 @@ pub async fn set_service(AxState(st): AxState<Arc<State>>,
     Path(id): Path<i64>,
     f: AdminForm,
 ) -> PageResult {
-    let s = &f.session;
-    let u = load_user(&st, id)?;
     let on = f.field("service")? == "1";
-    let conn = st.db();
-    users::set_service_account(&conn, u.id, on)?;
-    audit::record(&conn, st.now(), &s.admin_name, if on { "service_account_set" } else { "service_account_cleared" }, Some(&u.name), "")?;
-    Ok(Redirect::to(&format!("/helpdesk/users/{}", u.id)).into_response())
+    users::set_service(&st.db(), &f.session.admin_name, id, on, st.now())?;
+    Ok(Redirect::to(&format!("/helpdesk/users/{id}")).into_response())
 }
 
 /// `POST /helpdesk/apps`: creates an application and shows its API key once.
@@ -309,11 +297,7 @@ pub async fn create_app(AxState(st): AxState<Arc<State>>,
     f: AdminForm,
 ) -> PageResult {
     let s = &f.session;
-    let now = st.now();
-    let conn = st.db();
-    let (app, key) = apps::create(&conn, f.field("name")?, now)?;
-    audit::record(&conn, now, &s.admin_name, "application_created", None, &app.name)?;
-    drop(conn);
+    let (app, key) = apps::add(&st.db(), &s.admin_name, f.field("name")?, st.now())?;
     Ok(page("Application created", s, html! {
         p { "API key for " strong { (app.name) } " (shown only now; store it in the application's secret store):" }
         p { code #api-key { (key) } }
@@ -321,13 +305,18 @@ pub async fn create_app(AxState(st): AxState<Arc<State>>,
     }))
 }
 
+/// `POST /helpdesk/apps/{id}/revoke`.
+pub async fn revoke_app(AxState(st): AxState<Arc<State>>, Path(id): Path<i64>, f: AdminForm) -> PageResult {
+    apps::revoke(&st.db(), &f.session.admin_name, id, st.now())?;
+    Ok(Redirect::to("/helpdesk").into_response())
+}
+
 /// `POST /helpdesk/server-key/rotate`.
 pub async fn rotate_key(AxState(st): AxState<Arc<State>>,
     f: AdminForm,
 ) -> PageResult {
     let s = &f.session;
-    let public = server_key::rotate(&st)?;
-    audit::record(&st.db(), st.now(), &s.admin_name, "server_key_rotation_requested", None, "")?;
+    let public = server_key::rotate_for(&st, &s.admin_name)?;
     Ok(page("Server key rotated", s, html! {
         p.ok { "New fingerprint " code { (fingerprint(&public)) } ". Devices learn it at their next poll." }
         p { a href="/helpdesk" { "Back" } }

@@ -238,8 +238,9 @@ class PiPushTest {
             val p = polled.requests.single()
             assertEquals(PushProtocol.PRIVACY_IDEA, p.protocol)
             assertEquals("nonce-approve-0001", p.requestId)
-            assertEquals("privacyIDEA", p.title)
-            assertEquals("Sign in to VPN?", p.message)
+            // Title and question are signed as one unit, so they are shown as one text.
+            assertEquals(null, p.title)
+            assertEquals("privacyIDEA: Sign in to VPN?", p.message)
             assertEquals(NumberMatching.None, p.matching)
             // Two steps: the bytes privacyIDEA verifies, signed inside the prompt.
             val toSign = app.prepareAnswer(p.requestId, PushAnswer.Approve(null))
