@@ -27,9 +27,6 @@ pub trait ReplayStore: Send + Sync {
     fn prune(&self, now: i64) -> Result<usize, PushError>;
 }
 
-/// Seen challenge ids by (scope, id), with the time each may be forgotten.
-type Seen = HashMap<(String, String), i64>;
-
 /// A [`ReplayStore`] in memory (lost on restart: tests, benchmarks, one-shot CLI runs).
 #[derive(Debug, Default)]
 pub struct MemoryReplayStore {
