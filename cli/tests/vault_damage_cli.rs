@@ -1,6 +1,6 @@
 //! `duet` on a damaged vault file: one altered record is listed by its id beside the intact
-//! accounts, which keep giving codes; `doctor` names it and says what to do; `remove` takes it
-//! out by id; export refuses while it is there. A table that fails its check refuses `add` with
+//! accounts, which keep giving codes; `doctor` names it (and an altered push record) and says
+//! what to do; `remove` takes either out by id; export refuses while it is there. A table that fails its check refuses `add` with
 //! the code reads give, changing nothing.
 
 mod desktop_support;
@@ -26,12 +26,25 @@ fn vault_of_three(h: &Path) -> (std::path::PathBuf, String) {
     (h.join("data/duet/vault.sqlite"), bob)
 }
 
+/// Stores a push record straight through the vault (as an enrollment would, without a server),
+/// unlocked with the key file the CLI made; returns its id.
+fn put_push_record(h: &Path, vault: &Path) -> String {
+    use duet_core::keys::{self, KeyFile};
+    use duet_core::vault::{LockedVault, VaultEnv};
+    let locked = LockedVault::open(vault).unwrap();
+    let key_file = KeyFile::for_vault(h.join(format!("config/duet/keys/{}.key", locked.vault_id())), vault).unwrap();
+    let mut v = keys::unlock(locked, &[&key_file], None, VaultEnv::system()).unwrap().vault;
+    v.put_push_account("duet", b"{}").unwrap().0
+}
+
 #[test]
 fn an_altered_record_is_listed_by_id_reported_by_doctor_and_removed_without_locking_out_the_rest() {
     let d = tempfile::tempdir().unwrap();
     let h = d.path();
     let (path, bob) = vault_of_three(h);
+    let push = put_push_record(h, &path);
     damage::flip_record_byte(&path, "otp_accounts", &bob);
+    damage::flip_record_byte(&path, "push_accounts", &push);
 
     let list = duet(h, &["list"], None, &[]);
     let out = ok(&list);
@@ -58,12 +71,16 @@ fn an_altered_record_is_listed_by_id_reported_by_doctor_and_removed_without_lock
     let report = String::from_utf8_lossy(&doctor.stdout);
     assert!(report.contains(&format!("problem:      E_VAULT_RECORD_CORRUPT record {bob}: ")), "{report}");
     assert!(report.contains(&format!("`duet remove {bob}`")), "{report}");
+    assert!(report.contains(&format!("problem:      E_VAULT_RECORD_CORRUPT record {push}: ")), "{report}");
     let json: serde_json::Value = serde_json::from_slice(&duet(h, &["doctor", "--json"], None, &[]).stdout).unwrap();
     assert_eq!((json["ok"].as_bool(), json["health"]["problems"][0]["record"].as_str()), (Some(false), Some(&bob[..])));
 
     let removed = duet(h, &["remove", &bob[..8]], None, &[]);
     ok(&removed);
     assert!(stderr(&removed).contains(&format!("removed damaged record {bob}")));
+    let removed = duet(h, &["remove", &push[..8]], None, &[]);
+    ok(&removed);
+    assert!(stderr(&removed).contains(&format!("removed damaged push record {push}")));
     ok(&duet(h, &["doctor"], None, &[]));
     assert_eq!(serde_json::from_str::<serde_json::Value>(&ok(&duet(h, &["list", "--json"], None, &[]))).unwrap().as_array().unwrap().len(), 2);
     ok(&duet(h, &["export", "-o", backup.to_str().unwrap()], None, &[("DUET_BACKUP_PASSWORD", "pw")]));
