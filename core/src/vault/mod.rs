@@ -772,13 +772,13 @@ impl Vault {
         self.set_setting("clock_offset", &serde_json::to_vec(offset).expect("plain struct serializes"))
     }
 
-    /// The clock offset last observed, if any.
+    /// The clock offset last observed, if any. A damaged observation counts as none: it is
+    /// a hint, not an account, and the next signed request writes a fresh one over it.
     pub fn clock_offset(&self) -> Result<Option<ClockOffset>, VaultError> {
-        match self.setting("clock_offset")? {
-            None => Ok(None),
-            Some(b) => {
-                serde_json::from_slice(&b).map(Some).map_err(|_| VaultError::RecordCorrupt { id: "clock_offset".into() })
-            }
+        match self.setting("clock_offset") {
+            Ok(b) => Ok(b.and_then(|b| serde_json::from_slice(&b).ok())),
+            Err(VaultError::RecordCorrupt { .. }) => Ok(None),
+            Err(e) => Err(e),
         }
     }
 
