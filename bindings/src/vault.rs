@@ -30,6 +30,9 @@ pub struct StoredAccount {
     pub issuer: Option<String>,
     /// Account name; empty when `error_code` is set.
     pub name: String,
+    /// `Issuer:name` (or the name alone without an issuer): what the code list shows; empty
+    /// when `error_code` is set.
+    pub label: String,
     /// Parameters; `None` when `error_code` is set.
     pub parameters: Option<OtpParameters>,
     /// Stable code when the record cannot be read (`E_VAULT_RECORD_CORRUPT`): show the row as

@@ -106,11 +106,12 @@ fn main() {
         let e = enrollments::create(&st, &u).unwrap();
         let link = EnrollmentLink::parse(&e.link, now()).unwrap();
         let signer = SoftwareP256Signer::generate(Arc::new(SystemRandom::new())).unwrap();
+        let agreement = AgreementKey::generate(&SystemRandom::new()).unwrap();
         let info = DeviceInfo { name: format!("load {i}"), platform: "cli".into(), keystore: "software".into() };
-        let body = build_registration(&link, &signer, &info, now()).unwrap();
+        let body = build_registration(&link, &signer, &agreement, &info, now()).unwrap();
         let (status, resp) = post(&a, &format!("{base}/duet/v1/register"), &body, None);
         assert_eq!(status, 200, "{}", String::from_utf8_lossy(&resp));
-        let reg = finish_registration(&link, &signer, &resp, now()).unwrap();
+        let reg = finish_registration(&link, &signer, &agreement, &resp, now()).unwrap();
         devices.push(Device { signer, account: reg.account, store: MemoryReplayStore::new(), user: name });
     }
     let enroll_secs = t_enroll.elapsed().as_secs_f64();

@@ -112,7 +112,7 @@ pub static CODES: &[CodeDoc] = &[
     CodeDoc {
         code: "E_VERIFIER_KEY_INVALID",
         section: &VERIFIER,
-        when: "a device or server key is not a valid P-256 key",
+        when: "a device, agreement (`ek`) or server key is not a valid P-256 key",
         tell: "enroll again with a supported keystore (HTTP 400).",
     },
     CodeDoc {

@@ -29,7 +29,8 @@ pub struct State {
 
 impl State {
     /// Opens the state: creates the server key on first start.
-    pub fn new(conn: Connection, seal: SealKey, clock: Arc<dyn Clock>, config: Config) -> Result<Arc<Self>, ServerError> {
+    pub fn new(mut conn: Connection, seal: SealKey, clock: Arc<dyn Clock>, config: Config) -> Result<Arc<Self>, ServerError> {
+        crate::storage::migrate::to_current(&mut conn, &seal)?;
         let stored = server_key::load_or_create(&conn, &seal, clock.now())?;
         let verifier = KeyedVerifier::new(stored, &config)?;
         Ok(Arc::new(State {

@@ -47,7 +47,8 @@ async fn register_phone(h: &Harness, link: &str) -> Resp {
     let link = EnrollmentLink::parse(link, now).unwrap();
     let signer = SoftwareP256Signer::generate(Arc::new(SystemRandom::new())).unwrap();
     let info = DeviceInfo { name: "Test phone".into(), platform: "cli".into(), keystore: "software".into() };
-    let body = build_registration(&link, &signer, &info, now).unwrap();
+    let agreement = AgreementKey::generate(&SystemRandom::new()).unwrap();
+    let body = build_registration(&link, &signer, &agreement, &info, now).unwrap();
     let req = axum::http::Request::post("/duet/v1/register")
         .header("content-type", "application/json")
         .body(axum::body::Body::from(body))

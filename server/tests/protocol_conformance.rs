@@ -206,7 +206,8 @@ async fn registration_takes_only_the_documented_device_values() {
     let (link, _) = w.enrollment().await;
     let link = EnrollmentLink::parse(&link, w.now()).unwrap();
     let info = DeviceInfo { name: "Pixel".into(), platform: "android".into(), keystore: "tee".into() };
-    let body = build_registration(&link, &signer, &info, w.now()).unwrap();
+    let agreement = AgreementKey::generate(&SystemRandom::new()).unwrap();
+    let body = build_registration(&link, &signer, &agreement, &info, w.now()).unwrap();
     for (from, to) in [("\"android\"", "\"windows-phone\""), ("\"tee\"", "\"tpm\""), ("\"Pixel\"", "\"\""), ("\"Pixel\"", "\"Pi\\u202exel\"")] {
         let mut env = Envelope::parse(&body).unwrap();
         env.payload = String::from_utf8(env.payload).unwrap().replace(from, to).into_bytes();
@@ -216,7 +217,7 @@ async fn registration_takes_only_the_documented_device_values() {
     }
     // The phone side refuses to build such a registration in the first place.
     let bad = DeviceInfo { platform: "windows-phone".into(), ..info.clone() };
-    assert_eq!(build_registration(&link, &signer, &bad, w.now()).unwrap_err().code(), "E_PUSH_DEVICE_INFO");
+    assert_eq!(build_registration(&link, &signer, &agreement, &bad, w.now()).unwrap_err().code(), "E_PUSH_DEVICE_INFO");
     // The enrollment is still unused: the genuine registration goes through.
     assert_eq!(w.post_raw("/duet/v1/register", &body).await.status, StatusCode::OK);
 }

@@ -266,14 +266,17 @@ impl App {
     /// the server may hand out for offline passcodes).
     pub fn enroll_duet(&mut self, link: &EnrollmentLink) -> Result<Added, AppError> {
         let (signer, make_record) = self.new_duet_key(self.env.platform_keys.is_some())?;
-        let body = push::build_registration(link, signer.as_ref(), &self.env.device, self.now())?;
+        // Used only to open this answer's offline passcode secret: never stored, wiped on return.
+        let agreement = push::AgreementKey::generate(self.env.rng.as_ref())?;
+        let body = push::build_registration(link, signer.as_ref(), &agreement, &self.env.device, self.now())?;
         let answer = self.post_duet(&link.url, endpoints::REGISTER, body)?;
-        let registered = push::finish_registration(link, signer.as_ref(), &answer, self.now())?;
+        let registered = push::finish_registration(link, signer.as_ref(), &agreement, &answer, self.now())?;
         let rec = make_record(registered.account);
         let id = self.store_new(&rec)?;
         let mut notices = Vec::new();
         if let Some(uri) = registered.otp_uri {
-            match crate::uri::parse(&uri) {
+            // finish_registration returns only UTF-8 URIs.
+            match crate::uri::parse(std::str::from_utf8(uri.expose()).unwrap_or_default()) {
                 Ok(parsed) => {
                     self.vault.add_otp(&parsed.account)?;
                     self.codes.invalidate();

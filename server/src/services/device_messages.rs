@@ -22,7 +22,7 @@ fn device_for(st: &State, body: &[u8]) -> Result<(devices::Device, DeviceRecord)
     let aid = verifier::device_message_account_id(body)?;
     let conn = st.db();
     let d = devices::by_account(&conn, &aid)?.ok_or(VerifierError::WrongAccount)?;
-    let rec = devices::record(&conn, d.id)?;
+    let rec = devices::record(&conn, st.seal(), d.id)?;
     Ok((d, rec))
 }
 
@@ -160,9 +160,8 @@ pub fn rotate_device_key(st: &State, body: &[u8]) -> Result<(), ServerError> {
     let now = st.now();
     let (dev, rec) = device_for(st, body)?;
     let updated = st.verifier().verifier.verify_device_key_rotation(&rec, body, now as i64)?;
-    let state = serde_json::to_vec(&updated).map_err(|e| ServerError::Storage(e.to_string()))?;
     let conn = st.db();
-    devices::set_state(&conn, dev.id, &state)?;
+    devices::set_record(&conn, st.seal(), dev.id, dev.user_id, &updated)?;
     devices::touch(&conn, dev.id, now, clock_offset(body, now))?;
     audit::record(&conn, now, "device", "device_key_rotated", None, &dev.account_id)?;
     Ok(())

@@ -8,6 +8,7 @@ use super::{audit, bypass, devices, enrollments, passcode_lockout};
 use crate::error::ServerError;
 use crate::random::random_token;
 use crate::state::State;
+use crate::storage::seal::Sealed;
 use crate::verifier::{self, MatchMode, SignIn, SignInContext};
 use duet_core::secret::Secret;
 use ring::rand::SystemRandom;
@@ -208,8 +209,8 @@ fn check_passcode(
 ) -> Result<Result<&'static str, ServerError>, ServerError> {
     use duet_core::otp::{Generator, verify::TotpWindow, verify::verify_totp};
     let mut replayed = false;
-    for (device_id, sealed, last) in devices::otp_secrets(conn, user.id)? {
-        let raw = st.seal().open(enrollments::OTP_SECRET, &sealed)?;
+    for (device_id, account_id, sealed, last) in devices::otp_secrets(conn, user.id)? {
+        let raw = st.seal().open(&Sealed::DeviceOtpSecret { account_id: &account_id, user_id: user.id }, &sealed)?;
         let secret = Secret::new(raw.to_vec());
         let params = enrollments::offline_otp_params();
         let Ok(gen_) = Generator::new(&secret, &params) else { continue };
@@ -235,7 +236,7 @@ fn new_request(st: &State, user: &User, client: &ClientInfo, matching: MatchMode
     let conn = st.db();
     let mut records = Vec::new();
     for d in devices::active_for_user(&conn, user.id)? {
-        records.push(devices::record(&conn, d.id)?);
+        records.push(devices::record(&conn, st.seal(), d.id)?);
     }
     drop(conn);
     if records.is_empty() {

@@ -181,8 +181,15 @@ pub async fn enrollment_page(AxState(st): AxState<Arc<State>>, AdminSession(s): 
     let u = load_user(&st, e.user_id)?;
     let left = e.expires_at.saturating_sub(now);
     let qr = qr_svg(&e.link)?;
+    let device = e.device_id.map(|d| devices::by_id(&st.db(), d)).transpose()?.flatten();
     let mut r = page(&format!("Enroll {}", u.display_name), &s, html! {
-        @if e.used { p.ok #enrolled { "This enrollment was used: the device is registered." } }
+        @if e.used {
+            p.ok #enrolled {
+                "This enrollment was used: "
+                @if let Some(d) = &device { span #enrolled-device { (d.label) " (" (d.platform) ")" } " registered " (when(d.enrolled_at)) "." }
+                @else { "the device is registered." }
+            }
+        }
         @else if left == 0 { (error_block(&ServerError::EnrollmentExpired)) }
         @else {
             p { "Ask the user to open duet and scan this code. Server key fingerprint: "
