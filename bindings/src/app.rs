@@ -91,7 +91,8 @@ fn app_env(s: AppServices) -> AppEnv {
 pub struct CodeList {
     /// Every account that has a code, in list order.
     pub entries: Vec<CodeEntry>,
-    /// The accounts that have none (e.g. the time lies before their `T0`), in list order.
+    /// The accounts that have none (e.g. the time lies before their `T0`, or the record is
+    /// damaged: `E_VAULT_RECORD_CORRUPT`, removed by its id), in list order.
     pub problems: Vec<CodeProblem>,
 }
 
@@ -183,21 +184,24 @@ impl From<core::accounts::Added> for AddResult {
     }
 }
 
-/// A push account in the account list.
+/// A push account in the account list, or a damaged record in its place.
 #[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
 pub struct PushAccountEntry {
-    /// Record id.
+    /// Record id; a damaged record is removed by it.
     pub id: String,
-    /// What the user knows it by.
+    /// What the user knows it by; empty when `error_code` is set (as are `account_id` and `url`).
     pub label: String,
     /// The server's name for it (duet account id, privacyIDEA serial), for the helpdesk.
     pub account_id: String,
-    /// Protocol.
-    pub protocol: PushProtocol,
+    /// Protocol; `None` when `error_code` is set.
+    pub protocol: Option<PushProtocol>,
     /// Server URL.
     pub url: String,
     /// The key is in the platform keystore.
     pub platform_key: bool,
+    /// Stable code when the record cannot be read (`E_VAULT_RECORD_CORRUPT`,
+    /// `E_APP_ACCOUNT_DAMAGED`): show the row as damaged and offer to remove it.
+    pub error_code: Option<String>,
 }
 
 /// An account that could not be polled (or reached).
@@ -349,18 +353,30 @@ impl DuetApp {
         Ok(self.lock().next_hotp(&RecordId(id))?)
     }
 
-    /// Every OTP account (no secrets), in list order.
+    /// Every OTP account (no secrets), in list order; a damaged record in its place with its
+    /// error code, never hiding the others.
     pub fn accounts(&self) -> Result<Vec<StoredAccount>, DuetError> {
         Ok(self
             .lock()
             .accounts()?
             .into_iter()
-            .map(|s| StoredAccount {
-                label: s.label(),
-                id: s.id.0,
-                issuer: s.account.issuer,
-                name: s.account.name,
-                parameters: s.account.params.into(),
+            .map(|e| match e {
+                Ok(s) => StoredAccount {
+                    label: s.label(),
+                    id: s.id.0,
+                    issuer: s.account.issuer,
+                    name: s.account.name,
+                    parameters: Some(s.account.params.into()),
+                    error_code: None,
+                },
+                Err(d) => StoredAccount {
+                    label: String::new(),
+                    id: d.id.0,
+                    issuer: None,
+                    name: String::new(),
+                    parameters: None,
+                    error_code: Some(d.code.to_string()),
+                },
             })
             .collect())
     }
@@ -416,7 +432,7 @@ impl DuetApp {
         Ok(self.lock().reorder(&ids)?)
     }
 
-    /// Deletes an OTP account.
+    /// Deletes an OTP account by id, damaged or not.
     pub fn remove(&self, id: String) -> Result<(), DuetError> {
         Ok(self.lock().remove(&RecordId(id))?)
     }
@@ -431,28 +447,41 @@ impl DuetApp {
         })
     }
 
-    /// Every account as an Aegis-compatible encrypted backup.
+    /// Every account as an Aegis-compatible encrypted backup; refused while a record is damaged
+    /// (remove it by its id first).
     pub fn export_encrypted(&self, password: String) -> Result<Vec<u8>, DuetError> {
         let password = zeroize::Zeroizing::new(password);
         Ok(self.lock().export_encrypted(&password)?.data.to_vec())
     }
 
-    /// Every push account.
+    /// Every push account; a damaged record in its place with its error code.
     pub fn push_accounts(&self) -> Result<Vec<PushAccountEntry>, DuetError> {
         Ok(self
             .lock()
             .push_accounts()?
             .into_iter()
-            .map(|a| PushAccountEntry {
-                id: a.id.0,
-                label: a.label,
-                account_id: a.account_id,
-                protocol: match a.protocol {
-                    corepush::PushProtocol::Duet => PushProtocol::Duet,
-                    corepush::PushProtocol::PrivacyIdea => PushProtocol::PrivacyIdea,
+            .map(|e| match e {
+                Ok(a) => PushAccountEntry {
+                    id: a.id.0,
+                    label: a.label,
+                    account_id: a.account_id,
+                    protocol: Some(match a.protocol {
+                        corepush::PushProtocol::Duet => PushProtocol::Duet,
+                        corepush::PushProtocol::PrivacyIdea => PushProtocol::PrivacyIdea,
+                    }),
+                    url: a.url,
+                    platform_key: a.platform_key,
+                    error_code: None,
                 },
-                url: a.url,
-                platform_key: a.platform_key,
+                Err(d) => PushAccountEntry {
+                    id: d.id.0,
+                    label: String::new(),
+                    account_id: String::new(),
+                    protocol: None,
+                    url: String::new(),
+                    platform_key: false,
+                    error_code: Some(d.code.to_string()),
+                },
             })
             .collect())
     }

@@ -59,9 +59,9 @@ enum Command {
     List(cmd_vault::ListArgs),
     /// Rename an account.
     Rename(cmd_vault::RenameArgs),
-    /// Remove an account from the vault.
+    /// Remove an account from the vault (by name or id; a damaged record by its id).
     Remove(cmd_vault::RemoveArgs),
-    /// Check the vault: integrity, key provider, clock offset.
+    /// Check the vault: integrity, damaged records, key provider, clock offset.
     Doctor(cmd_vault::DoctorArgs),
     /// Import accounts from Aegis, 2FAS, Bitwarden, andOTP, FreeOTP+ or an otpauth list.
     Import(cmd_transfer::ImportArgs),

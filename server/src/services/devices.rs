@@ -156,9 +156,11 @@ pub fn revoke_for(conn: &Connection, actor: &str, user_id: i64, id: i64, now: u6
     by_id(conn, id)?.ok_or(ServerError::DeviceUnknown)
 }
 
-/// Sealed offline-passcode secrets of a user's active devices: (device id, account id, sealed,
-/// last step).
-pub fn otp_secrets(conn: &Connection, user_id: i64) -> Result<Vec<(i64, String, Vec<u8>, i64)>, ServerError> {
+/// A device's sealed offline-passcode secret: (device id, account id, sealed, last step).
+pub type OtpSecretRow = (i64, String, Vec<u8>, i64);
+
+/// Sealed offline-passcode secrets of a user's active devices.
+pub fn otp_secrets(conn: &Connection, user_id: i64) -> Result<Vec<OtpSecretRow>, ServerError> {
     let mut st = conn.prepare(
         "SELECT id, account_id, otp_secret_sealed, last_otp_step FROM devices
          WHERE user_id = ?1 AND revoked_at IS NULL AND otp_secret_sealed IS NOT NULL",

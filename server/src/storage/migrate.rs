@@ -56,7 +56,9 @@ fn bind_sealed_values(tx: &Connection, seal: &SealKey) -> Result<(), ServerError
         )?;
     }
     tx.execute_batch("ALTER TABLE enrollments DROP COLUMN code;")?;
-    let devices: Vec<(i64, String, i64, Vec<u8>, Option<Vec<u8>>)> = {
+    // (id, account id, user id, state, sealed offline secret)
+    type DeviceRow = (i64, String, i64, Vec<u8>, Option<Vec<u8>>);
+    let devices: Vec<DeviceRow> = {
         let mut q = tx.prepare("SELECT id, account_id, user_id, state, otp_secret_sealed FROM devices")?;
         q.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?.collect::<Result<_, _>>()?
     };
