@@ -60,6 +60,10 @@ pub struct ServeArgs {
     /// Match `name@domain` (Windows UPN) user names on the part before `@`.
     #[arg(long)]
     strip_upn_domain: bool,
+    /// A reverse proxy whose X-Forwarded-For header names the client (repeatable); per-address
+    /// limits use the forwarded address only for connections from these.
+    #[arg(long, value_name = "ADDR")]
+    trusted_proxy: Vec<std::net::IpAddr>,
     /// Rotate the server signing key at start (devices learn the new key at their next poll).
     #[arg(long)]
     rotate_server_key: bool,
@@ -85,6 +89,7 @@ pub fn run(args: ServeArgs) -> ExitCode {
     let config = Config {
         issuer: args.issuer.clone(),
         name_rules: NameRules { strip_upn_domain: args.strip_upn_domain },
+        trusted_proxies: args.trusted_proxy.clone(),
         ..Config::default()
     };
     let dir = &args.storage.data_dir;

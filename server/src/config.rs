@@ -17,6 +17,8 @@ pub struct Config {
     pub max_body: usize,
     /// Set the `Secure` flag on cookies (when served over TLS).
     pub secure_cookies: bool,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (`--trusted-proxy`).
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl Default for Config {
@@ -29,6 +31,7 @@ impl Default for Config {
             enrollment_ttl: 15 * 60,
             max_body: 64 * 1024,
             secure_cookies: false,
+            trusted_proxies: Vec::new(),
         }
     }
 }

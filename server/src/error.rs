@@ -65,6 +65,12 @@ pub enum ServerError {
     /// Too many pushes for this user in the rate window.
     #[error("Too many sign-in requests for this user in a short time; wait a few minutes and try again.")]
     RateLimited,
+    /// Too many wrong manual-code lookups from one address (or from everyone).
+    #[error("Too many wrong activation-code lookups; wait a minute and try again.")]
+    LookupLimited,
+    /// Too many wrong admin passwords from this address, or for this name.
+    #[error("Too many wrong admin passwords; helpdesk sign-in is paused for a while, or until the server's operator lifts the pause.")]
+    LoginLocked,
     /// Pushes muted after a `not_me` answer.
     #[error("Push requests for this user are paused after they reported a sign-in as fraud; the helpdesk can lift the pause after checking with the user.")]
     PushMuted,
@@ -74,7 +80,7 @@ pub enum ServerError {
     /// Passcode that was already accepted once.
     #[error("That passcode was already used; wait for the next code in the app.")]
     PasscodeReused,
-    /// Too many wrong passcodes (or admin passwords) in a row.
+    /// Too many wrong passcodes in a row.
     #[error("Too many wrong attempts; sign-in is locked for a while, try again later or call the helpdesk.")]
     LockedOut,
     /// Sign-in id unknown to this application.
@@ -147,6 +153,8 @@ impl ErrorCode for ServerError {
             NoDevice => "E_SRV_NO_DEVICE",
             PushPending => "E_SRV_PUSH_PENDING",
             RateLimited => "E_SRV_RATE_LIMITED",
+            LookupLimited => "E_SRV_LOOKUP_LIMITED",
+            LoginLocked => "E_SRV_LOGIN_LOCKED",
             PushMuted => "E_SRV_PUSH_MUTED",
             PasscodeWrong => "E_SRV_PASSCODE_WRONG",
             PasscodeReused => "E_SRV_PASSCODE_REUSED",
@@ -188,7 +196,7 @@ impl ServerError {
             }
             EnrollmentExpired => StatusCode::GONE,
             UserExists | NoDevice | PushPending => StatusCode::CONFLICT,
-            RateLimited | PushMuted | LockedOut => StatusCode::TOO_MANY_REQUESTS,
+            RateLimited | LookupLimited | LoginLocked | PushMuted | LockedOut => StatusCode::TOO_MANY_REQUESTS,
             Protocol { status, .. } => *status,
             Storage(_) | KeyFile(_) | KeyUnseal | Config(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }

@@ -248,6 +248,12 @@ pub static CODES: &[CodeDoc] = &[
         tell: "wait a few minutes before sending another request; repeated prompts may be an attack.",
     },
     CodeDoc {
+        code: "E_SRV_LOOKUP_LIMITED",
+        section: &SERVER,
+        when: "too many wrong manual activation codes were looked up from this address in a minute (30), or from everyone (1000)",
+        tell: "check the code for typos and try again in a minute; many wrong codes from one place may be an attack.",
+    },
+    CodeDoc {
         code: "E_SRV_PUSH_MUTED",
         section: &SERVER,
         when: "pushes are paused after the user reported a sign-in as fraud",
@@ -268,8 +274,14 @@ pub static CODES: &[CodeDoc] = &[
     CodeDoc {
         code: "E_SRV_LOCKED_OUT",
         section: &SERVER,
-        when: "too many wrong passcodes or admin passwords in a row",
+        when: "too many wrong passcodes in a row",
         tell: "wait 15 minutes, or issue a one-time bypass code after checking the user's identity.",
+    },
+    CodeDoc {
+        code: "E_SRV_LOGIN_LOCKED",
+        section: &SERVER,
+        when: "helpdesk sign-in paused: 5 wrong admin passwords from this address in 15 minutes, or 50 for this admin name from everywhere",
+        tell: "wait 15 minutes; the server's operator can lift the pause with `duet admin unlock NAME --data-dir DIR`.",
     },
     CodeDoc {
         code: "E_SRV_SIGNIN_UNKNOWN",

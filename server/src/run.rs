@@ -79,7 +79,7 @@ pub async fn serve(
     listener.set_nonblocking(true).map_err(|e| ServerError::Config(e.to_string()))?;
     let bound = listener.local_addr().map_err(|e| ServerError::Config(e.to_string()))?;
     let state = open_state(&opts, config, clock, bound)?;
-    let app = crate::build(state.clone()).into_make_service();
+    let app = crate::build(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
     ready(&state.config.public_url, bound, &state);
     let handle = axum_server::Handle::new();
     let h2 = handle.clone();

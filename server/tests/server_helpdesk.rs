@@ -34,7 +34,7 @@ async fn wrong_password_is_refused_then_locked() {
     // Locked now: even the right password is refused until the lock runs out.
     let r = h.post_form("/helpdesk/login", None, &[("name", "admin"), ("password", ADMIN_PW)]).await;
     assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
-    assert!(r.body.contains("E_SRV_LOCKED_OUT"));
+    assert!(r.body.contains("E_SRV_LOGIN_LOCKED"));
     assert_eq!(h.count("sessions"), 0);
     h.clock.advance(16 * 60);
     h.login().await;

@@ -1,6 +1,7 @@
 //! duet push protocol v1 endpoints for phones (docs/protocol.md): raw signed bodies in,
 //! signed JSON out; the work happens in `services::enrollments` and `services::device_messages`.
 
+use super::client_addr::ClientAddr;
 use super::extract::Body;
 use crate::error::ServerError;
 use crate::services::{device_messages, enrollments};
@@ -23,8 +24,8 @@ fn ok() -> Response {
 }
 
 /// `GET /duet/v1/enrollment/{value}`: the enrollment link for a manual activation code.
-async fn lookup(AxState(st): AxState<Arc<State>>, Path(value): Path<String>) -> Result<Response, ServerError> {
-    Ok(json(enrollments::lookup(&st, &value)?))
+async fn lookup(AxState(st): AxState<Arc<State>>, ClientAddr(client): ClientAddr, Path(value): Path<String>) -> Result<Response, ServerError> {
+    Ok(json(enrollments::lookup(&st, &value, client)?))
 }
 
 /// `POST /duet/v1/register`.

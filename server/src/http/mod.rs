@@ -10,6 +10,7 @@
 pub mod admin_api;
 pub mod app_api;
 pub mod blocking;
+pub mod client_addr;
 pub mod device_api;
 pub mod extract;
 pub mod helpdesk;

@@ -19,9 +19,6 @@ use subtle::ConstantTimeEq;
 const ENROLLMENT_SECRET: &str = "duet-enrollment-secret-v1";
 /// Purpose label of sealed offline-passcode secrets.
 pub const OTP_SECRET: &str = "duet-device-otp-secret-v1";
-/// Failed manual-code lookups allowed per minute, server-wide (60-bit codes, but lookups
-/// are unauthenticated: this keeps guessing far below any useful rate).
-const MAX_FAILED_LOOKUPS_PER_MIN: u64 = 30;
 
 /// An enrollment as the helpdesk page shows it.
 pub struct Enrollment {
@@ -121,12 +118,11 @@ pub fn get(st: &State, id: &str) -> Result<Option<Enrollment>, ServerError> {
     Ok(load(st, id)?.map(|(e, uid)| view(&kv.verifier, &e, uid)))
 }
 
-/// The enrollment link for a manual activation code (`GET /duet/v1/enrollment/{value}`).
-pub fn lookup(st: &State, value: &str) -> Result<Vec<u8>, ServerError> {
+/// The enrollment link for a manual activation code (`GET /duet/v1/enrollment/{value}`),
+/// looked up from `client` (wrong codes are limited, `lookup_limits`).
+pub fn lookup(st: &State, value: &str, client: std::net::IpAddr) -> Result<Vec<u8>, ServerError> {
     let now = st.now();
-    if st.lookup_failures.get(now) >= MAX_FAILED_LOOKUPS_PER_MIN {
-        return Err(ServerError::RateLimited);
-    }
+    super::lookup_limits::check(&st.db(), client, now)?;
     let value = value.to_ascii_uppercase();
     // Compare against every live code in constant time, not through an index lookup.
     let ids: Vec<(String, String)> = {
@@ -138,7 +134,7 @@ pub fn lookup(st: &State, value: &str) -> Result<Vec<u8>, ServerError> {
     };
     let hit = ids.into_iter().find(|(_, c)| bool::from(c.as_bytes().ct_eq(value.as_bytes())));
     let Some((id, _)) = hit else {
-        st.lookup_failures.add();
+        super::lookup_limits::failed(&st.db(), client, now)?;
         return Err(VerifierError::EnrollmentUnknown.into());
     };
     let (e, _) = load(st, &id)?.ok_or(VerifierError::EnrollmentUnknown)?;

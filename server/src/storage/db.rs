@@ -117,6 +117,14 @@ CREATE TABLE IF NOT EXISTS audit (
   user_name TEXT,
   detail TEXT NOT NULL DEFAULT ''
 );
+-- Failure counters of rate limits and lockouts, so every process on the database shares them.
+-- key names what is limited (`login-addr:IP`, `login-name:SHA256`, `lookup-addr:IP`, ...).
+CREATE TABLE IF NOT EXISTS throttle (
+  key TEXT PRIMARY KEY,
+  window_start INTEGER NOT NULL,
+  failures INTEGER NOT NULL,
+  locked_until INTEGER NOT NULL DEFAULT 0
+);
 CREATE TABLE IF NOT EXISTS server_keys (
   id INTEGER PRIMARY KEY,
   sealed_private BLOB NOT NULL,

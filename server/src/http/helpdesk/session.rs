@@ -7,7 +7,9 @@
 use super::layout::{PageError, PageResult, error_block, layout};
 use crate::error::ServerError;
 use crate::http::extract::PageForm;
+use crate::http::client_addr::ClientAddr;
 use crate::services::admin::{self, Session};
+use crate::services::admin_login;
 use crate::state::State;
 use axum::extract::{FromRequest, FromRequestParts, Request, State as AxState};
 use axum::http::request::Parts;
@@ -88,15 +90,10 @@ fn login_markup(err: Option<&ServerError>) -> Markup {
 }
 
 /// `POST /helpdesk/login`.
-pub async fn login(AxState(st): AxState<Arc<State>>, PageForm(f): Form) -> Response {
+pub async fn login(AxState(st): AxState<Arc<State>>, ClientAddr(client): ClientAddr, PageForm(f): Form) -> Response {
     let name = f.get("name").map(String::as_str).unwrap_or("");
-    let pw = f.get("password").map(String::as_str).unwrap_or("");
-    // Argon2 takes tens of milliseconds: keep it off the async workers.
-    let st2 = st.clone();
-    let (name, pw) = (name.to_string(), zeroize::Zeroizing::new(pw.to_string()));
-    let res = tokio::task::spawn_blocking(move || admin::login(&st2.db(), &name, &pw, st2.now()))
-        .await
-        .unwrap_or_else(|_| Err(ServerError::Storage("login task failed".into())));
+    let pw = zeroize::Zeroizing::new(f.get("password").cloned().unwrap_or_default());
+    let res = admin_login::login(&st, name, &pw, client).await;
     match res {
         Ok(token) => {
             let secure = if st.config.secure_cookies { "; Secure" } else { "" };
