@@ -195,3 +195,25 @@ async fn issue(h: &Harness, uid: i64, cookie: &str, csrf: &str) -> String {
     assert_eq!(r.headers.get("cache-control").unwrap(), "no-store");
     extract_between(&r.body, "id=\"bypass-code\">", "<").unwrap()
 }
+
+#[tokio::test]
+async fn bad_path_values_get_a_coded_page_that_never_quotes_them() {
+    let h = Harness::new();
+    let (cookie, csrf) = h.login().await;
+    let probe = "%3Cscript%3Ex%3C%2Fscript%3E";
+    for path in [format!("/helpdesk/users/{probe}"), "/helpdesk/users/12abc".to_string(), "/helpdesk/users/99999999999999999999999".to_string()] {
+        let r = h.get(&path, Some(&cookie)).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{path}");
+        assert!(r.headers["content-type"].to_str().unwrap().starts_with("text/html"), "{path}");
+        assert!(r.body.contains("E_SRV_BAD_REQUEST"), "{}", r.body);
+        assert!(!r.body.contains("script>x") && !r.body.contains("12abc") && !r.body.contains("9999999999"), "{}", r.body);
+    }
+    let r = h.post_form("/helpdesk/users/x1/devices/2/revoke", Some(&cookie), &[("csrf", &csrf)]).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body.contains("E_SRV_BAD_REQUEST") && !r.body.contains("x1"));
+    // A login post that is not a form is a page too.
+    let req = axum::http::Request::post("/helpdesk/login").header("content-type", "text/plain").body(axum::body::Body::from("name=<b>")).unwrap();
+    let r = h.send(req).await;
+    assert!(r.status.is_client_error());
+    assert!(r.headers["content-type"].to_str().unwrap().starts_with("text/html") && r.body.contains("E_SRV_BAD_REQUEST"));
+}

@@ -2,6 +2,10 @@
 //! guidance line from the error catalogs) and formatting helpers.
 
 use crate::error::{ServerError, guidance};
+use crate::http::extract::ApiPath;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use serde::de::DeserializeOwned;
 use crate::services::admin::Session;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -27,6 +31,18 @@ impl IntoResponse for PageError {
             eprintln!("duet server: storage error: {d}");
         }
         (e.status(), Html(error_page(&e).into_string())).into_response()
+    }
+}
+
+/// Path parameters of a page; a value of the wrong type (a non-numeric id) is the coded
+/// error page, which never quotes the input.
+pub struct PagePath<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for PagePath<T> {
+    type Rejection = PageError;
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, PageError> {
+        let ApiPath(v) = ApiPath::<T>::from_request_parts(parts, state).await?;
+        Ok(PagePath(v))
     }
 }
 

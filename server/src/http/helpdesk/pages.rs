@@ -11,7 +11,8 @@ use crate::services::signin_start;
 use crate::services::signins::{self, Status};
 use crate::services::{admin_keys, apps, audit, bypass, devices, enrollments, server_key, users};
 use crate::state::State;
-use axum::extract::{Path, State as AxState};
+use axum::extract::State as AxState;
+use super::layout::PagePath;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Redirect};
 use duet_core::push::wire::fingerprint;
@@ -92,7 +93,7 @@ fn load_user(st: &State, id: i64) -> Result<users::User, ServerError> {
 }
 
 /// `GET /helpdesk/users/{id}`.
-pub async fn user_page(AxState(st): AxState<Arc<State>>, AdminSession(s): AdminSession, Path(id): Path<i64>) -> PageResult {
+pub async fn user_page(AxState(st): AxState<Arc<State>>, AdminSession(s): AdminSession, PagePath(id): PagePath<i64>) -> PageResult {
     let now = st.now();
     let u = load_user(&st, id)?;
     let conn = st.db();
@@ -160,7 +161,7 @@ pub async fn user_page(AxState(st): AxState<Arc<State>>, AdminSession(s): AdminS
 
 /// `POST /helpdesk/users/{id}/enroll`: creates an enrollment and shows it.
 pub async fn enroll(AxState(st): AxState<Arc<State>>,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
     f: AdminForm,
 ) -> PageResult {
     let e = enrollments::start(&st, &f.session.admin_name, id)?;
@@ -168,7 +169,7 @@ pub async fn enroll(AxState(st): AxState<Arc<State>>,
 }
 
 /// `GET /helpdesk/enrollments/{id}`: QR code, link, manual code and countdown.
-pub async fn enrollment_page(AxState(st): AxState<Arc<State>>, AdminSession(s): AdminSession, Path(id): Path<String>) -> PageResult {
+pub async fn enrollment_page(AxState(st): AxState<Arc<State>>, AdminSession(s): AdminSession, PagePath(id): PagePath<String>) -> PageResult {
     let now = st.now();
     let e = enrollments::get(&st, &id)?.ok_or(ServerError::EnrollmentUnknown)?;
     let u = load_user(&st, e.user_id)?;
@@ -198,7 +199,7 @@ pub async fn enrollment_page(AxState(st): AxState<Arc<State>>, AdminSession(s): 
 }
 
 /// `POST /helpdesk/enrollments/{id}/cancel`: the link and code stop working.
-pub async fn cancel_enrollment(AxState(st): AxState<Arc<State>>, Path(id): Path<String>, f: AdminForm) -> PageResult {
+pub async fn cancel_enrollment(AxState(st): AxState<Arc<State>>, PagePath(id): PagePath<String>, f: AdminForm) -> PageResult {
     let e = enrollments::cancel(&st, &f.session.admin_name, &id)?;
     Ok(Redirect::to(&format!("/helpdesk/users/{}", e.user_id)).into_response())
 }
@@ -206,7 +207,7 @@ pub async fn cancel_enrollment(AxState(st): AxState<Arc<State>>, Path(id): Path<
 /// `POST /helpdesk/users/{id}/devices/{device}/revoke`.
 pub async fn revoke_device(
     AxState(st): AxState<Arc<State>>,
-    Path((id, device)): Path<(i64, i64)>,
+    PagePath((id, device)): PagePath<(i64, i64)>,
     f: AdminForm,
 ) -> PageResult {
     devices::revoke_for(&st.db(), &f.session.admin_name, id, device, st.now())?;
@@ -215,7 +216,7 @@ pub async fn revoke_device(
 
 /// `POST /helpdesk/users/{id}/bypass`: shows a new one-time bypass code once.
 pub async fn issue_bypass(AxState(st): AxState<Arc<State>>,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
     f: AdminForm,
 ) -> PageResult {
     let s = &f.session;
@@ -232,7 +233,7 @@ pub async fn issue_bypass(AxState(st): AxState<Arc<State>>,
 
 /// `POST /helpdesk/users/{id}/test-push`: sends a push and shows the number to read out.
 pub async fn test_push(AxState(st): AxState<Arc<State>>,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
     f: AdminForm,
 ) -> PageResult {
     let view = signin_start::test_push(&st, &f.session.admin_name, id)?;
@@ -240,7 +241,7 @@ pub async fn test_push(AxState(st): AxState<Arc<State>>,
 }
 
 /// `GET /helpdesk/signins/{id}`: a sign-in's live status (reloads while pending).
-pub async fn signin_page(AxState(st): AxState<Arc<State>>, AdminSession(s): AdminSession, Path(id): Path<String>) -> PageResult {
+pub async fn signin_page(AxState(st): AxState<Arc<State>>, AdminSession(s): AdminSession, PagePath(id): PagePath<String>) -> PageResult {
     let r = signins::current(&st.db(), &id, st.now())?;
     let u = load_user(&st, r.user_id)?;
     let mut resp = page("Test push", &s, html! {
@@ -259,7 +260,7 @@ pub async fn signin_page(AxState(st): AxState<Arc<State>>, AdminSession(s): Admi
 
 /// `POST /helpdesk/users/{id}/unmute`.
 pub async fn unmute(AxState(st): AxState<Arc<State>>,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
     f: AdminForm,
 ) -> PageResult {
     users::unmute(&st.db(), &f.session.admin_name, id, st.now())?;
@@ -268,7 +269,7 @@ pub async fn unmute(AxState(st): AxState<Arc<State>>,
 
 /// `POST /helpdesk/users/{id}/service`: marks or unmarks a service account.
 pub async fn set_service(AxState(st): AxState<Arc<State>>,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
     f: AdminForm,
 ) -> PageResult {
     let on = f.field("service")? == "1";
@@ -290,7 +291,7 @@ pub async fn create_app(AxState(st): AxState<Arc<State>>,
 }
 
 /// `POST /helpdesk/apps/{id}/revoke`.
-pub async fn revoke_app(AxState(st): AxState<Arc<State>>, Path(id): Path<i64>, f: AdminForm) -> PageResult {
+pub async fn revoke_app(AxState(st): AxState<Arc<State>>, PagePath(id): PagePath<i64>, f: AdminForm) -> PageResult {
     apps::revoke(&st.db(), &f.session.admin_name, id, st.now())?;
     Ok(Redirect::to("/helpdesk").into_response())
 }

@@ -90,7 +90,11 @@ fn login_markup(err: Option<&ServerError>) -> Markup {
 }
 
 /// `POST /helpdesk/login`.
-pub async fn login(AxState(st): AxState<Arc<State>>, ClientAddr(client): ClientAddr, PageForm(f): Form) -> Response {
+pub async fn login(AxState(st): AxState<Arc<State>>, ClientAddr(client): ClientAddr, form: Result<Form, ServerError>) -> Response {
+    let f = match form {
+        Ok(PageForm(f)) => f,
+        Err(e) => return PageError(e).into_response(),
+    };
     let name = f.get("name").map(String::as_str).unwrap_or("");
     let pw = zeroize::Zeroizing::new(f.get("password").cloned().unwrap_or_default());
     let res = admin_login::login(&st, name, &pw, client).await;
