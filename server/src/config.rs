@@ -15,7 +15,7 @@ pub struct Config {
     pub enrollment_ttl: u64,
     /// Largest request body accepted, bytes.
     pub max_body: usize,
-    /// Set the `Secure` flag on cookies (when served over TLS).
+    /// The server itself serves TLS: cookies get `Secure`, answers get HSTS.
     pub secure_cookies: bool,
     /// Reverse proxies whose `X-Forwarded-For` names the client (`--trusted-proxy`).
     pub trusted_proxies: Vec<std::net::IpAddr>,

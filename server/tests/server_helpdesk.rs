@@ -217,3 +217,52 @@ async fn bad_path_values_get_a_coded_page_that_never_quotes_them() {
     assert!(r.status.is_client_error());
     assert!(r.headers["content-type"].to_str().unwrap().starts_with("text/html") && r.body.contains("E_SRV_BAD_REQUEST"));
 }
+
+#[tokio::test]
+async fn every_answer_carries_the_security_headers_and_pages_have_no_inline_code() {
+    let h = Harness::new();
+    let (cookie, _) = h.login().await;
+    let answers = [
+        h.get("/helpdesk/login", None).await,
+        h.get("/helpdesk", Some(&cookie)).await,
+        h.get("/duet/enroll", None).await,
+        h.get("/api/v1/signins/x", None).await,
+        h.get("/no/such/page", None).await,
+    ];
+    for r in &answers {
+        let csp = r.headers["content-security-policy"].to_str().unwrap();
+        assert!(csp.contains("script-src 'self'") && csp.contains("frame-ancestors 'none'") && !csp.contains("unsafe-inline"), "{csp}");
+        assert_eq!(r.headers["x-frame-options"], "DENY");
+        assert_eq!(r.headers["x-content-type-options"], "nosniff");
+        assert_eq!(r.headers["referrer-policy"], "no-referrer");
+        assert!(r.headers.get("strict-transport-security").is_none(), "no HSTS over plain HTTP");
+        assert!(!r.body.contains("<style") && !r.body.contains("<script>"), "{}", r.body);
+    }
+    // The scripts and the style sheet the pages load are served.
+    for (path, kind) in [("/duet/enroll.js", "text/javascript"), ("/helpdesk/assets/countdown.js", "text/javascript"), ("/helpdesk/assets/helpdesk.css", "text/css")] {
+        let r = h.get(path, None).await;
+        assert_eq!(r.status, StatusCode::OK, "{path}");
+        assert!(r.headers["content-type"].to_str().unwrap().starts_with(kind), "{path}");
+        assert!(answers.iter().any(|a| a.body.contains(path)) || path.contains("countdown"), "{path} is used");
+    }
+    let tls = Harness::with_config(duet_server::Config { secure_cookies: true, ..Default::default() });
+    let r = tls.get("/helpdesk/login", None).await;
+    assert!(r.headers["strict-transport-security"].to_str().unwrap().starts_with("max-age="));
+}
+
+#[tokio::test]
+async fn a_login_posted_from_another_site_is_refused() {
+    let h = Harness::new();
+    let login = [("name", "admin"), ("password", ADMIN_PW)];
+    for headers in [&[("sec-fetch-site", "cross-site")][..], &[("sec-fetch-site", "same-site")], &[("origin", "https://evil.example")], &[("origin", "null")]] {
+        let r = h.post_form_from("198.51.100.1", headers, "/helpdesk/login", &login).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{headers:?}");
+        assert!(r.body.contains("E_SRV_CSRF") && r.headers.get("set-cookie").is_none(), "{headers:?}");
+    }
+    assert_eq!(h.count("sessions"), 0);
+    // From the server's own page, and from programs that are not browsers.
+    for headers in [&[("sec-fetch-site", "same-origin"), ("origin", "http://127.0.0.1:8440")][..], &[("origin", "http://127.0.0.1:8440")], &[]] {
+        let r = h.post_form_from("198.51.100.1", headers, "/helpdesk/login", &login).await;
+        assert!(r.status.is_redirection(), "{headers:?}: {}", r.status);
+    }
+}

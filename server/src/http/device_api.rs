@@ -67,8 +67,7 @@ async fn enroll_landing() -> Html<&'static str> {
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"></head><body>",
         "<h1>Enroll this phone in duet</h1><p><a id=\"open\" href=\"#\">Open the duet app</a>.</p>",
         "<p>If nothing happens, install duet first, then tap the link again.</p>",
-        "<script>var q=location.hash.slice(1);var a=document.getElementById('open');",
-        "a.href='duet://enroll?'+q;if(q){location.href=a.href;}</script></body></html>"
+        "<script src=\"/duet/enroll.js\"></script></body></html>"
     ))
 }
 

@@ -13,6 +13,7 @@ use crate::services::{admin_keys, apps, audit, bypass, devices, enrollments, ser
 use crate::state::State;
 use axum::extract::State as AxState;
 use super::layout::PagePath;
+use crate::http::assets;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Redirect};
 use duet_core::push::wire::fingerprint;
@@ -188,8 +189,7 @@ pub async fn enrollment_page(AxState(st): AxState<Arc<State>>, AdminSession(s): 
             form method="post" action={ "/helpdesk/enrollments/" (e.id) "/cancel" } {
                 (csrf_field(&s)) button #cancel-enrollment { "Cancel this enrollment" }
             }
-            script { (PreEscaped("(function(){var c=document.getElementById('countdown');var t=+c.dataset.expires;\
-                var i=setInterval(function(){t--;if(t<=0){clearInterval(i);c.textContent='0 (expired: create a new enrollment)';return;}c.textContent=t;},1000);})();")) }
+            script src=(assets::COUNTDOWN_JS) {}
         }
         p { a href={ "/helpdesk/users/" (u.id) } { "Back to " (u.display_name) } }
     });
