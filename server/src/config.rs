@@ -19,6 +19,30 @@ pub struct Config {
     pub secure_cookies: bool,
     /// Reverse proxies whose `X-Forwarded-For` names the client (`--trusted-proxy`).
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Limits on connections, so slow or idle clients cannot hold the server.
+    pub connections: ConnectionLimits,
+}
+
+/// How long a client may take and how many connections are served at once.
+#[derive(Clone, Copy, Debug)]
+pub struct ConnectionLimits {
+    /// Time to send a request's headers, counted from when the server waits for them, so it
+    /// also closes idle keep-alive connections.
+    pub header_timeout: std::time::Duration,
+    /// Time for a whole request, body included (above the longest sign-in status wait).
+    pub request_timeout: std::time::Duration,
+    /// Connections served at once; more are closed at once.
+    pub max_connections: usize,
+}
+
+impl Default for ConnectionLimits {
+    fn default() -> Self {
+        ConnectionLimits {
+            header_timeout: std::time::Duration::from_secs(10),
+            request_timeout: std::time::Duration::from_secs(45),
+            max_connections: 1024,
+        }
+    }
 }
 
 impl Default for Config {
@@ -32,6 +56,7 @@ impl Default for Config {
             max_body: 64 * 1024,
             secure_cookies: false,
             trusted_proxies: Vec::new(),
+            connections: ConnectionLimits::default(),
         }
     }
 }

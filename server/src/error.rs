@@ -71,6 +71,9 @@ pub enum ServerError {
     /// Too many wrong admin passwords from this address, or for this name.
     #[error("Too many wrong admin passwords; helpdesk sign-in is paused for a while, or until the server's operator lifts the pause.")]
     LoginLocked,
+    /// The request (its body included) took longer than the server waits.
+    #[error("The request took too long to arrive; send it again.")]
+    RequestTimeout,
     /// Pushes muted after a `not_me` answer.
     #[error("Push requests for this user are paused after they reported a sign-in as fraud; the helpdesk can lift the pause after checking with the user.")]
     PushMuted,
@@ -155,6 +158,7 @@ impl ErrorCode for ServerError {
             RateLimited => "E_SRV_RATE_LIMITED",
             LookupLimited => "E_SRV_LOOKUP_LIMITED",
             LoginLocked => "E_SRV_LOGIN_LOCKED",
+            RequestTimeout => "E_SRV_REQUEST_TIMEOUT",
             PushMuted => "E_SRV_PUSH_MUTED",
             PasscodeWrong => "E_SRV_PASSCODE_WRONG",
             PasscodeReused => "E_SRV_PASSCODE_REUSED",
@@ -183,6 +187,7 @@ impl ServerError {
         match self {
             BadRequest(_) | UserNameInvalid => StatusCode::BAD_REQUEST,
             TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            RequestTimeout => StatusCode::REQUEST_TIMEOUT,
             ApiKeyMissing | ApiKeyInvalid | LoginFailed | LoginRequired => StatusCode::UNAUTHORIZED,
             AdminKeyMissing | AdminKeyInvalid => StatusCode::UNAUTHORIZED,
             AdminKeyReadOnly => StatusCode::FORBIDDEN,

@@ -278,6 +278,12 @@ pub static CODES: &[CodeDoc] = &[
         tell: "wait 15 minutes, or issue a one-time bypass code after checking the user's identity.",
     },
     CodeDoc {
+        code: "E_SRV_REQUEST_TIMEOUT",
+        section: &SERVER,
+        when: "a request, its body included, took longer than 45 seconds to arrive and be answered",
+        tell: "the network is very slow or the client stalled; try again (HTTP 408).",
+    },
+    CodeDoc {
         code: "E_SRV_LOGIN_LOCKED",
         section: &SERVER,
         when: "helpdesk sign-in paused: 5 wrong admin passwords from this address in 15 minutes, or 50 for this admin name from everywhere",

@@ -1,7 +1,8 @@
 //! Starting the server: opening storage and keys, binding, plain HTTP or TLS.
 
 use crate::clock::{Clock, SystemClock};
-use crate::config::Config;
+use crate::config::{Config, ConnectionLimits};
+use crate::http::connections::Capped;
 use crate::error::ServerError;
 use crate::services::{admin, audit};
 use crate::state::State;
@@ -87,17 +88,30 @@ pub async fn serve(
         shutdown.await;
         h2.graceful_shutdown(Some(std::time::Duration::from_secs(2)));
     });
+    let limits = state.config.connections;
     let res = match &opts.tls {
         Some((cert, key)) => {
             let _ = rustls::crypto::ring::default_provider().install_default();
             let tls = axum_server::tls_rustls::RustlsConfig::from_pem_file(cert, key)
                 .await
                 .map_err(|e| ServerError::Config(format!("cannot load the TLS certificate or key: {e}")))?;
-            axum_server::from_tcp_rustls(listener, tls).handle(handle).serve(app).await
+            let acceptor = axum_server::tls_rustls::RustlsAcceptor::new(tls).acceptor(capped(limits));
+            with_timeouts(axum_server::from_tcp(listener).acceptor(acceptor), limits).handle(handle).serve(app).await
         }
-        None => axum_server::from_tcp(listener).handle(handle).serve(app).await,
+        None => with_timeouts(axum_server::from_tcp(listener).acceptor(capped(limits)), limits).handle(handle).serve(app).await,
     };
     res.map_err(|e| ServerError::Config(format!("the server stopped: {e}")))
+}
+
+fn capped(limits: ConnectionLimits) -> Capped<axum_server::accept::DefaultAcceptor> {
+    Capped::new(axum_server::accept::DefaultAcceptor, limits.max_connections)
+}
+
+/// hyper's header-read timeout runs whenever the server waits for a request's headers, so it
+/// also closes idle keep-alive connections; it needs a timer to run at all.
+fn with_timeouts<A>(mut server: axum_server::Server<A>, limits: ConnectionLimits) -> axum_server::Server<A> {
+    server.http_builder().http1().timer(hyper_util::rt::TokioTimer::new()).header_read_timeout(limits.header_timeout);
+    server
 }
 
 /// Serves on the system clock until Ctrl-C or SIGTERM (`duet serve`).

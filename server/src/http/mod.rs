@@ -13,6 +13,7 @@ pub mod app_api;
 pub mod assets;
 pub mod blocking;
 pub mod client_addr;
+pub mod connections;
 pub mod device_api;
 pub mod extract;
 pub mod headers;

@@ -1,6 +1,6 @@
 //! Paths to handlers. The admin API builds its own routes from one table (`admin_api::routes`).
 
-use super::{admin_api, app_api, assets, device_api, headers, helpdesk};
+use super::{admin_api, app_api, assets, connections, device_api, headers, helpdesk};
 use crate::state::State;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -41,6 +41,7 @@ pub fn build(state: Arc<State>) -> Router {
         .fallback(helpdesk::layout::not_found)
         .method_not_allowed_fallback(|| async { crate::error::ServerError::MethodNotAllowed })
         .layer(DefaultBodyLimit::max(limit))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), connections::deadline))
         .layer(axum::middleware::map_response_with_state(state.clone(), headers::add))
         .with_state(state)
 }
