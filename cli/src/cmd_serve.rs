@@ -93,8 +93,8 @@ pub fn run(args: ServeArgs) -> ExitCode {
         ..Config::default()
     };
     let dir = &args.storage.data_dir;
-    if let Err(e) = std::fs::create_dir_all(dir) {
-        return report::fail(&ServerError::Config(format!("cannot create {}: {e}", dir.display())));
+    if let Err(e) = duet_server::storage::files::private_dir(dir) {
+        return report::fail(&e);
     }
     let res = serve_until_signal(args.options(), config, |url, _, _| {
         println!("duet serve: listening on {url}");

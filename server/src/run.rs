@@ -6,7 +6,7 @@ use crate::http::connections::Capped;
 use crate::error::ServerError;
 use crate::services::{admin, audit};
 use crate::state::State;
-use crate::storage::{db, seal};
+use crate::storage::{db, files, seal};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -36,9 +36,18 @@ pub struct Options {
 /// Opens the database and key, creating the first admin and server key if needed.
 pub fn open_state(opts: &Options, mut config: Config, clock: Arc<dyn Clock>, bound: SocketAddr) -> Result<Arc<State>, ServerError> {
     if let Some(dir) = opts.db_path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|e| ServerError::Config(format!("cannot create {}: {e}", dir.display())))?;
+        files::private_dir(dir)?;
     }
     let conn = db::open(Some(&opts.db_path))?;
+    // A new key file goes only with a new database: one that already holds a server key was
+    // sealed with a key file that must be restored, not replaced.
+    let sealed_keys: i64 = conn.query_row("SELECT COUNT(*) FROM server_keys", [], |r| r.get(0))?;
+    if sealed_keys > 0 && !opts.key_file.exists() {
+        return Err(ServerError::KeyFile(format!(
+            "{} is missing, but the database was sealed with it; restore it from the backup",
+            opts.key_file.display()
+        )));
+    }
     let seal = seal::load_or_create_key_file(&opts.key_file)?;
     let now = clock.now();
     let admins: i64 = conn.query_row("SELECT COUNT(*) FROM admins", [], |r| r.get(0))?;

@@ -137,7 +137,10 @@ CREATE TABLE IF NOT EXISTS server_keys (
 /// Opens (creating if needed) the database at `path`, or in memory for `None`.
 pub fn open(path: Option<&Path>) -> Result<Connection, ServerError> {
     let conn = match path {
-        Some(p) => Connection::open(p)?,
+        Some(p) => {
+            super::files::private_db_files(p)?;
+            Connection::open(p)?
+        }
         None => Connection::open_in_memory()?,
     };
     conn.pragma_update(None, "foreign_keys", true)?;
