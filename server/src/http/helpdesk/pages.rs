@@ -222,7 +222,7 @@ pub async fn issue_bypass(AxState(st): AxState<Arc<State>>,
     let s = &f.session;
     let u = load_user(&st, id)?;
     let actor = s.admin_name.clone();
-    let issued = off_worker(&st, move |st| bypass::issue_for(&st.db(), &actor, id, st.now())).await?;
+    let issued = off_worker(&st, move |st| bypass::issue_for(st, &actor, id)).await?;
     Ok(page("One-time bypass code", s, html! {
         p { "Read this code to " (u.display_name) ". It works once, until " (when(issued.expires_at))
             ", and is void after " (issued.attempts) " wrong tries. It is not shown again." }
