@@ -27,15 +27,15 @@ impl FromRequestParts<Arc<State>> for ClientAddr {
             return Ok(ClientAddr(peer));
         }
         // The right-most address no trusted proxy added is the one that reached the proxies.
-        let forwarded = parts
+        let client = parts
             .headers
             .get_all("x-forwarded-for")
             .iter()
             .filter_map(|v| v.to_str().ok())
             .flat_map(|v| v.split(','))
             .map(|a| a.trim().parse::<IpAddr>().ok())
-            .collect::<Vec<_>>();
-        let client = forwarded.into_iter().rev().find(|a| !a.is_some_and(|a| proxies.contains(&a)));
+            .rev()
+            .find(|a| !a.is_some_and(|a| proxies.contains(&a)));
         Ok(ClientAddr(match client {
             Some(Some(a)) => a,
             // Nothing forwarded, or garbage where the client should be: the proxy is all we know.
