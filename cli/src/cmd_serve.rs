@@ -4,7 +4,7 @@ use crate::report;
 use clap::Args;
 use duet_server::config::NameRules;
 use duet_server::run::{Options, serve_until_signal};
-use duet_server::{Config, ServerError};
+use duet_server::Config;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;

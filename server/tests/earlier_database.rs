@@ -1,6 +1,6 @@
 //! A server database and key file written by the previous release of `duet serve` (committed in
-//! tests/fixtures/server-0.1) open with this one: its sealed server key unseals, the first admin
-//! signs in, and a new key can be sealed beside the old one.
+//! tests/fixtures/server-0.1) open with this one: its sealed server key unseals, the first admin's
+//! password verifies, and a new key can be sealed beside the old one.
 
 use duet_server::services::admin;
 use duet_server::storage::{db, seal, server_key};
@@ -26,7 +26,8 @@ fn previous_release_database_opens_and_its_key_unseals() {
     // Phones of that database name the key they trust by its public key.
     let (id, again) = server_key::by_public_key(&conn, &key, &stored.key.public_key()).unwrap().unwrap();
     assert_eq!((id, again.public_key()), (stored.id, stored.key.public_key()));
-    assert!(admin::login(&conn, "admin", "fixture admin password", 1_800_000_000).is_ok());
+    let phc: String = conn.query_row("SELECT pw_hash FROM admins WHERE name = 'admin'", [], |r| r.get(0)).unwrap();
+    assert!(admin::verify_password("fixture admin password", &phc), "the first admin's password still verifies");
     let rotated = server_key::rotate(&conn, &key, stored.id, 1_800_000_001).unwrap();
     assert_ne!(rotated.key.public_key(), stored.key.public_key());
     // A wrong key file opens nothing and says so.
