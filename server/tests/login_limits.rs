@@ -98,3 +98,21 @@ async fn forwarded_addresses_count_only_behind_a_trusted_proxy() {
     let r = h.post_form_from("198.51.100.7", &via_proxy("203.0.113.77"), "/helpdesk/login", &[("name", "admin"), ("password", ADMIN_PW)]).await;
     assert_eq!(code(&r), "E_SRV_LOGIN_LOCKED");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_login_waiting_for_its_password_check_holds_no_database_lock() {
+    let h = Harness::new();
+    // Take every hash slot: the login reads what it needs, then waits for one.
+    let slots = h.state.hash_slots.acquire_many(h.state.hash_slots.available_permits() as u32).await.unwrap();
+    let st = h.state.clone();
+    let login = tokio::spawn(async move { admin_login::login(&st, "admin", ADMIN_PW, "198.51.100.1".parse().unwrap()).await });
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    assert!(!login.is_finished());
+    // Meanwhile everyone else gets the database.
+    let st = h.state.clone();
+    let other = tokio::task::spawn_blocking(move || st.db().query_row("SELECT COUNT(*) FROM users", [], |r| r.get::<_, i64>(0)).unwrap());
+    let n = tokio::time::timeout(std::time::Duration::from_secs(10), other).await.expect("the database is free").unwrap();
+    assert_eq!(n, 0);
+    drop(slots);
+    assert!(login.await.unwrap().is_ok());
+}

@@ -67,11 +67,13 @@ pub async fn login(st: &std::sync::Arc<State>, name: &str, password: &str, clien
             throttle::clear(&conn, &akey, now)?;
             open_session(&conn, id, name.trim(), now)
         }
-        _ => failed(&conn, name, client, now),
+        _ => Err(wrong_password(&conn, name, client, now)?),
     }
 }
 
-fn failed(conn: &Connection, name: &str, client: IpAddr, now: u64) -> Result<String, ServerError> {
+/// Counts and audits a wrong password for `name` from `client`; returns the error to answer
+/// with (`E_SRV_LOGIN_LOCKED` when this one paused the address or the name).
+pub fn wrong_password(conn: &Connection, name: &str, client: IpAddr, now: u64) -> Result<ServerError, ServerError> {
     let who = shown(name);
     audit::record(conn, now, &who, "admin_login_failed", None, &format!("from {client}"))?;
     let mut locked = false;
@@ -83,7 +85,7 @@ fn failed(conn: &Connection, name: &str, client: IpAddr, now: u64) -> Result<Str
         audit::record(conn, now, "server", "admin_login_locked", None, &format!("name {who}"))?;
         locked = true;
     }
-    Err(if locked { ServerError::LoginLocked } else { ServerError::LoginFailed })
+    Ok(if locked { ServerError::LoginLocked } else { ServerError::LoginFailed })
 }
 
 /// Lifts the pause of admin `name` and of every paused address (the operator's way back in);
