@@ -15,6 +15,10 @@ pub struct Rule {
     pub lock_secs: u64,
 }
 
+/// Counters older than this (longer than any rule's window) and not locked are forgotten, so
+/// the table does not grow with every address that ever failed once.
+const FORGET_AFTER_SECS: u64 = 3600;
+
 /// Whether `key` is locked at `now`.
 pub fn locked(conn: &Connection, key: &str, now: u64) -> Result<bool, ServerError> {
     let until: Option<i64> =
@@ -33,6 +37,10 @@ pub fn fail(conn: &Connection, key: &str, rule: Rule, now: u64) -> Result<bool, 
          RETURNING failures",
         params![key, now as i64, window_open],
         |r| r.get(0),
+    )?;
+    conn.execute(
+        "DELETE FROM throttle WHERE window_start < ?1 AND locked_until <= ?2",
+        params![now.saturating_sub(FORGET_AFTER_SECS) as i64, now as i64],
     )?;
     if failures < rule.max_failures {
         return Ok(false);
@@ -80,5 +88,11 @@ mod tests {
         assert_eq!(locked_keys(&conn, "k", 1102).unwrap(), vec!["k".to_string()]);
         assert!(clear(&conn, "k", 1102).unwrap());
         assert!(!locked(&conn, "k", 1102).unwrap());
+        // Unlocked counters whose window began over an hour ago go when anything fails later.
+        fail(&conn, "old", RULE, 2000).unwrap();
+        fail(&conn, "recent", RULE, 2002).unwrap();
+        fail(&conn, "new", RULE, 2001 + FORGET_AFTER_SECS).unwrap();
+        let keys: Vec<String> = conn.prepare("SELECT key FROM throttle ORDER BY key").unwrap().query_map([], |r| r.get(0)).unwrap().collect::<Result<_, _>>().unwrap();
+        assert_eq!(keys, ["new", "recent"]);
     }
 }
