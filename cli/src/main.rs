@@ -4,6 +4,7 @@
 //! printed as `error CODE: message` on stderr with a non-zero exit status, so
 //! scripts can rely on stdout carrying only the requested output.
 
+mod cmd_admin;
 mod cmd_admin_key;
 mod cmd_code;
 mod cmd_demo;
@@ -40,6 +41,9 @@ struct Cli {
 enum Command {
     /// Run the reference push server and helpdesk page.
     Serve(cmd_serve::ServeArgs),
+    /// Helpdesk admins on the server's database (lift a login pause).
+    #[command(subcommand)]
+    Admin(cmd_admin::AdminCommand),
     /// Create, list or revoke the server's admin API keys (on the server's database).
     #[command(subcommand)]
     AdminKey(cmd_admin_key::AdminKeyCommand),
@@ -85,6 +89,7 @@ fn main() -> ExitCode {
     vault_ctx::set_path(cli.vault);
     match cli.command {
         Command::Serve(a) => cmd_serve::run(a),
+        Command::Admin(c) => cmd_admin::run(c),
         Command::AdminKey(c) => cmd_admin_key::run(c),
         Command::Demo(a) => cmd_demo::run(a),
         Command::Code(a) => cmd_code::run(a),

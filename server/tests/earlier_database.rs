@@ -1,6 +1,6 @@
 //! A server database and key file written by the previous release of `duet serve` (committed in
 //! tests/fixtures/server-0.1, schema 1) open with this one: the migration binds every sealed
-//! value to its row, its sealed server key unseals, the first admin signs in, enrollments and
+//! value to its row, its sealed server key unseals, the first admin's password verifies, enrollments and
 //! devices of that release keep working, and a new key can be sealed beside the old one.
 
 use duet_server::services::{admin, devices, enrollments};
@@ -54,7 +54,8 @@ fn previous_release_database_opens_and_its_key_unseals() {
     // Phones of that database name the key they trust by its public key.
     let (id, again) = server_key::by_public_key(&conn, &key, &stored.key.public_key()).unwrap().unwrap();
     assert_eq!((id, again.public_key()), (stored.id, stored.key.public_key()));
-    assert!(admin::login(&conn, "admin", "fixture admin password", NOW).is_ok());
+    let phc: String = conn.query_row("SELECT pw_hash FROM admins WHERE name = 'admin'", [], |r| r.get(0)).unwrap();
+    assert!(admin::verify_password("fixture admin password", &phc), "the first admin's password still verifies");
     let rotated = server_key::rotate(&conn, &key, stored.id, NOW + 1).unwrap();
     assert_ne!(rotated.key.public_key(), stored.key.public_key());
     // A wrong key file opens nothing and says so.
@@ -100,7 +101,7 @@ fn enrollments_and_devices_of_schema_1_keep_working_and_their_values_are_bound_t
     let clock = std::sync::Arc::new(duet_server::clock::ManualClock::new(NOW));
     let state = duet_server::State::new(conn, key, clock, duet_server::Config::default()).unwrap();
     // The manual code is found by its keyed hash (no longer in clear) and shown again.
-    let lookup = enrollments::lookup(&state, "MNZ1Q6VC5HM4").unwrap();
+    let lookup = enrollments::lookup(&state, "MNZ1Q6VC5HM4", std::net::Ipv4Addr::LOCALHOST.into()).unwrap();
     assert!(String::from_utf8(lookup).unwrap().contains("eid=e1"));
     let shown = enrollments::get(&state, "e1").unwrap().unwrap();
     assert!(shown.manual_code.ends_with("MNZ1-Q6VC-5HM4-6"), "{}", shown.manual_code);

@@ -7,6 +7,7 @@
 use super::admin::{hash_password, verify_password};
 use crate::error::ServerError;
 use crate::random::random_below;
+use crate::state::State;
 use rusqlite::{Connection, params};
 use zeroize::Zeroizing;
 
@@ -17,10 +18,8 @@ pub const DEFAULT_TTL_SECS: u64 = 3600;
 /// Wrong entries before a code is void.
 pub const DEFAULT_ATTEMPTS: i64 = 3;
 
-/// Issues a new bypass code for `user_id`, voiding older unused ones. Returns the code.
-pub fn issue(conn: &Connection, user_id: i64, ttl: u64, attempts: i64, now: u64) -> Result<String, ServerError> {
-    let code: String = (0..DIGITS).map(|_| char::from(b'0' + random_below(10) as u8)).collect();
-    let hash = hash_password(&code)?;
+/// Stores `hash` as `user_id`'s bypass code, voiding older unused ones.
+fn store(conn: &Connection, user_id: i64, hash: &str, ttl: u64, attempts: i64, now: u64) -> Result<(), ServerError> {
     conn.execute(
         "UPDATE bypass_codes SET attempts_left = 0 WHERE user_id = ?1 AND used_at IS NULL",
         [user_id],
@@ -29,7 +28,7 @@ pub fn issue(conn: &Connection, user_id: i64, ttl: u64, attempts: i64, now: u64)
         "INSERT INTO bypass_codes (user_id, code_hash, expires_at, attempts_left, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
         params![user_id, hash.as_bytes(), (now + ttl) as i64, attempts, now as i64],
     )?;
-    Ok(code)
+    Ok(())
 }
 
 /// A bypass code just issued: shown once, never logged.
@@ -49,11 +48,16 @@ impl std::fmt::Debug for Issued {
 }
 
 /// Issues a bypass code with the default lifetime and tries to user `user_id` for `actor`
-/// and records it. Argon2 makes this take tens of milliseconds: call it off async workers.
-pub fn issue_for(conn: &Connection, actor: &str, user_id: i64, now: u64) -> Result<Issued, ServerError> {
-    let u = super::users::get(conn, user_id)?;
-    let code = Zeroizing::new(issue(conn, u.id, DEFAULT_TTL_SECS, DEFAULT_ATTEMPTS, now)?);
-    super::audit::record(conn, now, actor, "bypass_code_issued", Some(&u.name), "")?;
+/// and records it. Argon2 takes tens of milliseconds: it runs before the database lock is
+/// taken, and callers keep this off the async workers.
+pub fn issue_for(st: &State, actor: &str, user_id: i64) -> Result<Issued, ServerError> {
+    let code = Zeroizing::new((0..DIGITS).map(|_| char::from(b'0' + random_below(10) as u8)).collect::<String>());
+    let hash = hash_password(&code)?;
+    let conn = st.db();
+    let now = st.now();
+    let u = super::users::get(&conn, user_id)?;
+    store(&conn, u.id, &hash, DEFAULT_TTL_SECS, DEFAULT_ATTEMPTS, now)?;
+    super::audit::record(&conn, now, actor, "bypass_code_issued", Some(&u.name), "")?;
     Ok(Issued { code, expires_at: now + DEFAULT_TTL_SECS, attempts: DEFAULT_ATTEMPTS })
 }
 

@@ -21,9 +21,6 @@ use rusqlite::{OptionalExtension, params};
 pub const CODE_TAG: &str = "duet-enrollment-code-lookup-v1";
 /// Lookups one manual code answers (a phone needs one; a few more allow for a lost answer).
 pub const CODE_LOOKUPS: i64 = 3;
-/// Failed manual-code lookups allowed per minute, server-wide (60-bit codes, but lookups
-/// are unauthenticated: this keeps guessing far below any useful rate).
-const MAX_FAILED_LOOKUPS_PER_MIN: u64 = 30;
 
 /// An enrollment as the helpdesk page shows it.
 pub struct Enrollment {
@@ -149,12 +146,11 @@ pub fn get(st: &State, id: &str) -> Result<Option<Enrollment>, ServerError> {
     Ok(load(st, id)?.map(|s| view(&kv.verifier, &s.enrollment, s.user_id, s.device_id)))
 }
 
-/// The enrollment link for a manual activation code (`GET /duet/v1/enrollment/{value}`).
-pub fn lookup(st: &State, value: &str) -> Result<Vec<u8>, ServerError> {
+/// The enrollment link for a manual activation code (`GET /duet/v1/enrollment/{value}`),
+/// looked up from `client` (wrong codes are limited, `lookup_limits`).
+pub fn lookup(st: &State, value: &str, client: std::net::IpAddr) -> Result<Vec<u8>, ServerError> {
     let now = st.now();
-    if st.lookup_failures.get(now) >= MAX_FAILED_LOOKUPS_PER_MIN {
-        return Err(ServerError::RateLimited);
-    }
+    super::lookup_limits::check(&st.db(), client, now)?;
     let value = value.to_ascii_uppercase();
     // The keyed hash is found by the database; timing tells nothing about codes an attacker
     // cannot hash. Each code answers a few lookups and none once used.
@@ -169,7 +165,7 @@ pub fn lookup(st: &State, value: &str) -> Result<Vec<u8>, ServerError> {
         )
         .optional()?;
     let Some(id) = id else {
-        st.lookup_failures.add();
+        super::lookup_limits::failed(&st.db(), client, now)?;
         return Err(VerifierError::EnrollmentUnknown.into());
     };
     let stored = load(st, &id)?.ok_or(VerifierError::EnrollmentUnknown)?;

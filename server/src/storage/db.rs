@@ -143,6 +143,14 @@ CREATE TABLE IF NOT EXISTS audit (
   user_name TEXT,
   detail TEXT NOT NULL DEFAULT ''
 );
+-- Failure counters of rate limits and lockouts, so every process on the database shares them.
+-- key names what is limited (`login-addr:IP`, `login-name:SHA256`, `lookup-addr:IP`, ...).
+CREATE TABLE IF NOT EXISTS throttle (
+  key TEXT PRIMARY KEY,
+  window_start INTEGER NOT NULL,
+  failures INTEGER NOT NULL,
+  locked_until INTEGER NOT NULL DEFAULT 0
+);
 CREATE TABLE IF NOT EXISTS server_keys (
   id INTEGER PRIMARY KEY,
   sealed_private BLOB NOT NULL,
@@ -155,7 +163,10 @@ CREATE TABLE IF NOT EXISTS server_keys (
 /// Opens (creating if needed) the database at `path`, or in memory for `None`.
 pub fn open(path: Option<&Path>) -> Result<Connection, ServerError> {
     let conn = match path {
-        Some(p) => Connection::open(p)?,
+        Some(p) => {
+            super::files::private_db_files(p)?;
+            Connection::open(p)?
+        }
         None => Connection::open_in_memory()?,
     };
     conn.pragma_update(None, "foreign_keys", true)?;

@@ -2,6 +2,7 @@
 //! key.
 
 pub mod db;
+pub mod files;
 pub mod migrate;
 pub mod seal;
 pub mod server_key;
