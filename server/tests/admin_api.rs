@@ -208,30 +208,7 @@ async fn keys_are_stored_hashed_and_never_shown_again() {
     let sha = |k: &str| ring::digest::digest(&ring::digest::SHA256, k.as_bytes()).as_ref().to_vec();
     assert_eq!(hashes, vec![sha(&rw), sha(&created)]);
     // No column of any table holds a key in clear.
-    let dump: String = {
-        let conn = h.state.db();
-        let tables: Vec<String> = conn
-            .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
-            .unwrap()
-            .query_map([], |r| r.get(0))
-            .unwrap()
-            .collect::<Result<_, _>>()
-            .unwrap();
-        let mut all = String::new();
-        for t in tables {
-            let mut q = conn.prepare(&format!("SELECT * FROM {t}")).unwrap();
-            let n = q.column_count();
-            let mut rows = q.query([]).unwrap();
-            while let Some(row) = rows.next().unwrap() {
-                for i in 0..n {
-                    if let Ok(v) = row.get::<_, rusqlite::types::Value>(i) {
-                        all.push_str(&format!("{v:?}|"));
-                    }
-                }
-            }
-        }
-        all
-    };
+    let dump = h.database_dump();
     for k in [&rw, &created, &app_key] {
         assert!(!dump.contains(&k[k.len() - 40..]), "a key is stored in clear");
     }

@@ -173,6 +173,31 @@ impl Harness {
         self.send(b.body(body).unwrap()).await
     }
 
+    /// Every cell of every table as text (blobs lossily), to check a secret is never stored.
+    pub fn database_dump(&self) -> String {
+        let conn = self.state.db();
+        let mut tables = conn.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").unwrap();
+        let tables: Vec<String> = tables.query_map([], |r| r.get(0)).unwrap().collect::<Result<_, _>>().unwrap();
+        let mut all = String::new();
+        for t in tables {
+            let mut q = conn.prepare(&format!("SELECT * FROM {t}")).unwrap();
+            let n = q.column_count();
+            let mut rows = q.query([]).unwrap();
+            while let Some(row) = rows.next().unwrap() {
+                for i in 0..n {
+                    match row.get_ref(i).unwrap() {
+                        rusqlite::types::ValueRef::Text(b) | rusqlite::types::ValueRef::Blob(b) => {
+                            all.push_str(&String::from_utf8_lossy(b));
+                            all.push('|');
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
+        all
+    }
+
     pub fn count(&self, table: &str) -> i64 {
         self.state.db().query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0)).unwrap()
     }
