@@ -336,3 +336,17 @@ proptest! {
         prop_assert!(parse_poll_response(&account, &body, NOW, &MemoryReplayStore::new()).map(|o| o.requests.is_empty()).unwrap_or(true));
     }
 }
+
+#[test]
+fn hidden_characters_in_a_link_are_shown_replaced_and_the_link_written_back_parses_again() {
+    let good = good_params();
+    let text = link_with(&good.replace("user=alice", "user=a%E2%80%AEb%01").replace("iss=Example%20Corp", &format!("iss={}", "%01".repeat(200))));
+    let link = EnrollmentLink::parse(&text, NOW);
+    // 200 control characters become 600 bytes when shown: too long, refused rather than cut.
+    assert_eq!(link.unwrap_err().code(), "E_PUSH_LINK_PARAM");
+    let text = link_with(&good.replace("user=alice", "user=a%E2%80%AEb%01"));
+    let link = EnrollmentLink::parse(&text, NOW).unwrap();
+    assert_eq!(link.user, "a\u{FFFD}b\u{FFFD}");
+    assert_eq!(EnrollmentLink::parse(&link.to_duet_uri(), NOW).unwrap(), link);
+    assert_eq!(EnrollmentLink::parse(&link.to_https_uri(), NOW).unwrap(), link);
+}

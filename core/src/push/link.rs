@@ -169,9 +169,10 @@ impl EnrollmentLink {
         )
         .map_err(|_| PushError::LinkParam("sk"))?;
         // Shown and stored as labels: hidden characters are neutralised, not trusted.
+        // The limit applies to the text as shown, so a link written back parses again.
         let shown = |v: Option<String>| {
-            v.filter(|s| !s.is_empty() && s.len() <= crate::push::text::MAX_TEXT_BYTES)
-                .map(|s| crate::push::text::neutralise(&s).into_owned())
+            v.map(|s| crate::push::text::neutralise(&s).into_owned())
+                .filter(|s| !s.is_empty() && s.len() <= crate::push::text::MAX_TEXT_BYTES)
         };
         let issuer = shown(p.iss).ok_or(PushError::LinkParam("iss"))?;
         let user = shown(p.user).ok_or(PushError::LinkParam("user"))?;
