@@ -124,6 +124,8 @@ error_codes! {
     KeyFileBesideVault,
     KeyFileIo,
     KeySlotInvalid,
+    KeySlotKdfLimits,
+    KeyPassphraseTooShort,
     KeyringUnavailable,
     KeyringNoEntry,
     KeyNoProvider,

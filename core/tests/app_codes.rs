@@ -22,7 +22,7 @@ impl HttpTransport for NoNetwork {
 }
 
 fn app(dir: &std::path::Path) -> App {
-    let pass = Passphrase::with_params(Zeroizing::new("pw".into()), ScryptParams { log_n: 10, r: 8, p: 1 });
+    let pass = Passphrase::with_params(Zeroizing::new("pw for tests".into()), ScryptParams { log_n: 10, r: 8, p: 1 });
     let vault = Vault::create(&dir.join("v.sqlite"), &[&pass], VaultEnv::system()).unwrap();
     App::new(vault, env())
 }

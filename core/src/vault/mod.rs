@@ -752,6 +752,19 @@ impl Vault {
         Ok(())
     }
 
+    /// Replaces the slot `old` by `new` (a re-wrap of the same key). One UPDATE statement,
+    /// which SQLite applies whole or not at all, so a crash leaves either slot, never
+    /// neither. Nothing happens when `old` is no longer there (another process replaced it).
+    pub fn replace_key_slot(&mut self, old: &KeySlot, new: &KeySlot) -> Result<(), VaultError> {
+        let now = self.now();
+        self.storage(self.conn.execute(
+            "UPDATE key_slots SET kind = ?1, params = ?2, wrapped = ?3, created_at = ?4 \
+             WHERE kind = ?5 AND params = ?6 AND wrapped = ?7",
+            params![new.kind, new.params, new.wrapped, now, old.kind, old.params, old.wrapped],
+        ))?;
+        Ok(())
+    }
+
     /// Runs SQLite's full integrity check and decrypts every record.
     pub fn health(&self) -> Result<Health, VaultError> {
         let integrity: Vec<String> = self.storage((|| {
