@@ -53,13 +53,15 @@ pub fn prompt(question: &str) -> Result<Zeroizing<String>, CtxError> {
 
 /// Reads one line from descriptor `fd` through `/dev/fd`, which needs no unsafe code. Bytes
 /// are read one at a time so nothing after the line is taken from a shared descriptor.
+#[allow(clippy::unbuffered_bytes)] // a buffer would read past the line
 fn read_fd(fd: i32) -> Result<Zeroizing<String>, CtxError> {
     let fail = |reason: &str| CtxError::PassphraseFd { fd, reason: reason.into() };
     if fd < 0 {
         return Err(fail("not a descriptor number"));
     }
     let file = std::fs::File::open(format!("/dev/fd/{fd}")).map_err(|e| fail(&e.kind().to_string()))?;
-    let mut line = Zeroizing::new(Vec::with_capacity(64));
+    // Sized for the longest line accepted, so growing never leaves an unwiped copy behind.
+    let mut line = Zeroizing::new(Vec::with_capacity(MAX_LINE + 1));
     for byte in file.bytes() {
         match byte.map_err(|e| fail(&e.kind().to_string()))? {
             b'\n' => break,
