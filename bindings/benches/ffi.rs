@@ -74,7 +74,7 @@ fn codes_1000(c: &mut Criterion) {
         })
         .collect();
     app.add_accounts(accounts).unwrap();
-    assert_eq!(app.codes().unwrap().len(), 1000);
+    assert_eq!(app.codes().unwrap().entries.len(), 1000);
     c.bench_function("bindings codes 1000 accounts (no FFI)", |b| b.iter(|| black_box(app.codes().unwrap())));
 }
 

@@ -81,25 +81,42 @@ fn app_env(s: AppServices) -> AppEnv {
     }
 }
 
-/// One row of the code list.
+/// The code list at one moment: one `codes()` call per screen refresh.
+///
+/// It carries only what changes between refreshes: the label, period and kind of each account
+/// come from `accounts()`, joined by id. Its records are kept small because every field is read
+/// one by one out of the returned buffer on the Kotlin and Swift side, and a 1,000-account list
+/// pays that per field a thousand times.
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+pub struct CodeList {
+    /// Every account that has a code, in list order.
+    pub entries: Vec<CodeEntry>,
+    /// The accounts that have none (e.g. the time lies before their `T0`, or the record is
+    /// damaged: `E_VAULT_RECORD_CORRUPT`, removed by its id), in list order.
+    pub problems: Vec<CodeProblem>,
+}
+
+/// One account's codes.
 #[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
 pub struct CodeEntry {
+    /// Record id (as in `accounts()`).
+    pub id: String,
+    /// The code to show now (HOTP: the code of the stored counter).
+    pub code: String,
+    /// TOTP/Steam: the next period's code, for showing near the end of a period. HOTP: empty, its
+    /// next code comes from `nextHotp`.
+    pub next_code: String,
+    /// TOTP/Steam: seconds until `code` changes. HOTP: 0.
+    pub seconds_left: u32,
+}
+
+/// An account of the code list that has no code.
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+pub struct CodeProblem {
     /// Record id.
     pub id: String,
-    /// `Issuer:name`.
-    pub label: String,
-    /// The code to show now; empty when `error_code` is set.
-    pub code: String,
-    /// The next period's code (TOTP/Steam).
-    pub next_code: Option<String>,
-    /// Seconds until `code` changes (TOTP/Steam).
-    pub seconds_left: Option<u32>,
-    /// Period in seconds (TOTP/Steam).
-    pub period: Option<u32>,
-    /// HOTP: the next code comes from `nextHotp`.
-    pub counter_based: bool,
-    /// Stable code of a problem with this account.
-    pub error_code: Option<String>,
+    /// Stable code of the problem.
+    pub error_code: String,
 }
 
 /// A warning or a left-out entry.
@@ -167,21 +184,24 @@ impl From<core::accounts::Added> for AddResult {
     }
 }
 
-/// A push account in the account list.
+/// A push account in the account list, or a damaged record in its place.
 #[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
 pub struct PushAccountEntry {
-    /// Record id.
+    /// Record id; a damaged record is removed by it.
     pub id: String,
-    /// What the user knows it by.
+    /// What the user knows it by; empty when `error_code` is set (as are `account_id` and `url`).
     pub label: String,
     /// The server's name for it (duet account id, privacyIDEA serial), for the helpdesk.
     pub account_id: String,
-    /// Protocol.
-    pub protocol: PushProtocol,
+    /// Protocol; `None` when `error_code` is set.
+    pub protocol: Option<PushProtocol>,
     /// Server URL.
     pub url: String,
     /// The key is in the platform keystore.
     pub platform_key: bool,
+    /// Stable code when the record cannot be read (`E_VAULT_RECORD_CORRUPT`,
+    /// `E_APP_ACCOUNT_DAMAGED`): show the row as damaged and offer to remove it.
+    pub error_code: Option<String>,
 }
 
 /// An account that could not be polled (or reached).
@@ -310,22 +330,22 @@ impl DuetApp {
     }
 
     /// Every account's code now, in list order: one call per screen refresh.
-    pub fn codes(&self) -> Result<Vec<CodeEntry>, DuetError> {
-        Ok(self
-            .lock()
-            .codes()?
-            .into_iter()
-            .map(|c| CodeEntry {
-                id: c.id.0.clone(),
-                label: c.label.to_string(),
-                code: c.code.as_str().to_string(),
-                next_code: c.next_code.map(String::from),
-                seconds_left: c.seconds_left,
-                period: c.period,
-                counter_based: c.counter_based,
-                error_code: c.error.map(str::to_string),
-            })
-            .collect())
+    pub fn codes(&self) -> Result<CodeList, DuetError> {
+        let mut app = self.lock();
+        let views = app.codes()?;
+        let mut list = CodeList { entries: Vec::with_capacity(views.len()), problems: Vec::new() };
+        for c in views {
+            match c.error {
+                Some(e) => list.problems.push(CodeProblem { id: c.id.0.clone(), error_code: e.to_string() }),
+                None => list.entries.push(CodeEntry {
+                    id: c.id.0.clone(),
+                    code: c.code.as_str().to_string(),
+                    next_code: c.next_code.as_ref().map(|n| n.as_str().to_string()).unwrap_or_default(),
+                    seconds_left: c.seconds_left.unwrap_or(0),
+                }),
+            }
+        }
+        Ok(list)
     }
 
     /// HOTP: reserves the next counter (stored first) and returns its code.
@@ -333,13 +353,31 @@ impl DuetApp {
         Ok(self.lock().next_hotp(&RecordId(id))?)
     }
 
-    /// Every OTP account (no secrets), in list order.
+    /// Every OTP account (no secrets), in list order; a damaged record in its place with its
+    /// error code, never hiding the others.
     pub fn accounts(&self) -> Result<Vec<StoredAccount>, DuetError> {
         Ok(self
             .lock()
             .accounts()?
             .into_iter()
-            .map(|s| StoredAccount { id: s.id.0, issuer: s.account.issuer, name: s.account.name, parameters: s.account.params.into() })
+            .map(|e| match e {
+                Ok(s) => StoredAccount {
+                    label: s.label(),
+                    id: s.id.0,
+                    issuer: s.account.issuer,
+                    name: s.account.name,
+                    parameters: Some(s.account.params.into()),
+                    error_code: None,
+                },
+                Err(d) => StoredAccount {
+                    label: String::new(),
+                    id: d.id.0,
+                    issuer: None,
+                    name: String::new(),
+                    parameters: None,
+                    error_code: Some(d.code.to_string()),
+                },
+            })
             .collect())
     }
 
@@ -394,7 +432,7 @@ impl DuetApp {
         Ok(self.lock().reorder(&ids)?)
     }
 
-    /// Deletes an OTP account.
+    /// Deletes an OTP account by id, damaged or not.
     pub fn remove(&self, id: String) -> Result<(), DuetError> {
         Ok(self.lock().remove(&RecordId(id))?)
     }
@@ -409,28 +447,41 @@ impl DuetApp {
         })
     }
 
-    /// Every account as an Aegis-compatible encrypted backup.
+    /// Every account as an Aegis-compatible encrypted backup; refused while a record is damaged
+    /// (remove it by its id first).
     pub fn export_encrypted(&self, password: String) -> Result<Vec<u8>, DuetError> {
         let password = zeroize::Zeroizing::new(password);
         Ok(self.lock().export_encrypted(&password)?.data.to_vec())
     }
 
-    /// Every push account.
+    /// Every push account; a damaged record in its place with its error code.
     pub fn push_accounts(&self) -> Result<Vec<PushAccountEntry>, DuetError> {
         Ok(self
             .lock()
             .push_accounts()?
             .into_iter()
-            .map(|a| PushAccountEntry {
-                id: a.id.0,
-                label: a.label,
-                account_id: a.account_id,
-                protocol: match a.protocol {
-                    corepush::PushProtocol::Duet => PushProtocol::Duet,
-                    corepush::PushProtocol::PrivacyIdea => PushProtocol::PrivacyIdea,
+            .map(|e| match e {
+                Ok(a) => PushAccountEntry {
+                    id: a.id.0,
+                    label: a.label,
+                    account_id: a.account_id,
+                    protocol: Some(match a.protocol {
+                        corepush::PushProtocol::Duet => PushProtocol::Duet,
+                        corepush::PushProtocol::PrivacyIdea => PushProtocol::PrivacyIdea,
+                    }),
+                    url: a.url,
+                    platform_key: a.platform_key,
+                    error_code: None,
                 },
-                url: a.url,
-                platform_key: a.platform_key,
+                Err(d) => PushAccountEntry {
+                    id: d.id.0,
+                    label: String::new(),
+                    account_id: String::new(),
+                    protocol: None,
+                    url: String::new(),
+                    platform_key: false,
+                    error_code: Some(d.code.to_string()),
+                },
             })
             .collect())
     }

@@ -100,6 +100,7 @@ error_codes! {
     PushAlgorithm,
     PushRegistrationMismatch,
     PushDeviceInfo,
+    PushOfflineSecret,
     PushReplayStore,
     PushRandom,
     PushServer,

@@ -21,17 +21,23 @@ pub trait VaultKeyProvider: Send + Sync {
     fn vault_key(&self, vault_path: String) -> Result<Vec<u8>, DuetError>;
 }
 
-/// An OTP account as listed (no secret).
+/// An OTP account as listed (no secret), or a damaged record in its place.
 #[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
 pub struct StoredAccount {
-    /// Record id.
+    /// Record id; a damaged record is removed by it.
     pub id: String,
     /// Issuer.
     pub issuer: Option<String>,
-    /// Account name.
+    /// Account name; empty when `error_code` is set.
     pub name: String,
-    /// Parameters.
-    pub parameters: OtpParameters,
+    /// `Issuer:name` (or the name alone without an issuer): what the code list shows; empty
+    /// when `error_code` is set.
+    pub label: String,
+    /// Parameters; `None` when `error_code` is set.
+    pub parameters: Option<OtpParameters>,
+    /// Stable code when the record cannot be read (`E_VAULT_RECORD_CORRUPT`): show the row as
+    /// damaged and offer to remove it.
+    pub error_code: Option<String>,
 }
 
 pub(crate) fn env(clock: Arc<dyn Clock>) -> VaultEnv {

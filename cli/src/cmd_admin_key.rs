@@ -72,7 +72,7 @@ fn now() -> u64 {
 fn db_file(storage: &StorageArgs) -> Result<PathBuf, ServerError> {
     let path = storage.db_path();
     if let Some(dir) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|e| ServerError::Config(format!("cannot create {}: {e}", dir.display())))?;
+        duet_server::storage::files::private_dir(dir)?;
     }
     Ok(path)
 }

@@ -4,7 +4,7 @@ use crate::report;
 use clap::Args;
 use duet_server::config::NameRules;
 use duet_server::run::{Options, serve_until_signal};
-use duet_server::{Config, ServerError};
+use duet_server::Config;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -60,6 +60,10 @@ pub struct ServeArgs {
     /// Match `name@domain` (Windows UPN) user names on the part before `@`.
     #[arg(long)]
     strip_upn_domain: bool,
+    /// A reverse proxy whose X-Forwarded-For header names the client (repeatable); per-address
+    /// limits use the forwarded address only for connections from these.
+    #[arg(long, value_name = "ADDR")]
+    trusted_proxy: Vec<std::net::IpAddr>,
     /// Rotate the server signing key at start (devices learn the new key at their next poll).
     #[arg(long)]
     rotate_server_key: bool,
@@ -85,11 +89,12 @@ pub fn run(args: ServeArgs) -> ExitCode {
     let config = Config {
         issuer: args.issuer.clone(),
         name_rules: NameRules { strip_upn_domain: args.strip_upn_domain },
+        trusted_proxies: args.trusted_proxy.clone(),
         ..Config::default()
     };
     let dir = &args.storage.data_dir;
-    if let Err(e) = std::fs::create_dir_all(dir) {
-        return report::fail(&ServerError::Config(format!("cannot create {}: {e}", dir.display())));
+    if let Err(e) = duet_server::storage::files::private_dir(dir) {
+        return report::fail(&e);
     }
     let res = serve_until_signal(args.options(), config, |url, _, _| {
         println!("duet serve: listening on {url}");

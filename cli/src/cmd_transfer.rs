@@ -192,11 +192,13 @@ pub fn export(args: ExportArgs) -> ExitCode {
         Ok(o) => o,
         Err(c) => return c,
     };
+    // A damaged record refuses the export (the error names it): a backup silently missing an
+    // account would only be found out when it is needed.
     let accounts: Vec<_> = match opened.vault.otp_accounts() {
         Ok(a) => a.into_iter().map(|s| s.account).collect(),
         Err(e) => return report::fail(&e),
     };
-    let push = opened.vault.push_accounts().map(|p| p.len()).unwrap_or(0);
+    let push = opened.vault.push_entries().map(|p| p.len()).unwrap_or(0);
     let (data, exported, skipped) = match args.format {
         ExportFormat::Aegis => {
             let Some(pw) = password(&args.password_env) else {

@@ -7,7 +7,7 @@ use crate::report;
 use crate::vault_ctx;
 use clap::Args;
 use duet_core::otp::OtpKind;
-use duet_core::vault::StoredOtp;
+use duet_core::vault::{Entry, StoredOtp, Vault, VaultError, entry_id};
 use duet_core::ErrorCode;
 use std::process::ExitCode;
 
@@ -137,40 +137,59 @@ fn json_of(s: &StoredOtp) -> serde_json::Value {
     v
 }
 
-/// Runs `duet list`.
+/// A damaged record as `list --json` shows it: its id, code and what to do.
+fn json_of_damaged(d: &duet_core::vault::DamagedRecord) -> serde_json::Value {
+    serde_json::json!({ "id": d.id.0, "error": d.code, "message": d.error().to_string() })
+}
+
+/// Runs `duet list`. A damaged record is listed by its id in its place, with what to do on
+/// stderr; the other accounts are listed as always.
 pub fn list(args: ListArgs) -> ExitCode {
     let opened = match vault_ctx::open(true) {
         Ok(o) => o,
         Err(c) => return c,
     };
-    let all = match opened.vault.otp_accounts() {
+    let all = match opened.vault.otp_entries() {
         Ok(a) => a,
         Err(e) => return report::fail(&e),
     };
     if args.json {
-        let items: Vec<_> = all.iter().map(json_of).collect();
+        let items: Vec<_> = all.iter().map(|e| e.as_ref().map_or_else(json_of_damaged, json_of)).collect();
         println!("{}", serde_json::Value::Array(items));
     } else {
-        for s in &all {
-            println!("{}  {:<5}  {}", &s.id.0[..8], kind_name(&s.account.params.kind), s.label());
+        for e in &all {
+            match e {
+                Ok(s) => println!("{}  {:<5}  {}", &s.id.0[..8], kind_name(&s.account.params.kind), s.label()),
+                Err(d) => println!("{}  ?      (damaged: {})", &d.id.0[..8], d.code),
+            }
         }
         if all.is_empty() {
             eprintln!("no accounts yet; add one with `duet add URI`");
         }
     }
+    for d in all.iter().filter_map(|e| e.as_ref().err()) {
+        report::warn(&d.error());
+    }
     ExitCode::SUCCESS
 }
 
-/// Finds an account by id prefix (8+ hex digits, as `list` shows) or by name.
-pub fn find(vault: &duet_core::vault::Vault, query: &str) -> Result<StoredOtp, duet_core::vault::VaultError> {
+/// Finds an account by id prefix (8+ hex digits, as `list` shows) or by name; an id also finds a
+/// damaged record.
+pub fn find(vault: &Vault, query: &str) -> Result<Entry<StoredOtp>, VaultError> {
     if query.len() >= 8 && query.len() < 32 && query.bytes().all(|b| b.is_ascii_hexdigit()) {
-        let all = vault.otp_accounts()?;
-        let hits: Vec<_> = all.iter().filter(|s| s.id.0.starts_with(&query.to_lowercase())).collect();
+        let all = vault.otp_entries()?;
+        let q = query.to_lowercase();
+        let hits: Vec<_> = all.iter().filter(|e| entry_id(e).0.starts_with(&q)).collect();
         if hits.len() == 1 {
             return Ok(hits[0].clone());
         }
     }
-    vault.find_otp(query)
+    vault.find_otp_entry(query)
+}
+
+/// Like [`find`] for commands that need the account itself.
+fn find_intact(vault: &Vault, query: &str) -> Result<StoredOtp, VaultError> {
+    find(vault, query)?.map_err(|d| d.error())
 }
 
 /// Runs `duet rename`.
@@ -179,7 +198,7 @@ pub fn rename(args: RenameArgs) -> ExitCode {
         Ok(o) => o,
         Err(c) => return c,
     };
-    let r = find(&opened.vault, &args.account).and_then(|s| {
+    let r = find_intact(&opened.vault, &args.account).and_then(|s| {
         let (issuer, name) = match args.new_label.split_once(':') {
             Some((i, n)) => (Some(i.trim().to_string()).filter(|i| !i.is_empty()), n.trim().to_string()),
             None => (s.account.issuer.clone(), args.new_label.trim().to_string()),
@@ -192,22 +211,50 @@ pub fn rename(args: RenameArgs) -> ExitCode {
     }
 }
 
-/// Runs `duet remove`.
+/// Runs `duet remove`. A damaged record (OTP or push) is removed by its id without being
+/// decrypted.
 pub fn remove(args: RemoveArgs) -> ExitCode {
     let mut opened = match vault_ctx::open(false) {
         Ok(o) => o,
         Err(c) => return c,
     };
-    match find(&opened.vault, &args.account).and_then(|s| opened.vault.remove_otp(&s.id).map(|_| s)) {
-        Ok(s) => {
-            eprintln!("removed {}", s.label());
+    let vault = &mut opened.vault;
+    let removed = match find(vault, &args.account) {
+        Ok(Ok(s)) => vault.remove_otp(&s.id).map(|_| s.label()),
+        Ok(Err(d)) => vault.remove_otp(&d.id).map(|_| format!("damaged record {}", d.id)),
+        Err(e @ VaultError::NotFound { .. }) => match damaged_push(vault, &args.account) {
+            Some(id) => vault.remove_push_account(&id).map(|_| format!("damaged push record {id}")),
+            None => Err(e),
+        },
+        Err(e) => Err(e),
+    };
+    match removed {
+        Ok(what) => {
+            eprintln!("removed {what}");
             ExitCode::SUCCESS
         }
         Err(e) => report::fail(&e),
     }
 }
 
-/// Runs `duet doctor`: integrity, key provider, clock offset.
+/// The damaged push record whose id is `query` or starts with it (8+ digits, as `doctor` shows).
+fn damaged_push(vault: &Vault, query: &str) -> Option<duet_core::vault::RecordId> {
+    let q = query.to_lowercase();
+    let hits: Vec<_> = vault
+        .push_entries()
+        .ok()?
+        .into_iter()
+        .filter_map(Result::err)
+        .filter(|d| q.len() >= 8 && d.id.0.starts_with(&q))
+        .collect();
+    match hits.as_slice() {
+        [one] => Some(one.id.clone()),
+        _ => None,
+    }
+}
+
+/// Runs `duet doctor`: integrity, every record, key provider, clock offset; each problem with
+/// its code, the record it concerns and what to do. Fails when there is a problem.
 pub fn doctor(args: DoctorArgs) -> ExitCode {
     let opened = match vault_ctx::open(false) {
         Ok(o) => o,
@@ -218,7 +265,7 @@ pub fn doctor(args: DoctorArgs) -> ExitCode {
         Err(e) => return report::fail(&e),
     };
     let offset = opened.vault.clock_offset().ok().flatten();
-    let ok = health.integrity == "ok" && health.unreadable_records == 0;
+    let ok = health.problems.is_empty();
     if args.json {
         let v = serde_json::json!({
             "vault": opened.vault.path(),
@@ -245,22 +292,19 @@ pub fn doctor(args: DoctorArgs) -> ExitCode {
             Some(o) => println!("clock offset: {:+} s (seen {} via {})", o.offset_secs, o.observed_at, o.source),
             None => println!("clock offset: never measured (no signed request or server Date header seen yet)"),
         }
+        for p in &health.problems {
+            let record = p.record.as_deref().map(|r| format!(" record {r}")).unwrap_or_default();
+            println!("problem:      {}{record}: {}", p.code, p.message);
+        }
     }
-    if health.unreadable_records > 0 {
-        return report::fail(&duet_core::vault::VaultError::RecordCorrupt);
-    }
-    if !ok {
-        let path = opened.vault.path().to_path_buf();
-        return report::fail(&duet_core::vault::VaultError::Corrupt { path, reason: health.integrity });
-    }
-    ExitCode::SUCCESS
+    if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE }
 }
 
 /// The account `duet code NAME` shows. For HOTP the next counter is reserved and saved
 /// (fsync'd) first, and the returned account carries the counter to use.
 pub fn account_for_code(name: &str) -> Result<duet_core::OtpAccount, ExitCode> {
     let mut opened = vault_ctx::open(false)?;
-    let found = find(&opened.vault, name).map_err(|e| report::fail(&e))?;
+    let found = find_intact(&opened.vault, name).map_err(|e| report::fail(&e))?;
     match found.account.params.kind {
         OtpKind::Hotp { .. } => opened.vault.next_hotp(&found.id).map_err(|e| report::fail(&e)),
         _ => Ok(found.account),

@@ -4,6 +4,7 @@
 //! printed as `error CODE: message` on stderr with a non-zero exit status, so
 //! scripts can rely on stdout carrying only the requested output.
 
+mod cmd_admin;
 mod cmd_admin_key;
 mod cmd_code;
 mod cmd_demo;
@@ -46,6 +47,9 @@ struct Cli {
 enum Command {
     /// Run the reference push server and helpdesk page.
     Serve(cmd_serve::ServeArgs),
+    /// Helpdesk admins on the server's database (lift a login pause).
+    #[command(subcommand)]
+    Admin(cmd_admin::AdminCommand),
     /// Create, list or revoke the server's admin API keys (on the server's database).
     #[command(subcommand)]
     AdminKey(cmd_admin_key::AdminKeyCommand),
@@ -65,9 +69,9 @@ enum Command {
     List(cmd_vault::ListArgs),
     /// Rename an account.
     Rename(cmd_vault::RenameArgs),
-    /// Remove an account from the vault.
+    /// Remove an account from the vault (by name or id; a damaged record by its id).
     Remove(cmd_vault::RemoveArgs),
-    /// Check the vault: integrity, key provider, clock offset.
+    /// Check the vault: integrity, damaged records, key provider, clock offset.
     Doctor(cmd_vault::DoctorArgs),
     /// Import accounts from Aegis, 2FAS, Bitwarden, andOTP, FreeOTP+ or an otpauth list.
     Import(cmd_transfer::ImportArgs),
@@ -92,6 +96,7 @@ fn main() -> ExitCode {
     passphrase_input::set_fd(cli.passphrase_fd);
     match cli.command {
         Command::Serve(a) => cmd_serve::run(a),
+        Command::Admin(c) => cmd_admin::run(c),
         Command::AdminKey(c) => cmd_admin_key::run(c),
         Command::Demo(a) => cmd_demo::run(a),
         Command::Code(a) => cmd_code::run(a),

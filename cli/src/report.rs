@@ -1,4 +1,5 @@
-//! How the CLI reports errors: `error CODE: sentence` on stderr, exit status 1.
+//! How the CLI reports errors: `error CODE: sentence` on stderr, exit status 1 when the
+//! command fails.
 
 use duet_core::ErrorCode;
 use std::process::ExitCode;
@@ -8,4 +9,9 @@ use std::process::ExitCode;
 pub fn fail(err: &dyn ErrorCode) -> ExitCode {
     eprintln!("error {}: {}", err.code(), err);
     ExitCode::FAILURE
+}
+
+/// Prints a coded problem on stderr that does not stop the command.
+pub fn warn(err: &dyn ErrorCode) {
+    eprintln!("error {}: {}", err.code(), err);
 }

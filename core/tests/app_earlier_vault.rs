@@ -48,7 +48,7 @@ fn previous_release_vault_opens_with_every_account() {
     assert_eq!(codes.len(), 4);
     assert!(codes.iter().all(|c| c.error.is_none()));
 
-    let push = app.push_accounts().unwrap();
+    let push: Vec<_> = app.push_accounts().unwrap().into_iter().map(Result::unwrap).collect();
     assert_eq!(push.len(), 1);
     assert_eq!(push[0].label, "duet demo: alice");
     assert_eq!(push[0].protocol, PushProtocol::Duet);

@@ -38,12 +38,13 @@ fn setup() -> Setup {
     let rng = SystemRandom::new();
     let verifier = Verifier::new(ServerKey::generate(Arc::new(SystemRandom::new())).unwrap(), "https://mfa.example.com", "Example Corp").unwrap();
     let signer = SoftwareP256Signer::generate(Arc::new(SystemRandom::new())).unwrap();
+    let agreement = AgreementKey::generate(&rng).unwrap();
     let mut e = verifier.create_enrollment("alice", 600, false, NOW, &rng).unwrap();
     let link = verifier.enrollment_link(&e);
     let info = DeviceInfo { name: "bench".into(), platform: "cli".into(), keystore: "software".into() };
-    let body = build_registration(&link, &signer, &info, NOW).unwrap();
+    let body = build_registration(&link, &signer, &agreement, &info, NOW).unwrap();
     let (device, resp) = verifier.register(&mut e, &body, NOW, &rng, None).unwrap();
-    let account = finish_registration(&link, &signer, &resp, NOW).unwrap().account;
+    let account = finish_registration(&link, &signer, &agreement, &resp, NOW).unwrap().account;
     Setup { verifier, device, account, signer, rng }
 }
 

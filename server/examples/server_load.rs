@@ -11,43 +11,13 @@
 //! Usage: server_load [USERS] [PER_USER] [WORKERS]   (defaults 100 4 4; PER_USER ≤ 5,
 //! the per-user push rate limit)
 
-use duet_server::clock::SystemClock;
-use duet_server::run::{Background, Options};
-use duet_server::services::{apps, enrollments, users};
-use duet_server::Config;
+#[path = "common/mod.rs"]
+mod common;
+
+use common::*;
 use duet_core::push::*;
-use ring::rand::SystemRandom;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-
-struct Device {
-    signer: SoftwareP256Signer,
-    account: PushAccount,
-    store: MemoryReplayStore,
-    user: String,
-}
-
-fn agent() -> ureq::Agent {
-    ureq::Agent::config_builder()
-        .timeout_global(Some(Duration::from_secs(10)))
-        .http_status_as_error(false)
-        .build()
-        .into()
-}
-
-fn now() -> i64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64
-}
-
-fn post(a: &ureq::Agent, url: &str, body: &[u8], key: Option<&str>) -> (u16, Vec<u8>) {
-    let mut r = a.post(url).header("Content-Type", "application/json");
-    if let Some(k) = key {
-        r = r.header("Authorization", &format!("Bearer {k}"));
-    }
-    let mut resp = r.send(body).expect("request sent");
-    let status = resp.status().as_u16();
-    (status, resp.body_mut().read_to_vec().expect("body read"))
-}
 
 fn sign_in(a: &ureq::Agent, base: &str, key: &str, d: &Device) -> Duration {
     let t0 = Instant::now();
@@ -76,43 +46,12 @@ fn main() {
     let n_users = args.first().copied().unwrap_or(100);
     let per_user = args.get(1).copied().unwrap_or(4).min(5);
     let workers = args.get(2).copied().unwrap_or(4).max(1);
-    let dir = std::env::temp_dir().join(format!("duet-load-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("pw"), "load-test-password").unwrap();
-    let opts = Options {
-        listen: "127.0.0.1:0".parse().unwrap(),
-        db_path: dir.join("server.sqlite"),
-        key_file: dir.join("server.key"),
-        admin_name: "admin".into(),
-        admin_password_file: Some(dir.join("pw")),
-        tls: None,
-        public_url: None,
-        rotate_key: false,
-    };
-    let server = Background::start(opts, Config::default(), Arc::new(SystemClock), 2).expect("server starts");
-    let st = server.state.clone();
+    let (server, dir, key) = start_server("load");
     let base = server.url.clone();
-    let key = {
-        let conn = st.db();
-        apps::create(&conn, "load", st.now()).unwrap().1
-    };
-    // Enrollment over HTTP, one device per user.
+    let st = server.state.clone();
     let a = agent();
     let t_enroll = Instant::now();
-    let mut devices = Vec::new();
-    for i in 0..n_users {
-        let name = format!("user{i}");
-        let u = users::create(&st.db(), &name, false, st.config.name_rules, st.now()).unwrap();
-        let e = enrollments::create(&st, &u).unwrap();
-        let link = EnrollmentLink::parse(&e.link, now()).unwrap();
-        let signer = SoftwareP256Signer::generate(Arc::new(SystemRandom::new())).unwrap();
-        let info = DeviceInfo { name: format!("load {i}"), platform: "cli".into(), keystore: "software".into() };
-        let body = build_registration(&link, &signer, &info, now()).unwrap();
-        let (status, resp) = post(&a, &format!("{base}/duet/v1/register"), &body, None);
-        assert_eq!(status, 200, "{}", String::from_utf8_lossy(&resp));
-        let reg = finish_registration(&link, &signer, &resp, now()).unwrap();
-        devices.push(Device { signer, account: reg.account, store: MemoryReplayStore::new(), user: name });
-    }
+    let devices: Vec<Device> = (0..n_users).map(|i| enroll(&server, &a, &format!("user{i}"))).collect();
     let enroll_secs = t_enroll.elapsed().as_secs_f64();
     // Work items: each user's sign-ins run one after another (one pending push per user).
     let queue: Arc<Mutex<Vec<Device>>> = Arc::new(Mutex::new(devices));
@@ -141,7 +80,7 @@ fn main() {
     let wall = start.elapsed().as_secs_f64();
     let mut l = latencies.lock().unwrap().clone();
     l.sort();
-    let pct = |p: f64| l[((l.len() as f64 * p).ceil() as usize).saturating_sub(1).min(l.len() - 1)].as_secs_f64() * 1000.0;
+    let pct = |p: f64| quantile_ms(&l, p);
     let n = l.len();
     println!(
         "{{\"signins\":{n},\"workers\":{workers},\"users\":{n_users},\"seconds\":{wall:.2},\"signins_per_sec\":{:.0},\"p50_ms\":{:.1},\"p99_ms\":{:.1},\"max_ms\":{:.1},\"enroll_per_sec\":{:.0}}}",

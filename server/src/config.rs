@@ -15,8 +15,34 @@ pub struct Config {
     pub enrollment_ttl: u64,
     /// Largest request body accepted, bytes.
     pub max_body: usize,
-    /// Set the `Secure` flag on cookies (when served over TLS).
+    /// The server itself serves TLS: cookies get `Secure`, answers get HSTS.
     pub secure_cookies: bool,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (`--trusted-proxy`).
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Limits on connections, so slow or idle clients cannot hold the server.
+    pub connections: ConnectionLimits,
+}
+
+/// How long a client may take and how many connections are served at once.
+#[derive(Clone, Copy, Debug)]
+pub struct ConnectionLimits {
+    /// Time to send a request's headers, counted from when the server waits for them, so it
+    /// also closes idle keep-alive connections.
+    pub header_timeout: std::time::Duration,
+    /// Time for a whole request, body included (above the longest sign-in status wait).
+    pub request_timeout: std::time::Duration,
+    /// Connections served at once; more are closed at once.
+    pub max_connections: usize,
+}
+
+impl Default for ConnectionLimits {
+    fn default() -> Self {
+        ConnectionLimits {
+            header_timeout: std::time::Duration::from_secs(10),
+            request_timeout: std::time::Duration::from_secs(45),
+            max_connections: 1024,
+        }
+    }
 }
 
 impl Default for Config {
@@ -29,6 +55,8 @@ impl Default for Config {
             enrollment_ttl: 15 * 60,
             max_body: 64 * 1024,
             secure_cookies: false,
+            trusted_proxies: Vec::new(),
+            connections: ConnectionLimits::default(),
         }
     }
 }

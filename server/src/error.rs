@@ -68,6 +68,15 @@ pub enum ServerError {
     /// Pushes paused after a wrong number.
     #[error("Push requests for this user are paused for a few minutes because a wrong number was entered on the phone; sign in with the passcode from the duet app meanwhile, or ask the helpdesk to lift the pause.")]
     PushSlowed,
+    /// Too many wrong manual-code lookups from one address (or from everyone).
+    #[error("Too many wrong activation-code lookups; wait a minute and try again.")]
+    LookupLimited,
+    /// Too many wrong admin passwords from this address, or for this name.
+    #[error("Too many wrong admin passwords; helpdesk sign-in is paused for a while, or until the server's operator lifts the pause.")]
+    LoginLocked,
+    /// The request (its body included) took longer than the server waits.
+    #[error("The request took too long to arrive; send it again.")]
+    RequestTimeout,
     /// Pushes muted after a `not_me` answer.
     #[error("Push requests for this user are paused after they reported a sign-in as fraud; the helpdesk can lift the pause after checking with the user.")]
     PushMuted,
@@ -77,7 +86,7 @@ pub enum ServerError {
     /// Passcode that was already accepted once.
     #[error("That passcode was already used; wait for the next code in the app.")]
     PasscodeReused,
-    /// Too many wrong passcodes (or admin passwords) in a row.
+    /// Too many wrong passcodes in a row.
     #[error("Too many wrong attempts; sign-in is locked for a while, try again later or call the helpdesk.")]
     LockedOut,
     /// Sign-in id unknown to this application.
@@ -150,6 +159,9 @@ impl ErrorCode for ServerError {
             NoDevice => "E_SRV_NO_DEVICE",
             PushPending => "E_SRV_PUSH_PENDING",
             RateLimited => "E_SRV_RATE_LIMITED",
+            LookupLimited => "E_SRV_LOOKUP_LIMITED",
+            LoginLocked => "E_SRV_LOGIN_LOCKED",
+            RequestTimeout => "E_SRV_REQUEST_TIMEOUT",
             PushMuted => "E_SRV_PUSH_MUTED",
             PushSlowed => "E_SRV_PUSH_SLOWED",
             PasscodeWrong => "E_SRV_PASSCODE_WRONG",
@@ -179,6 +191,7 @@ impl ServerError {
         match self {
             BadRequest(_) | UserNameInvalid => StatusCode::BAD_REQUEST,
             TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            RequestTimeout => StatusCode::REQUEST_TIMEOUT,
             ApiKeyMissing | ApiKeyInvalid | LoginFailed | LoginRequired => StatusCode::UNAUTHORIZED,
             AdminKeyMissing | AdminKeyInvalid => StatusCode::UNAUTHORIZED,
             AdminKeyReadOnly => StatusCode::FORBIDDEN,
@@ -192,7 +205,7 @@ impl ServerError {
             }
             EnrollmentExpired => StatusCode::GONE,
             UserExists | NoDevice | PushPending => StatusCode::CONFLICT,
-            RateLimited | PushMuted | PushSlowed | LockedOut => StatusCode::TOO_MANY_REQUESTS,
+            RateLimited | LookupLimited | LoginLocked | PushMuted | PushSlowed | LockedOut => StatusCode::TOO_MANY_REQUESTS,
             Protocol { status, .. } => *status,
             Storage(_) | KeyFile(_) | KeyUnseal | Config(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }

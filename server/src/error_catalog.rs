@@ -112,7 +112,7 @@ pub static CODES: &[CodeDoc] = &[
     CodeDoc {
         code: "E_VERIFIER_KEY_INVALID",
         section: &VERIFIER,
-        when: "a device or server key is not a valid P-256 key",
+        when: "a device, agreement (`ek`) or server key is not a valid P-256 key",
         tell: "enroll again with a supported keystore (HTTP 400).",
     },
     CodeDoc {
@@ -248,6 +248,12 @@ pub static CODES: &[CodeDoc] = &[
         tell: "wait a few minutes before sending another request; repeated prompts may be an attack.",
     },
     CodeDoc {
+        code: "E_SRV_LOOKUP_LIMITED",
+        section: &SERVER,
+        when: "too many wrong manual activation codes were looked up from this address in a minute (30), or from everyone (1000)",
+        tell: "check the code for typos and try again in a minute; many wrong codes from one place may be an attack.",
+    },
+    CodeDoc {
         code: "E_SRV_PUSH_MUTED",
         section: &SERVER,
         when: "pushes are paused after the user reported a sign-in as fraud",
@@ -274,8 +280,20 @@ pub static CODES: &[CodeDoc] = &[
     CodeDoc {
         code: "E_SRV_LOCKED_OUT",
         section: &SERVER,
-        when: "too many wrong passcodes or admin passwords in a row",
+        when: "too many wrong passcodes in a row (for the user, or from one client address)",
         tell: "wait for the lockout to end (15 minutes, longer after repeated lockouts), or check the user's identity and use \"Unlock passcodes\" on the helpdesk page or issue a one-time bypass code.",
+    },
+    CodeDoc {
+        code: "E_SRV_REQUEST_TIMEOUT",
+        section: &SERVER,
+        when: "a request, its body included, took longer than 45 seconds to arrive and be answered",
+        tell: "the network is very slow or the client stalled; try again (HTTP 408).",
+    },
+    CodeDoc {
+        code: "E_SRV_LOGIN_LOCKED",
+        section: &SERVER,
+        when: "helpdesk sign-in paused: 5 wrong admin passwords from this address in 15 minutes, or 50 for this admin name from everywhere",
+        tell: "wait 15 minutes; the server's operator can lift the pause with `duet admin unlock NAME --data-dir DIR`.",
     },
     CodeDoc {
         code: "E_SRV_SIGNIN_UNKNOWN",

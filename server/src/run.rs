@@ -1,11 +1,12 @@
 //! Starting the server: opening storage and keys, binding, plain HTTP or TLS.
 
 use crate::clock::{Clock, SystemClock};
-use crate::config::Config;
+use crate::config::{Config, ConnectionLimits};
+use crate::http::connections::Capped;
 use crate::error::ServerError;
 use crate::services::{admin, audit};
 use crate::state::State;
-use crate::storage::{db, seal};
+use crate::storage::{db, files, seal};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -35,9 +36,18 @@ pub struct Options {
 /// Opens the database and key, creating the first admin and server key if needed.
 pub fn open_state(opts: &Options, mut config: Config, clock: Arc<dyn Clock>, bound: SocketAddr) -> Result<Arc<State>, ServerError> {
     if let Some(dir) = opts.db_path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|e| ServerError::Config(format!("cannot create {}: {e}", dir.display())))?;
+        files::private_dir(dir)?;
     }
     let conn = db::open(Some(&opts.db_path))?;
+    // A new key file goes only with a new database: one that already holds a server key was
+    // sealed with a key file that must be restored, not replaced.
+    let sealed_keys: i64 = conn.query_row("SELECT COUNT(*) FROM server_keys", [], |r| r.get(0))?;
+    if sealed_keys > 0 && !opts.key_file.exists() {
+        return Err(ServerError::KeyFile(format!(
+            "{} is missing, but the database was sealed with it; restore it from the backup",
+            opts.key_file.display()
+        )));
+    }
     let seal = seal::load_or_create_key_file(&opts.key_file)?;
     let now = clock.now();
     let admins: i64 = conn.query_row("SELECT COUNT(*) FROM admins", [], |r| r.get(0))?;
@@ -79,7 +89,7 @@ pub async fn serve(
     listener.set_nonblocking(true).map_err(|e| ServerError::Config(e.to_string()))?;
     let bound = listener.local_addr().map_err(|e| ServerError::Config(e.to_string()))?;
     let state = open_state(&opts, config, clock, bound)?;
-    let app = crate::build(state.clone()).into_make_service();
+    let app = crate::build(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
     ready(&state.config.public_url, bound, &state);
     let handle = axum_server::Handle::new();
     let h2 = handle.clone();
@@ -87,17 +97,30 @@ pub async fn serve(
         shutdown.await;
         h2.graceful_shutdown(Some(std::time::Duration::from_secs(2)));
     });
+    let limits = state.config.connections;
     let res = match &opts.tls {
         Some((cert, key)) => {
             let _ = rustls::crypto::ring::default_provider().install_default();
             let tls = axum_server::tls_rustls::RustlsConfig::from_pem_file(cert, key)
                 .await
                 .map_err(|e| ServerError::Config(format!("cannot load the TLS certificate or key: {e}")))?;
-            axum_server::from_tcp_rustls(listener, tls).handle(handle).serve(app).await
+            let acceptor = axum_server::tls_rustls::RustlsAcceptor::new(tls).acceptor(capped(limits));
+            with_timeouts(axum_server::from_tcp(listener).acceptor(acceptor), limits).handle(handle).serve(app).await
         }
-        None => axum_server::from_tcp(listener).handle(handle).serve(app).await,
+        None => with_timeouts(axum_server::from_tcp(listener).acceptor(capped(limits)), limits).handle(handle).serve(app).await,
     };
     res.map_err(|e| ServerError::Config(format!("the server stopped: {e}")))
+}
+
+fn capped(limits: ConnectionLimits) -> Capped<axum_server::accept::DefaultAcceptor> {
+    Capped::new(axum_server::accept::DefaultAcceptor, limits.max_connections)
+}
+
+/// hyper's header-read timeout runs whenever the server waits for a request's headers, so it
+/// also closes idle keep-alive connections; it needs a timer to run at all.
+fn with_timeouts<A>(mut server: axum_server::Server<A>, limits: ConnectionLimits) -> axum_server::Server<A> {
+    server.http_builder().http1().timer(hyper_util::rt::TokioTimer::new()).header_read_timeout(limits.header_timeout);
+    server
 }
 
 /// Serves on the system clock until Ctrl-C or SIGTERM (`duet serve`).

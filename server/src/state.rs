@@ -8,7 +8,6 @@ use crate::storage::seal::SealKey;
 use crate::storage::server_key::{self, StoredKey};
 use crate::verifier::Verifier;
 use rusqlite::Connection;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
 /// Everything a request handler needs.
@@ -22,14 +21,15 @@ pub struct State {
     verifier: RwLock<Arc<KeyedVerifier>>,
     /// Woken whenever a sign-in changes state (long polls wait on it).
     pub changed: tokio::sync::Notify,
-    /// Failed manual-code lookups of the current minute (per server, not per process, so
-    /// several servers in one process do not share a budget).
-    pub lookup_failures: MinuteCounter,
+    /// Password hashes allowed to run at once (each takes a core for tens of milliseconds):
+    /// half the cores, so a login flood leaves the rest to everyone else.
+    pub hash_slots: tokio::sync::Semaphore,
 }
 
 impl State {
     /// Opens the state: creates the server key on first start.
-    pub fn new(conn: Connection, seal: SealKey, clock: Arc<dyn Clock>, config: Config) -> Result<Arc<Self>, ServerError> {
+    pub fn new(mut conn: Connection, seal: SealKey, clock: Arc<dyn Clock>, config: Config) -> Result<Arc<Self>, ServerError> {
+        crate::storage::migrate::to_current(&mut conn, &seal)?;
         let stored = server_key::load_or_create(&conn, &seal, clock.now())?;
         let verifier = KeyedVerifier::new(stored, &config)?;
         Ok(Arc::new(State {
@@ -39,7 +39,7 @@ impl State {
             seal,
             verifier: RwLock::new(Arc::new(verifier)),
             changed: tokio::sync::Notify::new(),
-            lookup_failures: MinuteCounter::default(),
+            hash_slots: tokio::sync::Semaphore::new(hash_slots()),
         }))
     }
 
@@ -89,25 +89,6 @@ impl KeyedVerifier {
     }
 }
 
-/// A counter that starts again at zero every minute (of the injected clock).
-#[derive(Default)]
-pub struct MinuteCounter {
-    minute: AtomicU64,
-    count: AtomicU64,
-}
-
-impl MinuteCounter {
-    /// The count so far in the minute of `now`.
-    pub fn get(&self, now: u64) -> u64 {
-        let minute = now / 60;
-        if self.minute.swap(minute, Ordering::SeqCst) != minute {
-            self.count.store(0, Ordering::SeqCst);
-        }
-        self.count.load(Ordering::SeqCst)
-    }
-
-    /// Counts one more.
-    pub fn add(&self) {
-        self.count.fetch_add(1, Ordering::SeqCst);
-    }
+fn hash_slots() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| (n.get() / 2).max(1))
 }

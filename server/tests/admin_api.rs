@@ -47,7 +47,8 @@ async fn register_phone(h: &Harness, link: &str) -> Resp {
     let link = EnrollmentLink::parse(link, now).unwrap();
     let signer = SoftwareP256Signer::generate(Arc::new(SystemRandom::new())).unwrap();
     let info = DeviceInfo { name: "Test phone".into(), platform: "cli".into(), keystore: "software".into() };
-    let body = build_registration(&link, &signer, &info, now).unwrap();
+    let agreement = AgreementKey::generate(&SystemRandom::new()).unwrap();
+    let body = build_registration(&link, &signer, &agreement, &info, now).unwrap();
     let req = axum::http::Request::post("/duet/v1/register")
         .header("content-type", "application/json")
         .body(axum::body::Body::from(body))
@@ -207,30 +208,7 @@ async fn keys_are_stored_hashed_and_never_shown_again() {
     let sha = |k: &str| ring::digest::digest(&ring::digest::SHA256, k.as_bytes()).as_ref().to_vec();
     assert_eq!(hashes, vec![sha(&rw), sha(&created)]);
     // No column of any table holds a key in clear.
-    let dump: String = {
-        let conn = h.state.db();
-        let tables: Vec<String> = conn
-            .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
-            .unwrap()
-            .query_map([], |r| r.get(0))
-            .unwrap()
-            .collect::<Result<_, _>>()
-            .unwrap();
-        let mut all = String::new();
-        for t in tables {
-            let mut q = conn.prepare(&format!("SELECT * FROM {t}")).unwrap();
-            let n = q.column_count();
-            let mut rows = q.query([]).unwrap();
-            while let Some(row) = rows.next().unwrap() {
-                for i in 0..n {
-                    if let Ok(v) = row.get::<_, rusqlite::types::Value>(i) {
-                        all.push_str(&format!("{v:?}|"));
-                    }
-                }
-            }
-        }
-        all
-    };
+    let dump = h.database_dump();
     for k in [&rw, &created, &app_key] {
         assert!(!dump.contains(&k[k.len() - 40..]), "a key is stored in clear");
     }
@@ -244,7 +222,7 @@ async fn keys_are_stored_hashed_and_never_shown_again() {
     let new = duet_server::services::admin_keys::create(&h.state.db(), "t", "dbg", Scope::ReadOnly, T0).unwrap();
     assert!(!format!("{new:?}").contains(&new.secret[8..]));
     let uid = new_user(&h, &rw, "gus").await;
-    let issued = duet_server::services::bypass::issue_for(&h.state.db(), "t", uid, T0).unwrap();
+    let issued = duet_server::services::bypass::issue_for(&h.state, "t", uid).unwrap();
     assert!(!format!("{issued:?}").contains(issued.code.as_str()));
 }
 

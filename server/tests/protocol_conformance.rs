@@ -206,7 +206,8 @@ async fn registration_takes_only_the_documented_device_values() {
     let (link, _) = w.enrollment().await;
     let link = EnrollmentLink::parse(&link, w.now()).unwrap();
     let info = DeviceInfo { name: "Pixel".into(), platform: "android".into(), keystore: "tee".into() };
-    let body = build_registration(&link, &signer, &info, w.now()).unwrap();
+    let agreement = AgreementKey::generate(&SystemRandom::new()).unwrap();
+    let body = build_registration(&link, &signer, &agreement, &info, w.now()).unwrap();
     for (from, to) in [("\"android\"", "\"windows-phone\""), ("\"tee\"", "\"tpm\""), ("\"Pixel\"", "\"\""), ("\"Pixel\"", "\"Pi\\u202exel\"")] {
         let mut env = Envelope::parse(&body).unwrap();
         env.payload = String::from_utf8(env.payload).unwrap().replace(from, to).into_bytes();
@@ -216,7 +217,7 @@ async fn registration_takes_only_the_documented_device_values() {
     }
     // The phone side refuses to build such a registration in the first place.
     let bad = DeviceInfo { platform: "windows-phone".into(), ..info.clone() };
-    assert_eq!(build_registration(&link, &signer, &bad, w.now()).unwrap_err().code(), "E_PUSH_DEVICE_INFO");
+    assert_eq!(build_registration(&link, &signer, &agreement, &bad, w.now()).unwrap_err().code(), "E_PUSH_DEVICE_INFO");
     // The enrollment is still unused: the genuine registration goes through.
     assert_eq!(w.post_raw("/duet/v1/register", &body).await.status, StatusCode::OK);
 }
@@ -301,4 +302,45 @@ async fn times_out_of_range_are_malformed_and_never_overflow() {
         let e = verify_request(&phone.account, &body, w.now(), &MemoryReplayStore::new()).unwrap_err();
         assert_eq!(e.code(), "E_PUSH_MALFORMED", "{iat} {exp}");
     }
+}
+
+#[tokio::test]
+async fn a_server_key_rotation_between_showing_an_enrollment_and_the_registration_is_carried_through() {
+    let w = world("alice").await;
+    let form = [("csrf", w.csrf.as_str())];
+    // By QR code: the link carries the key of the moment it was shown.
+    let (qr_link, _) = w.enrollment().await;
+    let old_key = EnrollmentLink::parse(&qr_link, w.now()).unwrap().server_key;
+    // By manual code: the phone looked the code up before the rotation.
+    let (_, shown) = w.enrollment().await;
+    let code = ManualCode::parse(&shown).unwrap();
+    let lookup = w.h.get(&format!("/duet/v1/enrollment/{}", code.value), None).await;
+    assert_eq!(lookup.status, StatusCode::OK);
+    let code_link = lookup.json()["link"].as_str().unwrap().to_string();
+    assert_eq!(w.h.post_form("/helpdesk/server-key/rotate", Some(&w.cookie), &form).await.status, StatusCode::OK);
+    let new_key = w.h.state.verifier().verifier.server_public_key();
+    assert_ne!(old_key, new_key);
+    for link in [qr_link, code_link] {
+        // `register` asserts the answer verifies with the key the link carried.
+        let phone = w.register(&link).await;
+        assert_eq!(phone.account.server_key, old_key);
+        let out = w.poll(&phone).await;
+        assert_eq!(out.rotated.expect("rotation on the first poll").server_key, new_key);
+    }
+    assert_eq!(w.h.count("devices"), 2);
+}
+
+#[tokio::test]
+async fn a_registration_naming_a_key_the_server_never_had_stores_nothing() {
+    let w = world("alice").await;
+    let (link, _) = w.enrollment().await;
+    let mut link = EnrollmentLink::parse(&link, w.now()).unwrap();
+    link.server_key = SoftwareP256Signer::generate(Arc::new(SystemRandom::new())).unwrap().public_key();
+    let signer = SoftwareP256Signer::generate(Arc::new(SystemRandom::new())).unwrap();
+    let agreement = AgreementKey::generate(&SystemRandom::new()).unwrap();
+    let info = DeviceInfo { name: "Pixel".into(), platform: "android".into(), keystore: "tee".into() };
+    let body = build_registration(&link, &signer, &agreement, &info, w.now()).unwrap();
+    let r = w.post_raw("/duet/v1/register", &body).await;
+    assert_eq!((r.status, r.code().as_str()), (StatusCode::CONFLICT, "E_VERIFIER_SERVER_KEY_UNKNOWN"));
+    assert_eq!(w.h.count("devices"), 0);
 }

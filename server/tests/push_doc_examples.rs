@@ -91,19 +91,26 @@ fn generate() -> BTreeMap<&'static str, String> {
 
     // Registration.
     let info = DeviceInfo { name: "Pixel 8".into(), platform: "android".into(), keystore: "strongbox".into() };
-    let reg_body = build_registration(&link, &signer, &info, T + 30).unwrap();
+    let agreement_ikm = seed("agreement key");
+    let agreement = AgreementKey::derive(&agreement_ikm);
+    ex.insert("agreement_key_ikm", b64u(&agreement_ikm));
+    let reg_body = build_registration(&link, &signer, &agreement, &info, T + 30).unwrap();
     let aid_bytes = &seed("account id")[..16];
+    let ephemeral_ikm = seed("offline secret seal");
     let otp = "otpauth://totp/Example%20Corp:alice%40example.com?secret=JBSWY3DPEHPK3PXP&issuer=Example%20Corp";
+    let register_rng = FixedSliceSequenceRandom { bytes: &[aid_bytes, &ephemeral_ikm], current: Default::default() };
     let (device, reg_resp) = verifier
-        .register(&mut enrollment, &reg_body, T + 31, &FixedSliceRandom { bytes: aid_bytes }, Some(otp.into()))
+        .register(&mut enrollment, &reg_body, T + 31, &register_rng, Some(&Secret::new(otp.into())))
         .unwrap();
-    let registered = finish_registration(&link, &signer, &reg_resp, T + 32).unwrap();
-    assert_eq!(registered.otp_uri.as_deref(), Some(otp));
+    drop(register_rng);
+    let registered = finish_registration(&link, &signer, &agreement, &reg_resp, T + 32).unwrap();
+    assert_eq!(registered.otp_uri.as_ref().map(Secret::expose), Some(otp.as_bytes()));
     let account = registered.account;
     ex.insert("register_body", s(&reg_body));
     ex.insert("register_payload", payload_of(&reg_body));
     ex.insert("registered_body", s(&reg_resp));
     ex.insert("registered_payload", payload_of(&reg_resp));
+    ex.insert("registered_otp_uri", otp.to_string());
 
     let ctx = SignInContext {
         user: "alice@example.com".into(),
@@ -239,7 +246,10 @@ fn protocol_doc_examples_are_current_and_verify() {
     assert_eq!(parse_enrollment_lookup(&code, &d("enrollment_lookup_response"), T).unwrap().server_key, link.server_key);
     let signer = SoftwareP256Signer::from_pkcs8(Secret::new(key("device_private_key_pkcs8")), nonce_rng()).unwrap();
     assert_eq!(signer.public_key(), key("device_public_key"));
-    let account = finish_registration(&link, &signer, &d("registered_body"), T + 32).unwrap().account;
+    let agreement = AgreementKey::derive(&key("agreement_key_ikm"));
+    let registered = finish_registration(&link, &signer, &agreement, &d("registered_body"), T + 32).unwrap();
+    assert_eq!(registered.otp_uri.as_ref().map(Secret::expose), Some(found["registered_otp_uri"].as_bytes()));
+    let account = registered.account;
     let device = DeviceRecord {
         account_id: account.account_id.clone(),
         enrollment_id: link.enrollment_id.clone(),

@@ -6,7 +6,6 @@ mod server_support;
 
 use axum::http::StatusCode;
 use server_support::phone::*;
-use server_support::*;
 
 fn wrong_for(number: &str) -> String {
     let n: u32 = number.parse().unwrap();

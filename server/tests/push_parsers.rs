@@ -230,12 +230,13 @@ fn platform_der_signatures_and_spki_keys_are_normalised() {
     )
     .unwrap();
     let rng = SystemRandom::new();
+    let agreement = AgreementKey::generate(&rng).unwrap();
     let mut e = server.create_enrollment("dora", 600, false, NOW, &rng).unwrap();
     let link = server.enrollment_link(&e);
     let info = DeviceInfo { name: "phone".into(), platform: "android".into(), keystore: "strongbox".into() };
-    let body = build_registration(&link, &signer, &info, NOW).unwrap();
+    let body = build_registration(&link, &signer, &agreement, &info, NOW).unwrap();
     let (device, resp) = server.register(&mut e, &body, NOW, &rng, None).unwrap();
-    let account = finish_registration(&link, &signer, &resp, NOW).unwrap().account;
+    let account = finish_registration(&link, &signer, &agreement, &resp, NOW).unwrap().account;
     let ctx = duet_server::verifier::SignInContext { user: "dora".into(), service: "VPN".into(), ..Default::default() };
     let mut s = server.create_sign_in(std::slice::from_ref(&device), &ctx, duet_server::verifier::MatchMode::Type { digits: 3 }, 60, NOW, &rng).unwrap();
     let store = MemoryReplayStore::new();
@@ -255,11 +256,12 @@ fn number_checks_on_the_phone() {
     .unwrap();
     let rng = SystemRandom::new();
     let signer = SoftwareP256Signer::generate(Arc::new(SystemRandom::new())).unwrap();
+    let agreement = AgreementKey::generate(&rng).unwrap();
     let mut e = server.create_enrollment("eve", 600, false, NOW, &rng).unwrap();
     let link = server.enrollment_link(&e);
     let info = DeviceInfo { name: "p".into(), platform: "cli".into(), keystore: "software".into() };
-    let (device, resp) = server.register(&mut e, &build_registration(&link, &signer, &info, NOW).unwrap(), NOW, &rng, None).unwrap();
-    let account = finish_registration(&link, &signer, &resp, NOW).unwrap().account;
+    let (device, resp) = server.register(&mut e, &build_registration(&link, &signer, &agreement, &info, NOW).unwrap(), NOW, &rng, None).unwrap();
+    let account = finish_registration(&link, &signer, &agreement, &resp, NOW).unwrap().account;
     let ctx = duet_server::verifier::SignInContext { user: "eve".into(), service: "VPN".into(), ..Default::default() };
     use duet_server::verifier::MatchMode;
     let store = MemoryReplayStore::new();

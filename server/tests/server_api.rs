@@ -154,3 +154,26 @@ async fn an_app_sees_only_its_own_signins() {
     let r = h.get_api("/api/v1/signins/nope", Some(&key)).await;
     assert_eq!(r.code(), "E_SRV_SIGNIN_UNKNOWN");
 }
+
+#[tokio::test]
+async fn only_an_application_learns_whether_a_user_exists() {
+    let h = Harness::new();
+    let (cookie, csrf, key) = setup(&h).await;
+    h.create_user(&cookie, &csrf, "erin", false).await;
+    let known = r#"{"user":"erin","method":"push"}"#;
+    let unknown = r#"{"user":"nobody","method":"push"}"#;
+    // Without a valid key the answers are identical, for every method.
+    for k in [None, Some("duet_00000000")] {
+        for method in ["push", "passcode"] {
+            let (a, b) = (known.replace("push", method), unknown.replace("push", method));
+            let (ra, rb) = (h.post_json("/api/v1/signins", k, &a).await, h.post_json("/api/v1/signins", k, &b).await);
+            assert_eq!((ra.status, ra.body), (rb.status, rb.body), "{k:?} {method}");
+        }
+    }
+    // The application, which knows its users, is told (docs/server.md "Sign-in API").
+    let r = h.post_json("/api/v1/signins", Some(&key), unknown).await;
+    assert_eq!((r.status, r.code().as_str()), (StatusCode::NOT_FOUND, "E_SRV_USER_UNKNOWN"));
+    let r = h.post_json("/api/v1/signins", Some(&key), known).await;
+    assert_eq!((r.status, r.code().as_str()), (StatusCode::CONFLICT, "E_SRV_NO_DEVICE"));
+    assert_eq!(h.count("signins"), 0);
+}

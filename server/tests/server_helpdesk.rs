@@ -34,7 +34,7 @@ async fn wrong_password_is_refused_then_locked() {
     // Locked now: even the right password is refused until the lock runs out.
     let r = h.post_form("/helpdesk/login", None, &[("name", "admin"), ("password", ADMIN_PW)]).await;
     assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
-    assert!(r.body.contains("E_SRV_LOCKED_OUT"));
+    assert!(r.body.contains("E_SRV_LOGIN_LOCKED"));
     assert_eq!(h.count("sessions"), 0);
     h.clock.advance(16 * 60);
     h.login().await;
@@ -194,4 +194,75 @@ async fn issue(h: &Harness, uid: i64, cookie: &str, csrf: &str) -> String {
     assert_eq!(r.status, StatusCode::OK);
     assert_eq!(r.headers.get("cache-control").unwrap(), "no-store");
     extract_between(&r.body, "id=\"bypass-code\">", "<").unwrap()
+}
+
+#[tokio::test]
+async fn bad_path_values_get_a_coded_page_that_never_quotes_them() {
+    let h = Harness::new();
+    let (cookie, csrf) = h.login().await;
+    let probe = "%3Cscript%3Ex%3C%2Fscript%3E";
+    for path in [format!("/helpdesk/users/{probe}"), "/helpdesk/users/12abc".to_string(), "/helpdesk/users/99999999999999999999999".to_string()] {
+        let r = h.get(&path, Some(&cookie)).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{path}");
+        assert!(r.headers["content-type"].to_str().unwrap().starts_with("text/html"), "{path}");
+        assert!(r.body.contains("E_SRV_BAD_REQUEST"), "{}", r.body);
+        assert!(!r.body.contains("script>x") && !r.body.contains("12abc") && !r.body.contains("9999999999"), "{}", r.body);
+    }
+    let r = h.post_form("/helpdesk/users/x1/devices/2/revoke", Some(&cookie), &[("csrf", &csrf)]).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body.contains("E_SRV_BAD_REQUEST") && !r.body.contains("x1"));
+    // A login post that is not a form is a page too.
+    let req = axum::http::Request::post("/helpdesk/login").header("content-type", "text/plain").body(axum::body::Body::from("name=<b>")).unwrap();
+    let r = h.send(req).await;
+    assert!(r.status.is_client_error());
+    assert!(r.headers["content-type"].to_str().unwrap().starts_with("text/html") && r.body.contains("E_SRV_BAD_REQUEST"));
+}
+
+#[tokio::test]
+async fn every_answer_carries_the_security_headers_and_pages_have_no_inline_code() {
+    let h = Harness::new();
+    let (cookie, _) = h.login().await;
+    let answers = [
+        h.get("/helpdesk/login", None).await,
+        h.get("/helpdesk", Some(&cookie)).await,
+        h.get("/duet/enroll", None).await,
+        h.get("/api/v1/signins/x", None).await,
+        h.get("/no/such/page", None).await,
+    ];
+    for r in &answers {
+        let csp = r.headers["content-security-policy"].to_str().unwrap();
+        assert!(csp.contains("script-src 'self'") && csp.contains("frame-ancestors 'none'") && !csp.contains("unsafe-inline"), "{csp}");
+        assert_eq!(r.headers["x-frame-options"], "DENY");
+        assert_eq!(r.headers["x-content-type-options"], "nosniff");
+        assert_eq!(r.headers["referrer-policy"], "no-referrer");
+        assert!(r.headers.get("strict-transport-security").is_none(), "no HSTS over plain HTTP");
+        assert!(!r.body.contains("<style") && !r.body.contains("<script>"), "{}", r.body);
+    }
+    // The scripts and the style sheet the pages load are served.
+    for (path, kind) in [("/duet/enroll.js", "text/javascript"), ("/helpdesk/assets/countdown.js", "text/javascript"), ("/helpdesk/assets/helpdesk.css", "text/css")] {
+        let r = h.get(path, None).await;
+        assert_eq!(r.status, StatusCode::OK, "{path}");
+        assert!(r.headers["content-type"].to_str().unwrap().starts_with(kind), "{path}");
+        assert!(answers.iter().any(|a| a.body.contains(path)) || path.contains("countdown"), "{path} is used");
+    }
+    let tls = Harness::with_config(duet_server::Config { secure_cookies: true, ..Default::default() });
+    let r = tls.get("/helpdesk/login", None).await;
+    assert!(r.headers["strict-transport-security"].to_str().unwrap().starts_with("max-age="));
+}
+
+#[tokio::test]
+async fn a_login_posted_from_another_site_is_refused() {
+    let h = Harness::new();
+    let login = [("name", "admin"), ("password", ADMIN_PW)];
+    for headers in [&[("sec-fetch-site", "cross-site")][..], &[("sec-fetch-site", "same-site")], &[("origin", "https://evil.example")], &[("origin", "null")]] {
+        let r = h.post_form_from("198.51.100.1", headers, "/helpdesk/login", &login).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{headers:?}");
+        assert!(r.body.contains("E_SRV_CSRF") && r.headers.get("set-cookie").is_none(), "{headers:?}");
+    }
+    assert_eq!(h.count("sessions"), 0);
+    // From the server's own page, and from programs that are not browsers.
+    for headers in [&[("sec-fetch-site", "same-origin"), ("origin", "http://127.0.0.1:8440")][..], &[("origin", "http://127.0.0.1:8440")], &[]] {
+        let r = h.post_form_from("198.51.100.1", headers, "/helpdesk/login", &login).await;
+        assert!(r.status.is_redirection(), "{headers:?}: {}", r.status);
+    }
 }

@@ -192,11 +192,12 @@ async fn registration_is_one_time_and_checked() {
     let now = w.now();
     let link = EnrollmentLink::parse(&link_text, now).unwrap();
     let signer = SoftwareP256Signer::generate(Arc::new(SystemRandom::new())).unwrap();
+    let agreement = AgreementKey::generate(&SystemRandom::new()).unwrap();
     let info = DeviceInfo { name: "P".into(), platform: "cli".into(), keystore: "software".into() };
     // A wrong enrollment secret (proof) is refused.
     let mut forged = link.clone();
     forged.secret = duet_core::secret::Secret::new(vec![1; 32]);
-    let body = build_registration(&forged, &signer, &info, now).unwrap();
+    let body = build_registration(&forged, &signer, &agreement, &info, now).unwrap();
     let r = w.post_raw("/duet/v1/register", &body).await;
     assert!(r.status.is_client_error());
     assert_eq!(r.code(), "E_VERIFIER_ENROLLMENT_PROOF");
@@ -209,7 +210,7 @@ async fn registration_is_one_time_and_checked() {
     let r = w.h.get("/duet/v1/enrollment/0000000000000", None).await;
     assert_eq!(r.code(), "E_VERIFIER_ENROLLMENT_UNKNOWN");
     // Genuine registration, then the same body again.
-    let body = build_registration(&link, &signer, &info, now).unwrap();
+    let body = build_registration(&link, &signer, &agreement, &info, now).unwrap();
     assert_eq!(w.post_raw("/duet/v1/register", &body).await.status, StatusCode::OK);
     let r = w.post_raw("/duet/v1/register", &body).await;
     assert_eq!(r.code(), "E_VERIFIER_ENROLLMENT_USED");
@@ -219,7 +220,7 @@ async fn registration_is_one_time_and_checked() {
     // Expired enrollments are refused.
     let (link_text, _) = w.enrollment().await;
     let link = EnrollmentLink::parse(&link_text, w.now()).unwrap();
-    let body = build_registration(&link, &signer, &info, w.now()).unwrap();
+    let body = build_registration(&link, &signer, &agreement, &info, w.now()).unwrap();
     w.h.clock.advance(16 * 60);
     assert_eq!(w.post_raw("/duet/v1/register", &body).await.code(), "E_VERIFIER_ENROLLMENT_EXPIRED");
     assert_eq!(w.h.count("devices"), 1);

@@ -24,6 +24,10 @@ try {
     const [password, out] = rest;
     const context = await browser.newContext({ viewport: { width: 1000, height: 1200 } });
     const page = await context.newPage();
+    // The Content-Security-Policy forbids inline code: anything the page still had inline
+    // would be blocked and reported here.
+    const blocked = [];
+    page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) blocked.push(m.text()); });
     await page.goto(`${base}/helpdesk`);
     if (!page.url().endsWith('/helpdesk/login')) fail(`expected the login page, got ${page.url()}`);
     // A wrong password first: the page must show the stable error code and guidance.
@@ -47,6 +51,9 @@ try {
     await page.waitForTimeout(1500);
     const later = Number(await page.textContent('#countdown'));
     if (!(later < countdown)) fail('the expiry countdown does not run');
+    const qrWidth = await page.evaluate(() => getComputedStyle(document.querySelector('#qr svg')).width);
+    if (qrWidth !== '320px') fail(`the style sheet is not applied (QR code ${qrWidth} wide)`);
+    if (blocked.length) fail(`the Content-Security-Policy blocked: ${blocked.join(' | ')}`);
     await page.screenshot({ path: join(out, 'enrollment.png'), fullPage: true });
     writeFileSync(join(out, 'manual-code.txt'), code + '\n');
     writeFileSync(join(out, 'user-url.txt'), page.url() + '\n');

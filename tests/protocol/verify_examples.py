@@ -2,8 +2,9 @@
 """Independent check of the examples in docs/protocol.md.
 
 Parses every `<!-- example:NAME -->` block out of the document and verifies, with Python's
-`cryptography` package only (no duet code), every signature, hash, HMAC proof, key pair,
-fingerprint and check character the specification defines. Exits non-zero on any failure.
+`cryptography` package and `pyhpke` (no duet code), every signature, hash, HMAC proof, key pair,
+fingerprint and check character the specification defines, and opens the HPKE-sealed offline
+passcode secret. Exits non-zero on any failure.
 """
 import base64
 import hashlib
@@ -18,6 +19,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
+from pyhpke import AEADId, CipherSuite, KDFId, KEMId, OpenError
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "protocol.md"
 CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -108,6 +110,46 @@ def pub_bytes(priv):
     return priv.public_key().public_bytes(serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
 
 
+def hpke_open(suite, enc, key, ct, info, aad):
+    """Single-shot open (RFC 9180 §6.1): a recipient context, then its first Open."""
+    return suite.create_recipient_context(enc, key, info=info).open(ct, aad=aad)
+
+
+def check_sealed_offline_secret(ex, reg, rr, rr_payload):
+    """The registered answer carries the offline passcode URI HPKE-sealed to the register's `ek`
+    (RFC 9180 base mode, DHKEM(P-256, HKDF-SHA256), HKDF-SHA256, AES-128-GCM), opened here with
+    pyhpke from the published agreement key material."""
+    suite = CipherSuite.new(KEMId.DHKEM_P256_HKDF_SHA256, KDFId.HKDF_SHA256, AEADId.AES128_GCM)
+    ek = b64u(reg["ek"])
+    public_key(ek)
+    pair = suite.kem.derive_key_pair(b64u(ex["agreement_key_ikm"]))
+    ok(pair.public_key.to_public_bytes() == ek, "agreement key (RFC 9180 DeriveKeyPair of the published ikm) is ek")
+    ok("otp" not in rr and {"otp_enc", "otp_ct"} <= set(rr), "registered carries the secret sealed, no clear `otp`")
+    enc, ct = b64u(rr["otp_enc"]), b64u(rr["otp_ct"])
+    public_key(enc)
+    info = f"duet/v1/registered/otp|{rr['eid']}|{rr['aid']}".encode()
+    aad = rr["dk"].encode()
+    uri = hpke_open(suite, enc, pair.private_key, ct, info, aad)
+    ok(uri.decode() == ex["registered_otp_uri"], "sealed offline secret opens to the published URI")
+    ok(len(ct) == len(uri) + 16, "ciphertext is the URI plus a 16-byte tag")
+    secret = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(uri.decode()).query))["secret"]
+    ok(secret.encode() not in rr_payload, "the secret is nowhere in clear in the answer")
+    # The seal must be able to fail: another key, account binding, device key or a flipped bit.
+    other = suite.kem.derive_key_pair(bytes(32))
+    tampered = bytes([ct[0] ^ 1]) + ct[1:]
+    for what, key, i, a, c in (
+        ("another agreement key", other.private_key, info, aad, ct),
+        ("another account id", pair.private_key, info + b"x", aad, ct),
+        ("another device key", pair.private_key, info, aad + b"x", ct),
+        ("a tampered ciphertext", pair.private_key, info, aad, tampered),
+    ):
+        try:
+            hpke_open(suite, enc, key, c, i, a)
+            fail(f"sealed offline secret opened with {what}")
+        except OpenError:
+            ok(True, f"sealed offline secret refused with {what}")
+
+
 def main():
     ex = parse_examples(DOC.read_text(encoding="utf-8"))
     ok(len(ex) >= 30, f"found {len(ex)} examples")
@@ -153,6 +195,7 @@ def main():
     ok(rr_payload.decode() == ex["registered_payload"], "registered payload shown verbatim")
     ok(rr["eid"] == q["eid"] and b64u(rr["dk"]) == device_pk, "registered names enrollment and device key")
     aid = rr["aid"]
+    check_sealed_offline_secret(ex, reg, rr, rr_payload)
 
     # Requests and answers.
     requests = {}

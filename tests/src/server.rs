@@ -165,6 +165,6 @@ impl TestServer {
     pub fn device(&self, aid: &str) -> Option<DeviceRecord> {
         let conn = self.state().db();
         let d = devices::by_account(&conn, aid).ok()??;
-        devices::record(&conn, d.id).ok()
+        devices::record(&conn, self.state().seal(), d.id).ok()
     }
 }

@@ -68,7 +68,9 @@ cp ios/Package.swift "$WORK/ios/"
 find ios/Sources/DuetCore -name "*.swift" ! -name DuetCore.swift -exec cp {} "$WORK/ios/Sources/DuetCore/" \;
 
 step "swiftc (in the trixie chroot)"
-in_chroot sh -c 'cd /duet && swiftc -O -module-name DuetSwiftTests \
+# -wmo: whole-module optimisation, as Xcode's Release configuration builds the app; the benchmark
+# (tests/bench/bindings.sh) runs this binary.
+in_chroot sh -c 'cd /duet && swiftc -O -wmo -module-name DuetSwiftTests \
   -I gen -Xcc -fmodule-map-file=gen/DuetCoreFFI.modulemap -I Tests/COpenSSL \
   -L lib -lduet_bindings -Xlinker -rpath -Xlinker /duet/lib \
   gen/DuetCore.swift ios/Sources/DuetCore/*.swift Tests/DuetCoreTests/*.swift -o duet-swift-tests'

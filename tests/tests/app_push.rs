@@ -140,7 +140,7 @@ fn platform_key_answers_in_two_steps_and_a_cancelled_prompt_changes_nothing() {
     let keys = Arc::new(Keystore::default());
     let mut app = w.app("phone", Some(keys.clone()));
     w.enroll(&mut app, "alice");
-    assert!(app.push_accounts().unwrap()[0].platform_key);
+    assert!(app.push_accounts().unwrap()[0].as_ref().unwrap().platform_key);
     w.at(T0 + 10);
     let (cid, _) = w.sign_in("alice", MatchMode::None);
     w.at(T0 + 11);
@@ -165,8 +165,8 @@ fn platform_key_answers_in_two_steps_and_a_cancelled_prompt_changes_nothing() {
 }
 
 fn app_device_key(app: &App) -> Vec<u8> {
-    let id = &app.push_accounts().unwrap()[0].id;
-    let stored = app.vault().push_account(id).unwrap();
+    let id = app.push_accounts().unwrap()[0].as_ref().unwrap().id.clone();
+    let stored = app.vault().push_account(&id).unwrap();
     let v: serde_json::Value = serde_json::from_slice(&stored.payload).unwrap();
     v["device_key"].as_array().unwrap().iter().map(|b| b.as_u64().unwrap() as u8).collect()
 }
@@ -223,7 +223,7 @@ fn manual_code_rotation_and_unenrollment() {
     let from_qr = duet_core::push::EnrollmentLink::parse(&e.link, T0).unwrap();
     assert_eq!(link.server_key_fingerprint(), from_qr.server_key_fingerprint());
     let Added::Push { id, .. } = app.enroll_duet(&link).unwrap() else { panic!() };
-    let aid = app.push_accounts().unwrap()[0].account_id.clone();
+    let aid = app.push_accounts().unwrap()[0].as_ref().unwrap().account_id.clone();
     let before = w.server.device(&aid).unwrap().public_key;
     w.at(T0 + 5);
     app.rotate_device_key(&id).unwrap();

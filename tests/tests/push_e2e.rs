@@ -54,9 +54,10 @@ fn enroll_with_link(server: &TestServer, link_text: &str, now: u64) -> Phone {
     let link = EnrollmentLink::parse(link_text, t(now)).expect("link parses");
     assert_eq!(link.server_key, server.verifier().verifier.server_public_key());
     let signer = SoftwareP256Signer::generate(rng()).unwrap();
-    let body = build_registration(&link, &signer, &info(), t(now)).unwrap();
+    let agreement = AgreementKey::generate(&*rng()).unwrap();
+    let body = build_registration(&link, &signer, &agreement, &info(), t(now)).unwrap();
     let resp = post(server, "/duet/v1/register", &body, now).expect("server accepts registration");
-    let reg = finish_registration(&link, &signer, &resp, t(now)).expect("phone accepts answer");
+    let reg = finish_registration(&link, &signer, &agreement, &resp, t(now)).expect("phone accepts answer");
     Phone { signer, account: reg.account, store: MemoryReplayStore::new() }
 }
 
@@ -352,26 +353,27 @@ fn registration_forgeries_are_rejected() {
     let link_text = server.enroll("carol", T0).unwrap().link;
     let link = EnrollmentLink::parse(&link_text, t(T0)).unwrap();
     let signer = SoftwareP256Signer::generate(rng()).unwrap();
+    let agreement = AgreementKey::generate(&*rng()).unwrap();
     let register = |body: &[u8], now: u64| post(&server, "/duet/v1/register", body, now);
     // Wrong enrollment secret: proof fails.
     let mut wrong = link.clone();
     wrong.secret = duet_core::secret::Secret::new(vec![1u8; 32]);
-    let body = build_registration(&wrong, &signer, &info(), t(T0)).unwrap();
+    let body = build_registration(&wrong, &signer, &agreement, &info(), t(T0)).unwrap();
     assert_eq!(register(&body, T0).unwrap_err(), "E_VERIFIER_ENROLLMENT_PROOF");
     // Expired enrollment.
-    let body = build_registration(&link, &signer, &info(), t(T0)).unwrap();
+    let body = build_registration(&link, &signer, &agreement, &info(), t(T0)).unwrap();
     assert_eq!(register(&body, T0 + 601).unwrap_err(), "E_VERIFIER_ENROLLMENT_EXPIRED");
     // Genuine, then the phone refuses an answer signed by another server key.
     let resp = register(&body, T0 + 1).unwrap();
     let mut fake_link = link.clone();
     fake_link.server_key = ServerKey::generate(rng()).unwrap().public_key();
-    assert_eq!(finish_registration(&fake_link, &signer, &resp, t(T0 + 1)).unwrap_err().code(), "E_PUSH_BAD_SIGNATURE");
+    assert_eq!(finish_registration(&fake_link, &signer, &agreement, &resp, t(T0 + 1)).unwrap_err().code(), "E_PUSH_BAD_SIGNATURE");
     // An answer naming another device key.
     let other = SoftwareP256Signer::generate(rng()).unwrap();
-    assert_eq!(finish_registration(&link, &other, &resp, t(T0 + 1)).unwrap_err().code(), "E_PUSH_REGISTRATION_MISMATCH");
-    assert!(finish_registration(&link, &signer, &resp, t(T0 + 1)).is_ok());
+    assert_eq!(finish_registration(&link, &other, &agreement, &resp, t(T0 + 1)).unwrap_err().code(), "E_PUSH_REGISTRATION_MISMATCH");
+    assert!(finish_registration(&link, &signer, &agreement, &resp, t(T0 + 1)).is_ok());
     // One-time: a second registration with the same link is refused.
-    let body2 = build_registration(&link, &other, &info(), t(T0 + 2)).unwrap();
+    let body2 = build_registration(&link, &other, &agreement, &info(), t(T0 + 2)).unwrap();
     assert_eq!(register(&body2, T0 + 2).unwrap_err(), "E_VERIFIER_ENROLLMENT_USED");
 }
 

@@ -7,7 +7,7 @@ use crate::error::ErrorCode;
 use crate::migration::{self, Batch};
 use crate::push::ManualCode;
 use crate::transfer::{self, Export, ScryptParams, Skipped, SystemRandomSource};
-use crate::vault::{RecordId, StoredOtp};
+use crate::vault::{Entry, RecordId, StoredOtp};
 
 /// A warning or skipped entry, by stable code, with its sentence.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -88,9 +88,10 @@ pub struct Imported {
 }
 
 impl App {
-    /// Every OTP account, in list order.
-    pub fn accounts(&self) -> Result<Vec<StoredOtp>, AppError> {
-        Ok(self.vault.otp_accounts()?)
+    /// Every OTP account, in list order. A damaged record stays in its place as its id and code,
+    /// so it never hides the others and can be removed by that id.
+    pub fn accounts(&self) -> Result<Vec<Entry<StoredOtp>>, AppError> {
+        Ok(self.vault.otp_entries()?)
     }
 
     /// Every account's code at the current time, in one call (see [`CodeView`]).
@@ -102,7 +103,7 @@ impl App {
     /// Every account's code at `unix_time`. Accounts are keyed once and kept until they change.
     pub fn codes_at(&mut self, unix_time: u64) -> Result<Vec<CodeView<'_>>, AppError> {
         if !self.codes.is_loaded() {
-            self.codes.load(self.vault.otp_accounts()?);
+            self.codes.load(self.vault.otp_entries()?);
         }
         Ok(self.codes.codes(unix_time))
     }
@@ -133,7 +134,8 @@ impl App {
         Ok(self.vault.reorder_otps(ids)?)
     }
 
-    /// Deletes an account.
+    /// Deletes an account by id, damaged or not (a damaged record is removed without being
+    /// decrypted).
     pub fn remove(&mut self, id: &RecordId) -> Result<(), AppError> {
         self.codes.invalidate();
         Ok(self.vault.remove_otp(id)?)
@@ -248,7 +250,9 @@ impl App {
         Ok(Imported { ids, format: report.format, skipped: report.skipped })
     }
 
-    /// Every account as an Aegis-compatible encrypted backup.
+    /// Every account as an Aegis-compatible encrypted backup. Refused while a record is damaged
+    /// (`E_VAULT_RECORD_CORRUPT` naming it): a backup silently missing an account would only be
+    /// found out when it is needed. Remove the damaged record by its id, then export.
     pub fn export_encrypted(&self, password: &str) -> Result<Export, AppError> {
         let accounts: Vec<OtpAccount> = self.vault.otp_accounts()?.into_iter().map(|s| s.account).collect();
         Ok(transfer::export_aegis_encrypted(&accounts, password, ScryptParams::AEGIS, &mut SystemRandomSource::new())?)

@@ -5,14 +5,14 @@
 
 use crate::error::ErrorCode;
 use crate::otp::{Code, Generator, OtpKind};
-use crate::vault::{RecordId, StoredOtp};
+use crate::vault::{Entry, RecordId, StoredOtp};
 
 /// One row of the code list. It borrows the loaded list: a refresh allocates only the list itself.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CodeView<'a> {
     /// The account's record id.
     pub id: &'a RecordId,
-    /// `Issuer:name`.
+    /// `Issuer:name`; empty for a damaged record (`error` is `E_VAULT_RECORD_CORRUPT`).
     pub label: &'a str,
     /// The code to show now (HOTP: the code of the stored counter); empty when `error` is set.
     pub code: Code,
@@ -25,7 +25,8 @@ pub struct CodeView<'a> {
     pub period: Option<u32>,
     /// Counter-based (HOTP): the next code comes from an explicit request.
     pub counter_based: bool,
-    /// Stable code of a problem with this account (e.g. the time lies before its `T0`).
+    /// Stable code of a problem with this account (e.g. the time lies before its `T0`, or the
+    /// record is damaged and can only be removed).
     pub error: Option<&'static str>,
 }
 
@@ -51,14 +52,17 @@ impl CodeList {
         self.rows.is_some()
     }
 
-    pub(crate) fn load(&mut self, accounts: Vec<StoredOtp>) {
+    pub(crate) fn load(&mut self, entries: Vec<Entry<StoredOtp>>) {
         self.rows = Some(
-            accounts
+            entries
                 .into_iter()
-                .map(|a| Row {
-                    label: a.label(),
-                    generator: Generator::new(&a.account.secret, &a.account.params).map_err(|e| e.code()),
-                    id: a.id,
+                .map(|e| match e {
+                    Ok(a) => Row {
+                        label: a.label(),
+                        generator: Generator::new(&a.account.secret, &a.account.params).map_err(|e| e.code()),
+                        id: a.id,
+                    },
+                    Err(d) => Row { id: d.id, label: String::new(), generator: Err(d.code) },
                 })
                 .collect(),
         );

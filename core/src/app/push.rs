@@ -18,7 +18,7 @@ use crate::push::{
     SignatureAlgorithm, SoftwareP256Signer, VerifiedRequest, endpoints,
 };
 use crate::transport::{Endpoint, HttpRequest, HttpResponse};
-use crate::vault::{ClockOffset, RecordId};
+use crate::vault::{ClockOffset, DamagedRecord, Entry, RecordId, VaultError};
 
 /// Stores an account under a key just made, once the server accepted the key.
 type NewRecord = Box<dyn FnOnce(push::PushAccount) -> PushRecord>;
@@ -84,6 +84,13 @@ pub struct AccountFailure {
     pub error: AppError,
 }
 
+/// A damaged record is reported by its id; its label cannot be read.
+impl From<DamagedRecord> for AccountFailure {
+    fn from(d: DamagedRecord) -> Self {
+        AccountFailure { error: d.error().into(), id: d.id, label: String::new() }
+    }
+}
+
 /// What a poll of every push account found.
 #[derive(Debug, Default)]
 pub struct PollReport {
@@ -142,11 +149,26 @@ impl App {
     // ------------------------------------------------------------ accounts
 
     /// Every push account, in list order. Records of a kind this version does not know are left
-    /// out; damaged ones are an error (never silently dropped).
-    pub fn push_accounts(&self) -> Result<Vec<PushAccountView>, AppError> {
+    /// out; a damaged one stays in its place as its id and code (never hiding the others), so it
+    /// can be removed by that id.
+    pub fn push_accounts(&self) -> Result<Vec<Entry<PushAccountView>>, AppError> {
         let mut out = Vec::new();
-        for sp in self.vault.push_accounts()? {
-            let Some(rec) = PushRecord::decode(&sp)? else { continue };
+        for entry in self.vault.push_entries()? {
+            let sp = match entry {
+                Ok(sp) => sp,
+                Err(d) => {
+                    out.push(Err(d));
+                    continue;
+                }
+            };
+            let rec = match PushRecord::decode(&sp) {
+                Ok(Some(rec)) => rec,
+                Ok(None) => continue,
+                Err(e) => {
+                    out.push(Err(DamagedRecord { id: sp.id, position: sp.position, code: e.code() }));
+                    continue;
+                }
+            };
             let platform_key = !matches!(self.key_location(&rec), KeyLocation::Vault);
             let (protocol, url, account_id) = match &rec {
                 PushRecord::DuetSoftware { account, .. } | PushRecord::DuetPlatform { account, .. } => {
@@ -154,7 +176,7 @@ impl App {
                 }
                 PushRecord::PiPush(a) => (push::PushProtocol::PrivacyIdea, a.url.clone(), a.serial.clone()),
             };
-            out.push(PushAccountView { id: sp.id, label: rec.label(), account_id, protocol, url, platform_key });
+            out.push(Ok(PushAccountView { id: sp.id, label: rec.label(), account_id, protocol, url, platform_key }));
         }
         Ok(out)
     }
@@ -244,14 +266,17 @@ impl App {
     /// the server may hand out for offline passcodes).
     pub fn enroll_duet(&mut self, link: &EnrollmentLink) -> Result<Added, AppError> {
         let (signer, make_record) = self.new_duet_key(self.env.platform_keys.is_some())?;
-        let body = push::build_registration(link, signer.as_ref(), &self.env.device, self.now())?;
+        // Used only to open this answer's offline passcode secret: never stored, wiped on return.
+        let agreement = push::AgreementKey::generate(self.env.rng.as_ref())?;
+        let body = push::build_registration(link, signer.as_ref(), &agreement, &self.env.device, self.now())?;
         let answer = self.post_duet(&link.url, endpoints::REGISTER, body)?;
-        let registered = push::finish_registration(link, signer.as_ref(), &answer, self.now())?;
+        let registered = push::finish_registration(link, signer.as_ref(), &agreement, &answer, self.now())?;
         let rec = make_record(registered.account);
         let id = self.store_new(&rec)?;
         let mut notices = Vec::new();
         if let Some(uri) = registered.otp_uri {
-            match crate::uri::parse(&uri) {
+            // finish_registration returns only UTF-8 URIs.
+            match crate::uri::parse(std::str::from_utf8(uri.expose()).unwrap_or_default()) {
                 Ok(parsed) => {
                     self.vault.add_otp(&parsed.account)?;
                     self.codes.invalidate();
@@ -289,11 +314,16 @@ impl App {
     }
 
     /// Tells the server this device is gone, then forgets the account. privacyIDEA has no such
-    /// call: its token is only forgotten here (the administrator removes it on the server).
+    /// call: its token is only forgotten here (the administrator removes it on the server). A
+    /// damaged record cannot name its server or sign: it is only forgotten here, by its id.
     pub fn unenroll(&mut self, id: &RecordId) -> Result<(), AppError> {
-        let rec = self.record(id)?;
-        if let Some(account) = rec.duet_account() {
-            let signer = self.signer(&rec)?;
+        let rec = match self.record(id) {
+            Ok(rec) => Some(rec),
+            Err(AppError::AccountDamaged | AppError::Vault(VaultError::RecordCorrupt { .. })) => None,
+            Err(e) => return Err(e),
+        };
+        if let Some((rec, account)) = rec.as_ref().and_then(|r| Some((r, r.duet_account()?))) {
+            let signer = self.signer(rec)?;
             let body = push::build_unenroll(account, signer.as_ref(), self.now())?;
             self.post_duet(&account.url, endpoints::UNENROLL, body)?;
         }
@@ -320,7 +350,14 @@ impl App {
     /// that failed.
     pub fn register_push_token(&mut self, provider: PushProvider, token: &str) -> Result<Vec<AccountFailure>, AppError> {
         let mut failures = Vec::new();
-        for sp in self.vault.push_accounts()? {
+        for entry in self.vault.push_entries()? {
+            let sp = match entry {
+                Ok(sp) => sp,
+                Err(d) => {
+                    failures.push(d.into());
+                    continue;
+                }
+            };
             let Some(rec) = PushRecord::decode(&sp)? else { continue };
             let Some(account) = rec.duet_account() else { continue };
             let sent = self.signer(&rec).and_then(|s| {
@@ -349,7 +386,14 @@ impl App {
         self.vault.prune_challenges(self.now())?;
         let mut report = PollReport::default();
         let mut waiting = Vec::new();
-        for sp in self.vault.push_accounts()? {
+        for entry in self.vault.push_entries()? {
+            let sp = match entry {
+                Ok(sp) => sp,
+                Err(d) => {
+                    report.failures.push(d.into());
+                    continue;
+                }
+            };
             let rec = match PushRecord::decode(&sp) {
                 Ok(Some(rec)) => rec,
                 Ok(None) => continue,

@@ -4,6 +4,7 @@
 use ring::hmac;
 use serde::{Deserialize, Serialize};
 
+use crate::push::agreement::AgreementKey;
 use crate::push::clock::clock_offset;
 use crate::push::link::{EnrollmentLink, EnrollmentTrust};
 use crate::push::messages::*;
@@ -13,6 +14,7 @@ use crate::push::signer::{DeviceSigner, SignatureAlgorithm, normalize_public_key
 use crate::push::wire::{Envelope, HeadError, b64u, b64u_decode, check_head, sha256, time_ok};
 use crate::push::PushError;
 use crate::push::text;
+use crate::secret::Secret;
 
 /// Clock-skew allowance (seconds) for issued-at in the future and for expiry.
 pub const CLOCK_SKEW_SECS: i64 = 120;
@@ -55,12 +57,13 @@ pub struct DeviceInfo {
 }
 
 /// The result of a successful registration.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Registered {
     /// The account to store.
     pub account: PushAccount,
-    /// An `otpauth://` URI for offline passcodes, when the server sent one.
-    pub otp_uri: Option<String>,
+    /// An `otpauth://` URI (UTF-8) for offline passcodes, when the server sent one, opened from
+    /// its HPKE seal.
+    pub otp_uri: Option<Secret>,
     /// Server minus phone time seen in the answer.
     pub clock_offset_secs: i64,
 }
@@ -117,9 +120,12 @@ fn to_json<T: Serialize>(v: &T) -> Vec<u8> {
 }
 
 /// Builds the registration body (`POST {url}/duet/v1/register`) for `link`, signed by `signer`.
+/// `agreement` is this registration's key agreement key: keep it until
+/// [`finish_registration`], then drop it.
 pub fn build_registration(
     link: &EnrollmentLink,
     signer: &dyn DeviceSigner,
+    agreement: &AgreementKey,
     info: &DeviceInfo,
     now: i64,
 ) -> Result<Vec<u8>, PushError> {
@@ -140,19 +146,23 @@ pub fn build_registration(
         eid: link.enrollment_id.clone(),
         dk: dk_b64,
         alg: alg.wire_name().into(),
+        ek: b64u(agreement.public_key()),
         proof: b64u(proof.as_ref()),
         ts: now,
         name: info.name.clone(),
         platform: info.platform.clone(),
         keystore: info.keystore.clone(),
+        sk: b64u(&link.server_key),
     };
     signed_envelope(signer, &dk, to_json(&payload))
 }
 
-/// Checks the server's registration answer and returns the account to store.
+/// Checks the server's registration answer and returns the account to store, with the offline
+/// passcode secret opened with the registration's `agreement` key.
 pub fn finish_registration(
     link: &EnrollmentLink,
     signer: &dyn DeviceSigner,
+    agreement: &AgreementKey,
     response: &[u8],
     now: i64,
 ) -> Result<Registered, PushError> {
@@ -171,6 +181,7 @@ pub fn finish_registration(
     if r.aid.is_empty() || r.aid.len() > 128 {
         return Err(PushError::Malformed);
     }
+    let otp_uri = open_offline_secret(&r, agreement)?;
     Ok(Registered {
         account: PushAccount {
             account_id: r.aid,
@@ -182,9 +193,25 @@ pub fn finish_registration(
             device_key: dk,
             via_manual_code: link.trust == EnrollmentTrust::ManualCode,
         },
-        otp_uri: r.otp,
+        otp_uri,
         clock_offset_secs: clock_offset(r.iat, now),
     })
+}
+
+/// The offline passcode URI sealed in a registration answer (`otp_enc` + `otp_ct`), if any.
+fn open_offline_secret(r: &RegisteredPayload, agreement: &AgreementKey) -> Result<Option<Secret>, PushError> {
+    let (enc, ct) = match (&r.otp_enc, &r.otp_ct) {
+        (None, None) => return Ok(None),
+        (Some(enc), Some(ct)) => (enc, ct),
+        _ => return Err(PushError::Malformed),
+    };
+    let enc = b64u_decode(enc).ok_or(PushError::Malformed)?;
+    let ct = b64u_decode(ct).ok_or(PushError::Malformed)?;
+    let uri = agreement.open(&enc, &ct, &offline_secret_info(&r.eid, &r.aid), r.dk.as_bytes())?;
+    if std::str::from_utf8(uri.expose()).is_err() {
+        return Err(PushError::Malformed);
+    }
+    Ok(Some(uri))
 }
 
 /// A request whose signature, audience, time window and replay status have been checked.

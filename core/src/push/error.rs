@@ -81,6 +81,10 @@ pub enum PushError {
     /// The app describes the device with a name, platform or keystore the protocol does not allow.
     #[error("The device description is not valid (name of 1 to 100 bytes without hidden characters; a known platform and keystore); this is a bug in the app.")]
     DeviceInfo,
+    /// The offline passcode secret in the server's registration answer does not open with this
+    /// registration's agreement key (wrong key, altered ciphertext, or another enrollment's).
+    #[error("The offline passcode secret from the server could not be decrypted; the enrollment was not saved. Try again.")]
+    OfflineSecret,
     /// The replay store failed (storage error); fail safe.
     #[error("The phone could not record the answered request ({0}); nothing was approved, try again.")]
     ReplayStore(String),
@@ -120,6 +124,7 @@ impl ErrorCode for PushError {
             PushError::Algorithm => "E_PUSH_ALGORITHM",
             PushError::RegistrationMismatch => "E_PUSH_REGISTRATION_MISMATCH",
             PushError::DeviceInfo => "E_PUSH_DEVICE_INFO",
+            PushError::OfflineSecret => "E_PUSH_OFFLINE_SECRET",
             PushError::ReplayStore(_) => "E_PUSH_REPLAY_STORE",
             PushError::Random => "E_PUSH_RANDOM",
             PushError::Server { .. } => "E_PUSH_SERVER",

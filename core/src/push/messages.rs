@@ -56,6 +56,9 @@ pub struct RegisterPayload {
     pub dk: String,
     /// Device key algorithm (`"ES256"`).
     pub alg: String,
+    /// This registration's key agreement public key (base64url, uncompressed SEC1 P-256): the
+    /// server seals the offline passcode secret to it.
+    pub ek: String,
     /// base64url HMAC-SHA256(enrollment secret, `"duet/v1/register|" + eid + "|" + dk`).
     pub proof: String,
     /// Phone time, unix seconds.
@@ -66,6 +69,9 @@ pub struct RegisterPayload {
     pub platform: String,
     /// Where the key lives: `strongbox`, `tee`, `secure_enclave` or `software`.
     pub keystore: String,
+    /// The server public key the phone got with the enrollment (base64url): the server answers
+    /// signed with that key, even if it rotated its key since.
+    pub sk: String,
 }
 
 /// Server → device: registration accepted, signed by the server key.
@@ -84,9 +90,13 @@ pub struct RegisteredPayload {
     pub dk: String,
     /// Server time, unix seconds.
     pub iat: i64,
-    /// Optional `otpauth://` URI for offline passcodes.
+    /// Offline passcodes, with `otp_ct`: the HPKE encapsulated key (base64url, 65 bytes).
     #[serde(default, deserialize_with = "super::wire::present", skip_serializing_if = "Option::is_none")]
-    pub otp: Option<String>,
+    pub otp_enc: Option<String>,
+    /// Offline passcodes, with `otp_enc`: the `otpauth://` URI sealed to the registration's
+    /// `ek` (base64url HPKE ciphertext, [`offline_secret_info`], `aad` = `dk` as sent).
+    #[serde(default, deserialize_with = "super::wire::present", skip_serializing_if = "Option::is_none")]
+    pub otp_ct: Option<String>,
 }
 
 /// Server → device: a sign-in request, signed by the server key.
@@ -236,6 +246,11 @@ pub struct ClosedRequest {
     pub cid: String,
     /// `approved`, `denied`, `failed`, `expired` or `answered_elsewhere`.
     pub status: String,
+}
+
+/// HPKE `info` of the sealed offline passcode secret: binds it to one enrollment and account.
+pub fn offline_secret_info(eid: &str, aid: &str) -> Vec<u8> {
+    format!("duet/v1/registered/otp|{eid}|{aid}").into_bytes()
 }
 
 /// The HMAC input proving the device saw the enrollment secret.

@@ -3,6 +3,7 @@
 //! - [`link`] and [`code`]: enrollment by QR code / link and by manual activation code;
 //! - [`signer`]: device keys behind [`DeviceSigner`] (software P-256 here, platform keys via FFI);
 //! - [`device`]: registration, request verification, answers, polling, rotation, unenrollment;
+//! - [`agreement`]: HPKE sealing of the offline passcode secret to the registering phone;
 //! - [`replay`] and [`clock`]: answered-request memory and the clock-offset report;
 //! - [`pending`]: the protocol-neutral request/answer view shared with privacyIDEA push;
 //! - [`wire`] and [`messages`]: the byte-exact encoding both sides use;
@@ -10,6 +11,7 @@
 //!
 //! Every function takes the time (unix seconds) and, where needed, the randomness as arguments.
 
+pub mod agreement;
 pub mod clock;
 pub mod code;
 pub mod device;
@@ -23,6 +25,7 @@ pub mod signer;
 pub mod text;
 pub mod wire;
 
+pub use agreement::AgreementKey;
 pub use clock::{ClockReport, clock_offset};
 pub use code::ManualCode;
 pub use device::{

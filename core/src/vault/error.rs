@@ -46,9 +46,13 @@ pub enum VaultError {
     /// The key does not open this vault.
     #[error("The key does not unlock this vault; nothing was changed: use the key, key file or passphrase this vault was created with.")]
     WrongKey,
-    /// One record fails authentication although the key is right.
-    #[error("A record in the vault is damaged and cannot be decrypted; restore the vault from a backup.")]
-    RecordCorrupt,
+    /// One record fails authentication although the key is right. The other records are
+    /// unaffected; this one can be removed by its id.
+    #[error("The vault record {id} is damaged and cannot be decrypted; the other accounts still work: remove it by its id (`duet remove {id}`, or in the app's account list) and add that account again, or restore the vault from a backup.")]
+    RecordCorrupt {
+        /// The record's id (a setting's name for settings).
+        id: String,
+    },
     /// No record with that id or name.
     #[error("No account matches {query:?}; run `duet list` to see the names.")]
     NotFound {
@@ -92,7 +96,7 @@ impl ErrorCode for VaultError {
             VaultError::Corrupt { .. } => "E_VAULT_CORRUPT",
             VaultError::TooNew { .. } => "E_VAULT_TOO_NEW",
             VaultError::WrongKey => "E_VAULT_WRONG_KEY",
-            VaultError::RecordCorrupt => "E_VAULT_RECORD_CORRUPT",
+            VaultError::RecordCorrupt { .. } => "E_VAULT_RECORD_CORRUPT",
             VaultError::NotFound { .. } => "E_VAULT_NOT_FOUND",
             VaultError::Ambiguous { .. } => "E_VAULT_AMBIGUOUS",
             VaultError::NotHotp => "E_VAULT_NOT_HOTP",

@@ -11,20 +11,29 @@
 //!   [`LockedVault::open`] reads the clear header (vault id, key slots) and checks the
 //!   file; [`LockedVault::unlock`] checks the key against a sealed check value before
 //!   anything is written, so a wrong key changes nothing.
+//! - Damage (`check.rs`, `rows.rs`): a record that does not open stays in lists as its id
+//!   ([`DamagedRecord`]), never hiding the others, and is removed by id without decryption;
+//!   every read of a table and every write first passes the same structural check, so nothing
+//!   is written into a table a read refuses.
 //! - Time and randomness come from a [`VaultEnv`].
 
+mod check;
 mod error;
 mod record;
+mod rows;
 pub mod schema;
 pub mod seal;
 
 pub use error::VaultError;
+pub use rows::{DamagedRecord, Entry, Problem, entry_id};
 
 use crate::OtpAccount;
 use crate::keys::{KeyProvider, KeySlot, VaultKey};
 use crate::otp::OtpKind;
 use ring::rand::SecureRandom;
-use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, params};
+use check::Checked;
+use rows::{Row, Table};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, TransactionBehavior, params};
 use seal::SealKey;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -82,6 +91,18 @@ pub struct StoredOtp {
     pub updated_at: u64,
     /// The account.
     pub account: OtpAccount,
+}
+
+impl AsRef<RecordId> for StoredOtp {
+    fn as_ref(&self) -> &RecordId {
+        &self.id
+    }
+}
+
+impl AsRef<RecordId> for StoredPush {
+    fn as_ref(&self) -> &RecordId {
+        &self.id
+    }
 }
 
 impl StoredOtp {
@@ -144,6 +165,8 @@ pub struct Health {
     pub push_accounts: usize,
     /// Records that fail to decrypt or parse (should be 0).
     pub unreadable_records: usize,
+    /// Each problem found, with its code, the record it concerns and what to do (empty: healthy).
+    pub problems: Vec<Problem>,
     /// Seen challenge ids kept for replay protection.
     pub seen_challenges: usize,
     /// Kinds of the key slots.
@@ -397,11 +420,37 @@ impl Vault {
     }
 
     fn open_record(&self, table: &str, id: &str, sealed: &[u8]) -> Result<Zeroizing<Vec<u8>>, VaultError> {
-        self.key.open(&aad(table, id), sealed).map_err(|_| VaultError::RecordCorrupt)
+        self.key.open(&aad(table, id), sealed).map_err(|_| VaultError::RecordCorrupt { id: id.into() })
     }
 
     fn storage<T>(&self, r: Result<T, rusqlite::Error>) -> Result<T, VaultError> {
         r.map_err(|e| VaultError::from(e).at(&self.path))
+    }
+
+    /// Runs `f` in one IMMEDIATE transaction after `table` passed the same check reads meet, so a
+    /// write never lands in a table a read would refuse; any error rolls everything back.
+    fn write<T>(&self, table: Checked, f: impl FnOnce(&Transaction) -> Result<T, VaultError>) -> Result<T, VaultError> {
+        let r = (|| {
+            let tx = Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)?;
+            check::table(&tx, table)?;
+            let out = f(&tx)?;
+            tx.commit()?;
+            Ok(out)
+        })();
+        r.map_err(|e: VaultError| e.at(&self.path))
+    }
+
+    /// Every row of a record table in list order, after the table passed its check.
+    fn rows(&self, table: Table) -> Result<Vec<Row>, VaultError> {
+        check::table(&self.conn, table.checked()).map_err(|e| e.at(&self.path))?;
+        let r = (|| {
+            let mut st = self.conn.prepare_cached(table.select_sql())?;
+            st.query_map([], |r| {
+                Ok(Row { id: r.get(0)?, position: r.get(1)?, created_at: r.get(2)?, updated_at: r.get(3)?, sealed: r.get(4)? })
+            })?
+            .collect::<Result<Vec<_>, _>>()
+        })();
+        self.storage(r)
     }
 
     // ---- OTP accounts ----
@@ -429,75 +478,78 @@ impl Vault {
             rows.push((id, sealed));
         }
         let now = self.now();
-        let r = (|| {
-            let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            {
-                let mut st = tx.prepare(table.append_sql())?;
-                for (id, sealed) in &rows {
-                    st.execute(params![id.0, now, sealed])?;
-                }
+        self.write(table.checked(), |tx| {
+            let mut st = tx.prepare(table.append_sql())?;
+            for (id, sealed) in &rows {
+                st.execute(params![id.0, now, sealed])?;
             }
-            tx.commit()
-        })();
-        self.storage(r)?;
+            Ok(())
+        })?;
         Ok(rows.into_iter().map(|(id, _)| id).collect())
     }
 
-    /// Every OTP account in list order. A record that fails to decrypt is an error,
-    /// never silently skipped.
+    /// Every OTP account in list order. A record that fails to decrypt is an error naming it,
+    /// never silently skipped ([`Vault::otp_entries`] lists the others beside it).
     pub fn otp_accounts(&self) -> Result<Vec<StoredOtp>, VaultError> {
-        let r = (|| {
-            let mut st = self.conn.prepare_cached(
-                "SELECT id, position, created_at, updated_at, sealed FROM otp_accounts ORDER BY position, id",
-            )?;
-            st.query_map([], |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, i64>(2)?, r.get::<_, i64>(3)?, r.get::<_, Vec<u8>>(4)?))
-            })?
-            .collect::<Result<Vec<_>, _>>()
-        })();
-        let rows = self.storage(r)?;
-        rows.into_iter().map(|(id, position, c, u, sealed)| self.decode_otp(id, position, c, u, &sealed)).collect()
+        self.otp_entries()?.into_iter().map(|e| e.map_err(|d| d.error())).collect()
     }
 
-    fn decode_otp(&self, id: String, position: i64, c: i64, u: i64, sealed: &[u8]) -> Result<StoredOtp, VaultError> {
-        let plain = self.open_record("otp", &id, sealed)?;
-        let account = record::decode(&plain).ok_or(VaultError::RecordCorrupt)?;
-        Ok(StoredOtp { id: RecordId(id), position, created_at: c as u64, updated_at: u as u64, account })
+    /// Every OTP record in list order: the account, or the damaged record's id in its place, so
+    /// one damaged record never hides the others.
+    pub fn otp_entries(&self) -> Result<Vec<Entry<StoredOtp>>, VaultError> {
+        Ok(self.rows(Table::Otp)?.into_iter().map(|row| self.decode_otp(row)).collect())
+    }
+
+    fn decode_otp(&self, row: Row) -> Entry<StoredOtp> {
+        let account = self.open_record("otp", &row.id, &row.sealed).ok().and_then(|p| record::decode(&p));
+        match account {
+            Some(account) => Ok(StoredOtp {
+                id: RecordId(row.id),
+                position: row.position,
+                created_at: row.created_at as u64,
+                updated_at: row.updated_at as u64,
+                account,
+            }),
+            None => Err(row.damaged()),
+        }
     }
 
     /// One OTP account by id.
     pub fn otp_account(&self, id: &RecordId) -> Result<StoredOtp, VaultError> {
-        let row = self.storage(
-            self.conn
-                .query_row(
-                    "SELECT position, created_at, updated_at, sealed FROM otp_accounts WHERE id = ?1",
-                    [&id.0],
-                    |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, i64>(2)?, r.get::<_, Vec<u8>>(3)?)),
-                )
-                .optional(),
-        )?;
-        let (p, c, u, sealed) = row.ok_or_else(|| VaultError::NotFound { query: id.0.clone() })?;
-        self.decode_otp(id.0.clone(), p, c, u, &sealed)
+        self.otp_entries()?
+            .into_iter()
+            .find(|e| entry_id(e) == id)
+            .ok_or_else(|| VaultError::NotFound { query: id.0.clone() })?
+            .map_err(|d| d.error())
     }
 
     /// Finds one OTP account by id, `Issuer:name`, name, issuer, or a part of
     /// `Issuer:name` (case-insensitive, in that order of preference). Several matches
     /// at the best level is an error.
     pub fn find_otp(&self, query: &str) -> Result<StoredOtp, VaultError> {
-        let all = self.otp_accounts()?;
+        self.find_otp_entry(query)?.map_err(|d| d.error())
+    }
+
+    /// Like [`Vault::find_otp`], but an id also finds a damaged record (which can then be
+    /// removed by that id without being decrypted).
+    pub fn find_otp_entry(&self, query: &str) -> Result<Entry<StoredOtp>, VaultError> {
+        let entries = self.otp_entries()?;
+        if let Some(e) = entries.iter().find(|e| entry_id(e).0 == query) {
+            return Ok(e.clone());
+        }
+        let all: Vec<&StoredOtp> = entries.iter().filter_map(|e| e.as_ref().ok()).collect();
         let q = query.to_lowercase();
-        let tiers: [&dyn Fn(&StoredOtp) -> bool; 5] = [
-            &|a| a.id.0 == query,
+        let tiers: [&dyn Fn(&StoredOtp) -> bool; 4] = [
             &|a| a.label().to_lowercase() == q,
             &|a| a.account.name.to_lowercase() == q,
             &|a| a.account.issuer.as_deref().is_some_and(|i| i.to_lowercase() == q),
             &|a| !q.is_empty() && a.label().to_lowercase().contains(&q),
         ];
         for matches in tiers {
-            let hits: Vec<&StoredOtp> = all.iter().filter(|a| matches(a)).collect();
+            let hits: Vec<&&StoredOtp> = all.iter().filter(|a| matches(a)).collect();
             match hits.len() {
                 0 => continue,
-                1 => return Ok(hits[0].clone()),
+                1 => return Ok(Ok((*hits[0]).clone())),
                 n => return Err(VaultError::Ambiguous { query: query.into(), count: n }),
             }
         }
@@ -508,14 +560,13 @@ impl Vault {
     pub fn update_otp(&mut self, id: &RecordId, account: &OtpAccount) -> Result<(), VaultError> {
         let sealed = self.seal("otp", id, &record::encode(account))?;
         let now = self.now();
-        let n = self.storage(self.conn.execute(
-            "UPDATE otp_accounts SET sealed = ?1, updated_at = ?2 WHERE id = ?3",
-            params![sealed, now, id.0],
-        ))?;
-        if n == 0 {
-            return Err(VaultError::NotFound { query: id.0.clone() });
-        }
-        Ok(())
+        self.write(Checked::Otp, |tx| {
+            let n = tx.execute("UPDATE otp_accounts SET sealed = ?1, updated_at = ?2 WHERE id = ?3", params![sealed, now, id.0])?;
+            if n == 0 {
+                return Err(VaultError::NotFound { query: id.0.clone() });
+            }
+            Ok(())
+        })
     }
 
     /// Changes issuer and name.
@@ -529,9 +580,7 @@ impl Vault {
     /// Puts the OTP accounts in the order of `ids`, which must name every stored account exactly
     /// once (a list from before an add or remove is refused, so no account is moved by guess).
     pub fn reorder_otps(&mut self, ids: &[RecordId]) -> Result<(), VaultError> {
-        let path = self.path.clone();
-        let r = (|| {
-            let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        self.write(Checked::Otp, |tx| {
             let stored: i64 = tx.query_row("SELECT count(*) FROM otp_accounts", [], |r| r.get(0))?;
             let mut changed = 0usize;
             {
@@ -544,24 +593,25 @@ impl Vault {
             unique.sort();
             unique.dedup();
             if changed != ids.len() || unique.len() != ids.len() || stored != ids.len() as i64 {
-                return Ok(false);
+                return Err(VaultError::NotFound { query: "the account list changed; refresh it".into() });
             }
-            tx.commit().map(|_| true)
-        })();
-        match r {
-            Ok(true) => Ok(()),
-            Ok(false) => Err(VaultError::NotFound { query: "the account list changed; refresh it".into() }),
-            Err(e) => Err(VaultError::from(e).at(&path)),
-        }
+            Ok(())
+        })
     }
 
-    /// Removes an OTP account; its pages are zeroed (`secure_delete`).
+    /// Removes an OTP account by id, damaged or not (nothing is decrypted); its pages are
+    /// zeroed (`secure_delete`).
     pub fn remove_otp(&mut self, id: &RecordId) -> Result<(), VaultError> {
-        let n = self.storage(self.conn.execute("DELETE FROM otp_accounts WHERE id = ?1", [&id.0]))?;
-        if n == 0 {
-            return Err(VaultError::NotFound { query: id.0.clone() });
-        }
-        Ok(())
+        self.remove_row(Table::Otp, id)
+    }
+
+    fn remove_row(&mut self, table: Table, id: &RecordId) -> Result<(), VaultError> {
+        self.write(table.checked(), |tx| {
+            if tx.execute(table.delete_sql(), [&id.0])? == 0 {
+                return Err(VaultError::NotFound { query: id.0.clone() });
+            }
+            Ok(())
+        })
     }
 
     /// Reserves the next HOTP counter: the stored counter is advanced and committed
@@ -570,32 +620,26 @@ impl Vault {
     /// if the process dies right after.
     pub fn next_hotp(&mut self, id: &RecordId) -> Result<OtpAccount, VaultError> {
         let now = self.now();
-        let path = self.path.clone();
         // Read and write in one IMMEDIATE transaction: no other writer can advance
         // the counter between the read and the write.
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(|e| VaultError::from(e).at(&path))?;
-        let sealed: Option<Vec<u8>> = tx
-            .query_row("SELECT sealed FROM otp_accounts WHERE id = ?1", [&id.0], |r| r.get(0))
-            .optional()
-            .map_err(|e| VaultError::from(e).at(&path))?;
-        let sealed = sealed.ok_or_else(|| VaultError::NotFound { query: id.0.clone() })?;
-        let plain = self.key.open(&aad("otp", &id.0), &sealed).map_err(|_| VaultError::RecordCorrupt)?;
-        let mut account = record::decode(&plain).ok_or(VaultError::RecordCorrupt)?;
-        let OtpKind::Hotp { counter } = account.params.kind else {
-            return Err(VaultError::NotHotp);
-        };
-        let next = counter.checked_add(1).ok_or(VaultError::CounterExhausted)?;
-        account.params.kind = OtpKind::Hotp { counter: next };
-        let resealed =
-            self.key.seal(&*self.env.rng, &aad("otp", &id.0), &record::encode(&account)).map_err(seal_err)?;
-        tx.execute("UPDATE otp_accounts SET sealed = ?1, updated_at = ?2 WHERE id = ?3", params![resealed, now, id.0])
-            .map_err(|e| VaultError::from(e).at(&path))?;
-        tx.commit().map_err(|e| VaultError::from(e).at(&path))?;
-        account.params.kind = OtpKind::Hotp { counter };
-        Ok(account)
+        self.write(Checked::Otp, |tx| {
+            let sealed: Option<Vec<u8>> = tx
+                .query_row("SELECT sealed FROM otp_accounts WHERE id = ?1", [&id.0], |r| r.get(0))
+                .optional()?;
+            let sealed = sealed.ok_or_else(|| VaultError::NotFound { query: id.0.clone() })?;
+            let corrupt = || VaultError::RecordCorrupt { id: id.0.clone() };
+            let plain = self.open_record("otp", &id.0, &sealed)?;
+            let mut account = record::decode(&plain).ok_or_else(corrupt)?;
+            let OtpKind::Hotp { counter } = account.params.kind else {
+                return Err(VaultError::NotHotp);
+            };
+            let next = counter.checked_add(1).ok_or(VaultError::CounterExhausted)?;
+            account.params.kind = OtpKind::Hotp { counter: next };
+            let resealed = self.seal("otp", id, &record::encode(&account))?;
+            tx.execute("UPDATE otp_accounts SET sealed = ?1, updated_at = ?2 WHERE id = ?3", params![resealed, now, id.0])?;
+            account.params.kind = OtpKind::Hotp { counter };
+            Ok(account)
+        })
     }
 
     // ---- push accounts (opaque payloads owned by the push modules) ----
@@ -607,30 +651,37 @@ impl Vault {
         self.append_sealed(Table::Push, &[&plain[..]]).map(first)
     }
 
-    /// Every push account in list order.
+    /// Every push account in list order; a damaged record is an error naming it.
     pub fn push_accounts(&self) -> Result<Vec<StoredPush>, VaultError> {
-        let r = (|| {
-            let mut st = self.conn.prepare_cached(
-                "SELECT id, position, created_at, updated_at, sealed FROM push_accounts ORDER BY position, id",
-            )?;
-            st.query_map([], |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, i64>(2)?, r.get::<_, i64>(3)?, r.get::<_, Vec<u8>>(4)?))
-            })?
-            .collect::<Result<Vec<_>, _>>()
-        })();
-        let rows = self.storage(r)?;
-        rows.into_iter()
-            .map(|(id, position, c, u, sealed)| {
-                let plain = self.open_record("push", &id, &sealed)?;
-                let (kind, payload) = split_push(&plain).ok_or(VaultError::RecordCorrupt)?;
-                Ok(StoredPush { id: RecordId(id), kind, position, created_at: c as u64, updated_at: u as u64, payload })
-            })
-            .collect()
+        self.push_entries()?.into_iter().map(|e| e.map_err(|d| d.error())).collect()
+    }
+
+    /// Every push record in list order, a damaged one as its id in its place.
+    pub fn push_entries(&self) -> Result<Vec<Entry<StoredPush>>, VaultError> {
+        Ok(self.rows(Table::Push)?.into_iter().map(|row| self.decode_push(row)).collect())
+    }
+
+    fn decode_push(&self, row: Row) -> Entry<StoredPush> {
+        match self.open_record("push", &row.id, &row.sealed).ok().and_then(|p| split_push(&p)) {
+            Some((kind, payload)) => Ok(StoredPush {
+                id: RecordId(row.id),
+                kind,
+                position: row.position,
+                created_at: row.created_at as u64,
+                updated_at: row.updated_at as u64,
+                payload,
+            }),
+            None => Err(row.damaged()),
+        }
     }
 
     /// One push account by id.
     pub fn push_account(&self, id: &RecordId) -> Result<StoredPush, VaultError> {
-        self.push_accounts()?.into_iter().find(|p| &p.id == id).ok_or_else(|| VaultError::NotFound { query: id.0.clone() })
+        self.push_entries()?
+            .into_iter()
+            .find(|e| entry_id(e) == id)
+            .ok_or_else(|| VaultError::NotFound { query: id.0.clone() })?
+            .map_err(|d| d.error())
     }
 
     /// Replaces a push account's payload (its kind stays).
@@ -638,20 +689,15 @@ impl Vault {
         let kind = self.push_account(id)?.kind;
         let sealed = self.seal("push", id, &push_plain(&kind, payload))?;
         let now = self.now();
-        self.storage(self.conn.execute(
-            "UPDATE push_accounts SET sealed = ?1, updated_at = ?2 WHERE id = ?3",
-            params![sealed, now, id.0],
-        ))?;
-        Ok(())
+        self.write(Checked::Push, |tx| {
+            tx.execute("UPDATE push_accounts SET sealed = ?1, updated_at = ?2 WHERE id = ?3", params![sealed, now, id.0])?;
+            Ok(())
+        })
     }
 
-    /// Removes a push account.
+    /// Removes a push account by id, damaged or not (nothing is decrypted).
     pub fn remove_push_account(&mut self, id: &RecordId) -> Result<(), VaultError> {
-        let n = self.storage(self.conn.execute("DELETE FROM push_accounts WHERE id = ?1", [&id.0]))?;
-        if n == 0 {
-            return Err(VaultError::NotFound { query: id.0.clone() });
-        }
-        Ok(())
+        self.remove_row(Table::Push, id)
     }
 
     // ---- replay store ----
@@ -670,16 +716,17 @@ impl Vault {
     /// when the entry may be pruned (the `expires_at` column holds it).
     pub fn mark_challenge_seen(&mut self, scope: &str, challenge_id: &str, keep_until: i64) -> Result<bool, VaultError> {
         let tag = self.challenge_tag(scope, challenge_id);
-        let n = self.storage(self.conn.execute(
-            "INSERT OR IGNORE INTO seen_challenges(tag, expires_at) VALUES (?1, ?2)",
-            params![tag, keep_until],
-        ))?;
+        let n = self.write(Checked::SeenChallenges, |tx| {
+            Ok(tx.execute("INSERT OR IGNORE INTO seen_challenges(tag, expires_at) VALUES (?1, ?2)", params![tag, keep_until])?)
+        })?;
         Ok(n == 1)
     }
 
     /// True when the challenge id was already recorded in `scope`.
     pub fn challenge_seen(&self, scope: &str, challenge_id: &str) -> Result<bool, VaultError> {
         let tag = self.challenge_tag(scope, challenge_id);
+        // A damaged table could miss a tag and let a replay through: it is checked like a write.
+        check::table(&self.conn, Checked::SeenChallenges).map_err(|e| e.at(&self.path))?;
         self.storage(
             self.conn
                 .query_row("SELECT 1 FROM seen_challenges WHERE tag = ?1", [tag], |_| Ok(()))
@@ -690,7 +737,7 @@ impl Vault {
 
     /// Forgets ids kept until before `now` (such requests are refused by their expiry anyway).
     pub fn prune_challenges(&mut self, now: i64) -> Result<usize, VaultError> {
-        self.storage(self.conn.execute("DELETE FROM seen_challenges WHERE expires_at < ?1", [now]))
+        self.write(Checked::SeenChallenges, |tx| Ok(tx.execute("DELETE FROM seen_challenges WHERE expires_at < ?1", [now])?))
     }
 
     // ---- settings ----
@@ -699,16 +746,19 @@ impl Vault {
     pub fn set_setting(&mut self, name: &str, value: &[u8]) -> Result<(), VaultError> {
         let sealed = self.key.seal(&*self.env.rng, &aad("setting", name), value).map_err(seal_err)?;
         let now = self.now();
-        self.storage(self.conn.execute(
-            "INSERT INTO settings(name, updated_at, sealed) VALUES (?1, ?2, ?3)
-             ON CONFLICT(name) DO UPDATE SET updated_at = excluded.updated_at, sealed = excluded.sealed",
-            params![name, now, sealed],
-        ))?;
-        Ok(())
+        self.write(Checked::Settings, |tx| {
+            tx.execute(
+                "INSERT INTO settings(name, updated_at, sealed) VALUES (?1, ?2, ?3)
+                 ON CONFLICT(name) DO UPDATE SET updated_at = excluded.updated_at, sealed = excluded.sealed",
+                params![name, now, sealed],
+            )?;
+            Ok(())
+        })
     }
 
     /// Reads a setting.
     pub fn setting(&self, name: &str) -> Result<Option<Zeroizing<Vec<u8>>>, VaultError> {
+        check::table(&self.conn, Checked::Settings).map_err(|e| e.at(&self.path))?;
         let sealed = self.storage(
             self.conn
                 .query_row("SELECT sealed FROM settings WHERE name = ?1", [name], |r| r.get::<_, Vec<u8>>(0))
@@ -722,11 +772,13 @@ impl Vault {
         self.set_setting("clock_offset", &serde_json::to_vec(offset).expect("plain struct serializes"))
     }
 
-    /// The clock offset last observed, if any.
+    /// The clock offset last observed, if any. A damaged observation counts as none: it is
+    /// a hint, not an account, and the next signed request writes a fresh one over it.
     pub fn clock_offset(&self) -> Result<Option<ClockOffset>, VaultError> {
-        match self.setting("clock_offset")? {
-            None => Ok(None),
-            Some(b) => serde_json::from_slice(&b).map(Some).map_err(|_| VaultError::RecordCorrupt),
+        match self.setting("clock_offset") {
+            Ok(b) => Ok(b.and_then(|b| serde_json::from_slice(&b).ok())),
+            Err(VaultError::RecordCorrupt { .. }) => Ok(None),
+            Err(e) => Err(e),
         }
     }
 
@@ -745,64 +797,76 @@ impl Vault {
     /// Adds a key slot (another way to unlock the same vault key).
     pub fn add_key_slot(&mut self, slot: &KeySlot) -> Result<(), VaultError> {
         let now = self.now();
-        self.storage(self.conn.execute(
-            "INSERT INTO key_slots(kind, params, wrapped, created_at) VALUES (?1, ?2, ?3, ?4)",
-            params![slot.kind, slot.params, slot.wrapped, now],
-        ))?;
-        Ok(())
+        self.write(Checked::KeySlots, |tx| {
+            tx.execute(
+                "INSERT INTO key_slots(kind, params, wrapped, created_at) VALUES (?1, ?2, ?3, ?4)",
+                params![slot.kind, slot.params, slot.wrapped, now],
+            )?;
+            Ok(())
+        })
     }
 
-    /// Replaces the slot `old` by `new` (a re-wrap of the same key). One UPDATE statement,
-    /// which SQLite applies whole or not at all, so a crash leaves either slot, never
-    /// neither. Nothing happens when `old` is no longer there (another process replaced it).
+    /// Replaces the slot `old` by `new` (a re-wrap of the same key) in one transaction, so a
+    /// crash leaves either slot, never neither. Nothing happens when `old` is no longer there
+    /// (another process replaced it first).
     pub fn replace_key_slot(&mut self, old: &KeySlot, new: &KeySlot) -> Result<(), VaultError> {
         let now = self.now();
-        self.storage(self.conn.execute(
-            "UPDATE key_slots SET kind = ?1, params = ?2, wrapped = ?3, created_at = ?4 \
-             WHERE kind = ?5 AND params = ?6 AND wrapped = ?7",
-            params![new.kind, new.params, new.wrapped, now, old.kind, old.params, old.wrapped],
-        ))?;
-        Ok(())
+        self.write(Checked::KeySlots, |tx| {
+            tx.execute(
+                "UPDATE key_slots SET kind = ?1, params = ?2, wrapped = ?3, created_at = ?4 \
+                 WHERE kind = ?5 AND params = ?6 AND wrapped = ?7",
+                params![new.kind, new.params, new.wrapped, now, old.kind, old.params, old.wrapped],
+            )?;
+            Ok(())
+        })
     }
 
-    /// Runs SQLite's full integrity check and decrypts every record.
+    /// Runs SQLite's full integrity check and opens every record. Damage is reported in
+    /// [`Health::problems`], one entry per problem, rather than as an error, so the report
+    /// exists exactly when it is needed.
     pub fn health(&self) -> Result<Health, VaultError> {
-        let integrity: Vec<String> = self.storage((|| {
-            let mut st = self.conn.prepare("PRAGMA integrity_check")?;
-            st.query_map([], |r| r.get::<_, String>(0))?.collect::<Result<Vec<_>, _>>()
-        })())?;
-        let mut unreadable = 0;
-        let mut count = |table: &str| -> Result<usize, VaultError> {
-            let rows: Vec<(String, Vec<u8>)> = self.storage((|| {
-                let sql = if table == "otp" { "SELECT id, sealed FROM otp_accounts" } else { "SELECT id, sealed FROM push_accounts" };
-                let mut st = self.conn.prepare(sql)?;
-                st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<Vec<_>, _>>()
-            })())?;
-            for (id, sealed) in &rows {
-                let ok = match self.open_record(table, id, sealed) {
-                    Ok(p) if table == "otp" => record::decode(&p).is_some(),
-                    Ok(p) => split_push(&p).is_some(),
-                    Err(_) => false,
+        let integrity = self
+            .conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get::<_, String>(0))
+            .map(|r| check::first_complaint(&r))
+            .unwrap_or_else(|e| e.to_string());
+        let mut problems = Vec::new();
+        if integrity != "ok" {
+            problems.push(Problem::of(&VaultError::Corrupt { path: self.path.clone(), reason: integrity.clone() }, None));
+        }
+        let mut stored = [0usize; 2];
+        for (n, table) in stored.iter_mut().zip([Table::Otp, Table::Push]) {
+            let rows = match self.rows(table) {
+                Ok(rows) => rows,
+                // A malformed file is one problem, already reported by the integrity check.
+                Err(VaultError::Corrupt { .. }) if integrity != "ok" => continue,
+                Err(e) => {
+                    problems.push(Problem::of(&e, None));
+                    continue;
+                }
+            };
+            *n = rows.len();
+            for row in rows {
+                let damaged = match table {
+                    Table::Otp => self.decode_otp(row).err(),
+                    Table::Push => self.decode_push(row).err(),
                 };
-                if !ok {
-                    unreadable += 1;
+                if let Some(d) = damaged {
+                    problems.push(Problem::of(&d.error(), Some(&d.id)));
                 }
             }
-            Ok(rows.len())
-        };
-        let otp_accounts = count("otp")?;
-        let push_accounts = count("push")?;
-        let seen_challenges: i64 =
-            self.storage(self.conn.query_row("SELECT COUNT(*) FROM seen_challenges", [], |r| r.get(0)))?;
+        }
+        let seen_challenges: i64 = self.conn.query_row("SELECT COUNT(*) FROM seen_challenges", [], |r| r.get(0)).unwrap_or(0);
         Ok(Health {
             schema_version: schema::version(&self.conn)?,
             schema_version_found: self.schema_found,
-            integrity: integrity.first().cloned().unwrap_or_else(|| "no answer".into()),
-            otp_accounts,
-            push_accounts,
-            unreadable_records: unreadable,
+            integrity,
+            otp_accounts: stored[0],
+            push_accounts: stored[1],
+            unreadable_records: problems.iter().filter(|p| p.record.is_some()).count(),
             seen_challenges: seen_challenges as usize,
             key_slots: self.key_slots()?.into_iter().map(|s| s.kind).collect(),
+            problems,
         })
     }
 }
@@ -829,36 +893,6 @@ fn split_push(plain: &[u8]) -> Option<(String, Zeroizing<Vec<u8>>)> {
     }
     let kind = std::str::from_utf8(&rest[..n]).ok()?.to_string();
     Some((kind, Zeroizing::new(rest[n..].to_vec())))
-}
-
-/// The tables whose rows are sealed records appended at the end of a list.
-#[derive(Clone, Copy)]
-enum Table {
-    Otp,
-    Push,
-}
-
-impl Table {
-    /// The table name bound into each record's associated data.
-    fn aad_name(self) -> &'static str {
-        match self {
-            Table::Otp => "otp",
-            Table::Push => "push",
-        }
-    }
-
-    fn append_sql(self) -> &'static str {
-        match self {
-            Table::Otp => {
-                "INSERT INTO otp_accounts(id, position, created_at, updated_at, sealed)
-                 VALUES (?1, (SELECT IFNULL(MAX(position), 0) + 1 FROM otp_accounts), ?2, ?2, ?3)"
-            }
-            Table::Push => {
-                "INSERT INTO push_accounts(id, position, created_at, updated_at, sealed)
-                 VALUES (?1, (SELECT IFNULL(MAX(position), 0) + 1 FROM push_accounts), ?2, ?2, ?3)"
-            }
-        }
-    }
 }
 
 /// The one id of a one-row append (`append_sealed` returns one id per plaintext).

@@ -223,6 +223,15 @@ func services(_ clock: Clock, _ transport: HttpTransport, _ keystore: PlatformKe
     AppServices(clock: clock, transport: transport, keystore: keystore, device: testDevice)
 }
 
+/// The code list as a screen shows it: (label, code) in list order, the labels joined in by id
+/// from `accounts()`, which the app reads once per change of the accounts rather than per refresh.
+func labelledCodes(_ app: DuetApp) throws -> [(label: String, code: String)] {
+    let labels = Dictionary(uniqueKeysWithValues: try app.accounts().map { ($0.id, $0.label) })
+    let list = try app.codes()
+    precondition(list.problems.isEmpty, "\(list.problems)")
+    return list.entries.map { (labels[$0.id]!, $0.code) }
+}
+
 /// A fresh vault file for one test; `close` removes it.
 final class TempVault {
     let dir: URL

@@ -66,7 +66,7 @@ func pushTests(_ h: Harness) {
             h.equal(reg.contentType, "application/json")
             h.check(reg.verifyTls && reg.timeoutMs > 0, "TLS checked, time limit set")
         }
-        h.equal(try app.codes().count, 1, "the offline passcode account came with the enrollment")
+        h.equal(try app.codes().entries.count, 1, "the offline passcode account came with the enrollment")
         let accounts = try app.pushAccounts()
         h.equal(accounts.count, 1)
         guard let account = accounts.first else { return }

@@ -84,13 +84,13 @@ func transferTests(_ h: Harness) {
     }
 
     /// Scans `uris` in order into a fresh app; returns the results and the app's code list.
-    func scanAll(_ uris: [String], _ check: (DuetApp) throws -> Void = { _ in }) throws -> ([AddResult], [CodeEntry]) {
+    func scanAll(_ uris: [String], _ check: (DuetApp) throws -> Void = { _ in }) throws -> ([AddResult], [(label: String, code: String)]) {
         let tv = try TempVault()
         defer { tv.close() }
         let app = try tv.create(services(FixedClock(Int64(time)), NoNetwork()))
         let results = try uris.map { try app.addScanned(text: $0) }
         try check(app)
-        return (results, try app.codes())
+        return (results, try labelledCodes(app))
     }
 
     func label(_ w: [String: Any]) -> String {
@@ -99,7 +99,7 @@ func transferTests(_ h: Harness) {
         return issuer.isEmpty ? name : "\(issuer):\(name)"
     }
 
-    func checkCodes(_ name: String, _ codes: [CodeEntry], skipping skipped: Set<String> = []) {
+    func checkCodes(_ name: String, _ codes: [(label: String, code: String)], skipping skipped: Set<String> = []) {
         let w = want(name).filter { !skipped.contains($0["name"] as? String ?? "") }
         h.equal(codes.map { "\($0.label) \($0.code)" }, w.map { "\(label($0)) \($0["code"] as? String ?? "")" }, name)
     }
@@ -134,7 +134,7 @@ func transferTests(_ h: Harness) {
             migration("E_MIGRATION_DATA_MISSING") { _ = try app.addScanned(text: "otpauth-migration://offline?foo=1") }
             migration("E_MIGRATION_BASE64") { _ = try app.addScanned(text: "otpauth-migration://offline?data=%%%") }
             migration("E_MIGRATION_PROTOBUF") { _ = try app.addScanned(text: "otpauth-migration://offline?data=/////w==") }
-            h.equal(try app.codes().count, 0)
+            h.equal(try app.codes().entries.count, 0)
         }
         // Part 1 of a several-part transfer: the others are reported missing, a code of another
         // transfer is refused, and the scan goes on.
@@ -152,7 +152,7 @@ func transferTests(_ h: Harness) {
             // The same part again before the transfer is complete: nothing changes.
             if case .transferPart(let m, _) = try app.addScanned(text: g.uris[0]) { h.equal(m, missing, "part 1 twice") } else { h.fail("part 1 twice: not a transfer part") }
             migration("E_MIGRATION_BATCH_MISMATCH") { _ = try app.addScanned(text: other.uris[1]) }
-            h.equal(try app.codes().count, 0)
+            h.equal(try app.codes().entries.count, 0)
             for u in g.uris.dropFirst() { _ = try app.addScanned(text: u) }
             h.equal(app.transferMissing(), [])
         }
@@ -163,7 +163,7 @@ func transferTests(_ h: Harness) {
             _ = try app.addScanned(text: g.uris[0])
             app.cancelTransfer()
             h.equal(app.transferMissing(), [])
-            h.equal(try app.codes().count, 0)
+            h.equal(try app.codes().entries.count, 0)
         }
     }
 
@@ -175,7 +175,7 @@ func transferTests(_ h: Harness) {
         let r = try app.importBackup(data: read("aegis_encrypted.json"), password: f["password"] as? String)
         h.equal(r.ids.count, want("aegis_encrypted.json").count)
         h.equal(r.skipped.map { $0.code }, (f["skipped"] as? [[String: Any]] ?? []).map { $0["code"] as? String ?? "" })
-        checkCodes("aegis_encrypted.json", try app.codes())
+        checkCodes("aegis_encrypted.json", try labelledCodes(app))
         let export = try app.exportEncrypted(password: "export pässword ✓")
         let back = try importBackup(data: export, password: "export pässword ✓")
         h.equal(back.format, .aegis)

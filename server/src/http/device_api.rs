@@ -1,6 +1,7 @@
 //! duet push protocol v1 endpoints for phones (docs/protocol.md): raw signed bodies in,
 //! signed JSON out; the work happens in `services::enrollments` and `services::device_messages`.
 
+use super::client_addr::ClientAddr;
 use super::extract::Body;
 use crate::error::ServerError;
 use crate::services::{device_messages, enrollments};
@@ -23,8 +24,8 @@ fn ok() -> Response {
 }
 
 /// `GET /duet/v1/enrollment/{value}`: the enrollment link for a manual activation code.
-async fn lookup(AxState(st): AxState<Arc<State>>, Path(value): Path<String>) -> Result<Response, ServerError> {
-    Ok(json(enrollments::lookup(&st, &value)?))
+async fn lookup(AxState(st): AxState<Arc<State>>, ClientAddr(client): ClientAddr, Path(value): Path<String>) -> Result<Response, ServerError> {
+    Ok(json(enrollments::lookup(&st, &value, client)?))
 }
 
 /// `POST /duet/v1/register`.
@@ -66,8 +67,7 @@ async fn enroll_landing() -> Html<&'static str> {
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"></head><body>",
         "<h1>Enroll this phone in duet</h1><p><a id=\"open\" href=\"#\">Open the duet app</a>.</p>",
         "<p>If nothing happens, install duet first, then tap the link again.</p>",
-        "<script>var q=location.hash.slice(1);var a=document.getElementById('open');",
-        "a.href='duet://enroll?'+q;if(q){location.href=a.href;}</script></body></html>"
+        "<script src=\"/duet/enroll.js\"></script></body></html>"
     ))
 }
 

@@ -1,6 +1,6 @@
 //! Paths to handlers. The admin API builds its own routes from one table (`admin_api::routes`).
 
-use super::{admin_api, app_api, device_api, helpdesk};
+use super::{admin_api, app_api, assets, connections, device_api, headers, helpdesk};
 use crate::state::State;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -37,9 +37,12 @@ pub fn build(state: Arc<State>) -> Router {
         .route("/api/v1/signins", post(app_api::start))
         .route("/api/v1/signins/{id}", get(app_api::status))
         .merge(device_api::routes())
+        .merge(assets::routes())
         .nest(admin_api::PREFIX, admin_api::router())
         .fallback(helpdesk::layout::not_found)
         .method_not_allowed_fallback(|| async { crate::error::ServerError::MethodNotAllowed })
         .layer(DefaultBodyLimit::max(limit))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), connections::deadline))
+        .layer(axum::middleware::map_response_with_state(state.clone(), headers::add))
         .with_state(state)
 }

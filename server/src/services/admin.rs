@@ -1,4 +1,5 @@
-//! Helpdesk admins: Argon2id password hashes, login lockout, sessions and CSRF tokens.
+//! Helpdesk admins: Argon2id password hashes, sessions and CSRF tokens (the login and its
+//! limits are `admin_login`).
 //!
 //! A session cookie holds 256 random bits; the database keeps only its SHA-256, so a
 //! leaked database does not let anyone ride a session. Each session has its own CSRF
@@ -16,11 +17,6 @@ use subtle::ConstantTimeEq;
 
 /// How long a helpdesk session lasts.
 pub const SESSION_SECS: u64 = 8 * 3600;
-/// Wrong passwords in a row before the admin is locked.
-pub const MAX_LOGIN_FAILURES: i64 = 5;
-/// How long a locked admin waits.
-pub const LOGIN_LOCK_SECS: u64 = 15 * 60;
-
 /// Hashes a password with Argon2id (the crate's default parameters: 19 MiB, t=2, p=1,
 /// the OWASP minimum) and a random salt, as a PHC string.
 pub fn hash_password(password: &str) -> Result<String, ServerError> {
@@ -68,35 +64,8 @@ pub struct Session {
     pub csrf: String,
 }
 
-/// Checks name and password; on success returns the new session's cookie token.
-pub fn login(conn: &Connection, name: &str, password: &str, now: u64) -> Result<String, ServerError> {
-    let row: Option<(i64, String, i64, i64)> = conn
-        .query_row(
-            "SELECT id, pw_hash, failures, locked_until FROM admins WHERE name = ?1",
-            [name.trim()],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-        )
-        .optional()?;
-    let Some((id, phc, failures, locked_until)) = row else {
-        // Spend the same time as a real check so names cannot be probed by timing.
-        let _ = verify_password(password, "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$2E0pZ8v0mDoM4L4k9m9y4S3Yw0J0fJrJ1x7oQ2s1V3k");
-        return Err(ServerError::LoginFailed);
-    };
-    if (locked_until as u64) > now {
-        return Err(ServerError::LockedOut);
-    }
-    if !verify_password(password, &phc) {
-        let failures = failures + 1;
-        let lock = if failures >= MAX_LOGIN_FAILURES { (now + LOGIN_LOCK_SECS) as i64 } else { 0 };
-        let failures = if lock > 0 { 0 } else { failures };
-        conn.execute(
-            "UPDATE admins SET failures = ?1, locked_until = ?2 WHERE id = ?3",
-            params![failures, lock, id],
-        )?;
-        audit::record(conn, now, name, "admin_login_failed", None, "")?;
-        return Err(if lock > 0 { ServerError::LockedOut } else { ServerError::LoginFailed });
-    }
-    conn.execute("UPDATE admins SET failures = 0, locked_until = 0 WHERE id = ?1", [id])?;
+/// Sessions are made only by [`super::admin_login`]; this stores one for admin `id`.
+pub(super) fn open_session(conn: &Connection, id: i64, name: &str, now: u64) -> Result<String, ServerError> {
     let token = random_token(32);
     conn.execute(
         "INSERT INTO sessions (token_hash, admin_id, csrf, expires_at) VALUES (?1, ?2, ?3, ?4)",

@@ -22,7 +22,7 @@ fn device_for(st: &State, body: &[u8]) -> Result<(devices::Device, DeviceRecord)
     let aid = verifier::device_message_account_id(body)?;
     let conn = st.db();
     let d = devices::by_account(&conn, &aid)?.ok_or(VerifierError::WrongAccount)?;
-    let rec = devices::record(&conn, d.id)?;
+    let rec = devices::record(&conn, st.seal(), d.id)?;
     Ok((d, rec))
 }
 
@@ -87,31 +87,42 @@ fn status_of(s: SignInStatus) -> Status {
 }
 
 /// An answer: approve or deny; the first valid answer wins. A `not_me` denial mutes pushes.
+///
+/// The signature is checked without the database lock; the new state is then written only
+/// if the stored state is still the one checked against. An answer that lost that race is
+/// checked again against the winner's state, which refuses it as already answered, so the
+/// stored status, the mute and both phones' views agree.
 pub fn answer(st: &State, body: &[u8]) -> Result<AnswerOutcome, ServerError> {
     let now = st.now();
     let (dev, rec) = device_for(st, body)?;
     let cid = verifier::answer_challenge_id(body)?;
-    let row: Option<(i64, Option<Vec<u8>>)> = st
-        .db()
-        .query_row("SELECT user_id, request_state FROM signins WHERE id = ?1 AND kind = 'push'", [&cid], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
-        .optional()?;
-    // A sign-in of another user is refused by the verifier after the signature check, as
-    // `E_VERIFIER_WRONG_ACCOUNT` (it was not sent to this device).
-    let (uid, state) = row.ok_or(VerifierError::WrongRequest)?;
-    let mut sign_in: SignIn = state
-        .and_then(|s| serde_json::from_slice(&s).ok())
-        .ok_or_else(|| ServerError::Storage("sign-in state is unreadable".into()))?;
-    let before = sign_in.clone();
-    let result = st.verifier().verifier.verify_answer(&mut sign_in, &rec, body, now as i64);
-    {
+    loop {
+        let row: Option<(i64, Option<Vec<u8>>)> = st
+            .db()
+            .query_row("SELECT user_id, request_state FROM signins WHERE id = ?1 AND kind = 'push'", [&cid], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()?;
+        // A sign-in of another user is refused by the verifier after the signature check, as
+        // `E_VERIFIER_WRONG_ACCOUNT` (it was not sent to this device).
+        let (uid, state) = row.ok_or(VerifierError::WrongRequest)?;
+        let state = state.ok_or_else(|| ServerError::Storage("sign-in state is missing".into()))?;
+        let mut sign_in: SignIn =
+            serde_json::from_slice(&state).map_err(|_| ServerError::Storage("sign-in state is unreadable".into()))?;
+        let before = sign_in.clone();
+        let result = st.verifier().verifier.verify_answer(&mut sign_in, &rec, body, now as i64);
         let mut conn = st.db();
         let tx = conn.transaction()?;
         devices::touch(&tx, dev.id, now, clock_offset(body, now))?;
         if sign_in != before {
             let json = serde_json::to_vec(&sign_in).map_err(|e| ServerError::Storage(e.to_string()))?;
-            tx.execute("UPDATE signins SET request_state = ?1 WHERE id = ?2", params![json, cid])?;
+            let won = tx.execute(
+                "UPDATE signins SET request_state = ?1 WHERE id = ?2 AND request_state = ?3",
+                params![json, cid, state],
+            )? == 1;
+            if !won {
+                continue;
+            }
             let status = status_of(sign_in.status);
             if status != Status::Pending && signins::close(&tx, &cid, status, Some(dev.id), now)? {
                 let uname = || -> Result<String, ServerError> {
@@ -132,9 +143,10 @@ pub fn answer(st: &State, body: &[u8]) -> Result<AnswerOutcome, ServerError> {
             }
         }
         tx.commit()?;
+        drop(conn);
+        st.changed.notify_waiters();
+        return Ok(result?);
     }
-    st.changed.notify_waiters();
-    Ok(result?)
 }
 
 /// A push-token registration or an unenrollment.
@@ -160,9 +172,8 @@ pub fn rotate_device_key(st: &State, body: &[u8]) -> Result<(), ServerError> {
     let now = st.now();
     let (dev, rec) = device_for(st, body)?;
     let updated = st.verifier().verifier.verify_device_key_rotation(&rec, body, now as i64)?;
-    let state = serde_json::to_vec(&updated).map_err(|e| ServerError::Storage(e.to_string()))?;
     let conn = st.db();
-    devices::set_state(&conn, dev.id, &state)?;
+    devices::set_record(&conn, st.seal(), dev.id, dev.user_id, &updated)?;
     devices::touch(&conn, dev.id, now, clock_offset(body, now))?;
     audit::record(&conn, now, "device", "device_key_rotated", None, &dev.account_id)?;
     Ok(())

@@ -1,6 +1,7 @@
 //! Enrolled devices (phones, CLI software devices) of each user.
 
 use crate::error::ServerError;
+use crate::storage::seal::{SealKey, Sealed};
 use crate::verifier::DeviceRecord;
 use rusqlite::{Connection, OptionalExtension, params};
 
@@ -74,20 +75,27 @@ pub fn by_id(conn: &Connection, id: i64) -> Result<Option<Device>, ServerError> 
     Ok(conn.query_row(&format!("SELECT {COLS} FROM devices WHERE id = ?1"), [id], row).optional()?)
 }
 
-/// Opaque verifier state of a device (its registered public key etc.).
-pub fn state(conn: &Connection, id: i64) -> Result<Vec<u8>, ServerError> {
-    Ok(conn.query_row("SELECT state FROM devices WHERE id = ?1", [id], |r| r.get(0))?)
+/// A device's verifier record (its registered public key etc.), sealed to the device's row so
+/// a key written into the database by anyone without the key file does not verify.
+pub fn record(conn: &Connection, seal: &SealKey, id: i64) -> Result<DeviceRecord, ServerError> {
+    let (sealed, account_id, user_id): (Vec<u8>, String, i64) = conn.query_row(
+        "SELECT state, account_id, user_id FROM devices WHERE id = ?1",
+        [id],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )?;
+    let state = seal.open(&Sealed::DeviceState { account_id: &account_id, user_id }, &sealed)?;
+    serde_json::from_slice(&state).map_err(|e| ServerError::Storage(format!("device {id} state is unreadable: {e}")))
 }
 
-/// A device's verifier record (its registered public key etc.).
-pub fn record(conn: &Connection, id: i64) -> Result<DeviceRecord, ServerError> {
-    serde_json::from_slice(&state(conn, id)?)
-        .map_err(|e| ServerError::Storage(format!("device {id} state is unreadable: {e}")))
+/// `record` sealed for device `account_id` of user `user_id`.
+pub fn seal_record(seal: &SealKey, record: &DeviceRecord, user_id: i64) -> Result<Vec<u8>, ServerError> {
+    let json = serde_json::to_vec(record).map_err(|e| ServerError::Storage(e.to_string()))?;
+    seal.seal(&Sealed::DeviceState { account_id: &record.account_id, user_id }, &json)
 }
 
 /// Replaces a device's verifier state (after a device key rotation).
-pub fn set_state(conn: &Connection, id: i64, state: &[u8]) -> Result<(), ServerError> {
-    conn.execute("UPDATE devices SET state = ?1 WHERE id = ?2", params![state, id])?;
+pub fn set_record(conn: &Connection, seal: &SealKey, id: i64, user_id: i64, record: &DeviceRecord) -> Result<(), ServerError> {
+    conn.execute("UPDATE devices SET state = ?1 WHERE id = ?2", params![seal_record(seal, record, user_id)?, id])?;
     Ok(())
 }
 
@@ -97,7 +105,7 @@ pub struct NewDevice<'a> {
     pub user_id: i64,
     /// Protocol account id.
     pub account_id: &'a str,
-    /// Verifier state.
+    /// Verifier state, sealed ([`seal_record`]).
     pub state: &'a [u8],
     /// Platform.
     pub platform: &'a str,
@@ -148,14 +156,17 @@ pub fn revoke_for(conn: &Connection, actor: &str, user_id: i64, id: i64, now: u6
     by_id(conn, id)?.ok_or(ServerError::DeviceUnknown)
 }
 
-/// Sealed offline-passcode secrets of a user's active devices: (device id, sealed, last step).
-pub fn otp_secrets(conn: &Connection, user_id: i64) -> Result<Vec<(i64, Vec<u8>, i64)>, ServerError> {
+/// A device's sealed offline-passcode secret: (device id, account id, sealed, last step).
+pub type OtpSecretRow = (i64, String, Vec<u8>, i64);
+
+/// Sealed offline-passcode secrets of a user's active devices.
+pub fn otp_secrets(conn: &Connection, user_id: i64) -> Result<Vec<OtpSecretRow>, ServerError> {
     let mut st = conn.prepare(
-        "SELECT id, otp_secret_sealed, last_otp_step FROM devices
+        "SELECT id, account_id, otp_secret_sealed, last_otp_step FROM devices
          WHERE user_id = ?1 AND revoked_at IS NULL AND otp_secret_sealed IS NOT NULL",
     )?;
     let v = st
-        .query_map([user_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .query_map([user_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
         .collect::<Result<Vec<_>, _>>()?;
     Ok(v)
 }

@@ -3,13 +3,16 @@
 //! admin can make (helpdesk page or admin API) is one function here that takes the acting
 //! admin's name and writes the audit record, so both front ends obey the same rules.
 //!
-//! Tables: `users`, `apps`, `admin` (admins and their login sessions), `admin_keys` (the
-//! admin API's keys), `devices`, `signins`, `push_backoff` (pauses after a wrong number), `passcode_lockout`, `bypass`, `audit`; `keys` makes and hashes the
-//! bearer secrets. Flows: `enrollments` (create, look up, register), `signin_start`
+//! Tables: `users`, `apps`, `admin` (admins and their login sessions; `admin_login` checks
+//! passwords), `admin_keys` (the admin API's keys), `devices`, `signins`, `push_backoff` (pauses
+//! after a wrong number), `passcode_lockout`, `bypass`, `audit`, `throttle` (failure counters of
+//! rate limits and lockouts); `keys` makes and hashes the bearer secrets. Flows: `enrollments`
+//! (create, look up, register; `lookup_limits` caps wrong lookups), `signin_start`
 //! (push, passcode, service account), `device_messages` (polls, answers and other signed
 //! device calls), `server_key` (rotation).
 
 pub mod admin;
+pub mod admin_login;
 pub mod admin_keys;
 pub mod apps;
 pub mod audit;
@@ -18,9 +21,11 @@ pub mod device_messages;
 pub mod devices;
 pub mod enrollments;
 pub mod keys;
+pub mod lookup_limits;
 pub mod passcode_lockout;
 pub mod push_backoff;
 pub mod server_key;
 pub mod signin_start;
 pub mod signins;
+pub mod throttle;
 pub mod users;

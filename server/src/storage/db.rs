@@ -8,8 +8,10 @@ use crate::error::ServerError;
 use rusqlite::Connection;
 use std::path::Path;
 
-/// Current schema version, stored in `PRAGMA user_version`.
-pub const SCHEMA_VERSION: i64 = 1;
+/// Current schema version, stored in `PRAGMA user_version`. A new database gets it at once; an
+/// older one is brought up to it by `storage::migrate` when the server starts (it needs the key
+/// file to re-seal values).
+pub const SCHEMA_VERSION: i64 = 2;
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS admins (
@@ -55,17 +57,22 @@ CREATE TABLE IF NOT EXISTS applications (
   created_at INTEGER NOT NULL,
   revoked_at INTEGER
 );
--- One-time enrollments; the secret is sealed (it lets a phone register).
+-- One-time enrollments; the secret is sealed (it lets a phone register). The manual code is
+-- kept as a keyed hash (to find it) and sealed (to show it again), never in clear.
 CREATE TABLE IF NOT EXISTS enrollments (
   id TEXT PRIMARY KEY,
   user_id INTEGER NOT NULL REFERENCES users(id),
-  code TEXT,
   secret_sealed BLOB NOT NULL,
   created_at INTEGER NOT NULL,
   expires_at INTEGER NOT NULL,
-  used_at INTEGER
+  used_at INTEGER,
+  code_hash BLOB,
+  code_sealed BLOB,
+  lookups_left INTEGER NOT NULL DEFAULT 0,
+  device_id INTEGER
 );
--- state: the verifier's DeviceRecord as JSON. server_key_id: the server key the device trusts.
+-- state: the verifier's DeviceRecord as JSON, sealed to the row. server_key_id: the server key
+-- the device trusts.
 CREATE TABLE IF NOT EXISTS devices (
   id INTEGER PRIMARY KEY,
   user_id INTEGER NOT NULL REFERENCES users(id),
@@ -136,6 +143,14 @@ CREATE TABLE IF NOT EXISTS audit (
   user_name TEXT,
   detail TEXT NOT NULL DEFAULT ''
 );
+-- Failure counters of rate limits and lockouts, so every process on the database shares them.
+-- key names what is limited (`login-addr:IP`, `login-name:SHA256`, `lookup-addr:IP`, ...).
+CREATE TABLE IF NOT EXISTS throttle (
+  key TEXT PRIMARY KEY,
+  window_start INTEGER NOT NULL,
+  failures INTEGER NOT NULL,
+  locked_until INTEGER NOT NULL DEFAULT 0
+);
 CREATE TABLE IF NOT EXISTS server_keys (
   id INTEGER PRIMARY KEY,
   sealed_private BLOB NOT NULL,
@@ -148,7 +163,10 @@ CREATE TABLE IF NOT EXISTS server_keys (
 /// Opens (creating if needed) the database at `path`, or in memory for `None`.
 pub fn open(path: Option<&Path>) -> Result<Connection, ServerError> {
     let conn = match path {
-        Some(p) => Connection::open(p)?,
+        Some(p) => {
+            super::files::private_db_files(p)?;
+            Connection::open(p)?
+        }
         None => Connection::open_in_memory()?,
     };
     conn.pragma_update(None, "foreign_keys", true)?;
@@ -164,6 +182,8 @@ pub fn open(path: Option<&Path>) -> Result<Connection, ServerError> {
         )));
     }
     conn.execute_batch(SCHEMA)?;
-    conn.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+    if version == 0 {
+        conn.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+    }
     Ok(conn)
 }

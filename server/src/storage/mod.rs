@@ -1,5 +1,8 @@
-//! Storage: the SQLite schema, the sealing key and the sealed server signing key.
+//! Storage: the SQLite schema and its migrations, the sealing key and the sealed server signing
+//! key.
 
 pub mod db;
+pub mod files;
+pub mod migrate;
 pub mod seal;
 pub mod server_key;

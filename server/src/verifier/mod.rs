@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 
 pub use error::VerifierError;
 
+use duet_core::push::agreement;
 use duet_core::push::link::{EnrollmentLink, EnrollmentTrust, check_server_url};
 use duet_core::push::messages::*;
 use duet_core::push::pending::DenyReason;
@@ -24,6 +25,24 @@ use duet_core::push::signer::{SignatureAlgorithm, normalize_public_key, verify_s
 use duet_core::push::wire::{Envelope, EnvelopeJson, HeadError, b64u, b64u_decode, check_head, sha256, time_ok};
 use duet_core::push::{ManualCode, device::digit_range, device::push_token_ok};
 use duet_core::secret::Secret;
+
+/// Seals the offline passcode URI to the phone's agreement key `ek` (HPKE base mode, `aad` = the
+/// device key as sent); returns base64url `(enc, ciphertext)`.
+fn seal_offline_secret(
+    ek: &[u8],
+    info: &[u8],
+    dk_b64: &str,
+    uri: &Secret,
+    rng: &dyn SecureRandom,
+) -> Result<(String, String), VerifierError> {
+    let mut seed = zeroize::Zeroizing::new([0u8; agreement::KEY_SEED_LEN]);
+    rng.fill(&mut seed[..]).map_err(|_| VerifierError::Random)?;
+    let (enc, ct) = agreement::seal(ek, info, dk_b64.as_bytes(), uri.expose(), &seed).map_err(|e| match e {
+        agreement::HpkeFailure::Key => VerifierError::KeyInvalid,
+        _ => VerifierError::Random,
+    })?;
+    Ok((b64u(&enc), b64u(&ct)))
+}
 
 /// How far (seconds) a device's signed poll / push-token / rotation / unenrollment timestamp
 /// may be from server time.
@@ -417,15 +436,16 @@ impl Verifier {
     }
 
     /// Verifies a registration (`POST /duet/v1/register`) for enrollment `e` (looked up by the
-    /// body's `eid`, see [`registration_enrollment_id`]), marks `e` used, and returns the new
-    /// device and the signed answer. `otp_uri` optionally hands the phone an offline passcode.
+    /// body's `eid`, see [`registration_lookup`]), marks `e` used, and returns the new
+    /// device and the signed answer. `otp_uri` optionally hands the phone an offline passcode,
+    /// sealed (HPKE) to the registration's agreement key `ek`.
     pub fn register(
         &self,
         e: &mut Enrollment,
         body: &[u8],
         now: i64,
         rng: &dyn SecureRandom,
-        otp_uri: Option<String>,
+        otp_uri: Option<&Secret>,
     ) -> Result<(DeviceRecord, Vec<u8>), VerifierError> {
         let env = Envelope::parse(body).ok_or(VerifierError::Malformed)?;
         if env.sig_new.is_some() {
@@ -439,9 +459,16 @@ impl Verifier {
         if norm != dk {
             return Err(VerifierError::KeyInvalid);
         }
+        let ek = b64u_decode(&p.ek).ok_or(VerifierError::Malformed)?;
+        agreement::check_public_key(&ek).map_err(|_| VerifierError::KeyInvalid)?;
         verify_signature(alg, &dk, &env.payload, &env.sig).map_err(push_sig_err)?;
         if p.eid != e.id {
             return Err(VerifierError::EnrollmentUnknown);
+        }
+        // The answer is signed by the key the phone trusts: the caller picks this verifier by
+        // the registration's `sk` ([`registration_lookup`]).
+        if b64u_decode(&p.sk).as_deref() != Some(&self.server_public_key()[..]) {
+            return Err(VerifierError::ServerKeyUnknown);
         }
         let proof = b64u_decode(&p.proof).ok_or(VerifierError::Malformed)?;
         let mac_key = hmac::Key::new(hmac::HMAC_SHA256, e.secret.expose());
@@ -457,6 +484,13 @@ impl Verifier {
             return Err(VerifierError::Malformed);
         }
         let aid = random_id(rng, 16)?;
+        let (otp_enc, otp_ct) = match otp_uri {
+            Some(uri) => {
+                let (enc, ct) = seal_offline_secret(&ek, &offline_secret_info(&e.id, &aid), &p.dk, uri, rng)?;
+                (Some(enc), Some(ct))
+            }
+            None => (None, None),
+        };
         let answer = RegisteredPayload {
             v: 1,
             typ: TYP_REGISTERED.into(),
@@ -464,7 +498,8 @@ impl Verifier {
             aid: aid.clone(),
             dk: p.dk.clone(),
             iat: now,
-            otp: otp_uri,
+            otp_enc,
+            otp_ct,
         };
         let response = self.key.sign_envelope(to_json(&answer))?;
         e.used = true;
@@ -737,13 +772,24 @@ impl Verifier {
     }
 }
 
-/// The enrollment id a registration body names, so the server can look the enrollment up
-/// before calling [`Verifier::register`]. Unverified: use it only as a lookup key.
-pub fn registration_enrollment_id(body: &[u8]) -> Result<String, VerifierError> {
+/// The enrollment id and the trusted server key a registration body names, so the server can
+/// look the enrollment and its signing key up before calling [`Verifier::register`].
+/// Unverified: use them only as lookup keys.
+pub fn registration_lookup(body: &[u8]) -> Result<RegistrationLookup, VerifierError> {
     let env = Envelope::parse(body).ok_or(VerifierError::Malformed)?;
     check_head(&env.payload, TYP_REGISTER).map_err(head_err)?;
     let p: RegisterPayload = serde_json::from_slice(&env.payload).map_err(|_| VerifierError::Malformed)?;
-    Ok(p.eid)
+    let server_key = b64u_decode(&p.sk).ok_or(VerifierError::Malformed)?;
+    Ok(RegistrationLookup { enrollment_id: p.eid, server_key })
+}
+
+/// What a registration names to look up before it is verified.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RegistrationLookup {
+    /// The enrollment.
+    pub enrollment_id: String,
+    /// The server public key the phone trusts (the answer is signed with it).
+    pub server_key: Vec<u8>,
 }
 
 /// The account id a device message names (answer, poll, push token, unenroll, rotation), so the

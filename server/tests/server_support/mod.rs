@@ -86,6 +86,23 @@ impl Harness {
         self.send(b.body(Body::from(body)).unwrap()).await
     }
 
+    /// A form post arriving on a connection from `peer`, with extra headers.
+    pub async fn post_form_from(&self, peer: &str, headers: &[(&str, &str)], path: &str, fields: &[(&str, &str)]) -> Resp {
+        let body = fields.iter().map(|(k, v)| format!("{}={}", urlenc(k), urlenc(v))).collect::<Vec<_>>().join("&");
+        let mut b = Request::post(path)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .extension(axum::extract::ConnectInfo(peer_addr(peer)));
+        for (k, v) in headers {
+            b = b.header(*k, *v);
+        }
+        self.send(b.body(Body::from(body)).unwrap()).await
+    }
+
+    /// A GET arriving on a connection from `peer`.
+    pub async fn get_from(&self, peer: &str, path: &str) -> Resp {
+        self.send(Request::get(path).extension(axum::extract::ConnectInfo(peer_addr(peer))).body(Body::empty()).unwrap()).await
+    }
+
     pub async fn post_json(&self, path: &str, api_key: Option<&str>, body: &str) -> Resp {
         let mut b = Request::post(path).header(header::CONTENT_TYPE, "application/json");
         if let Some(k) = api_key {
@@ -156,9 +173,38 @@ impl Harness {
         self.send(b.body(body).unwrap()).await
     }
 
+    /// Every cell of every table as text (blobs lossily), to check a secret is never stored.
+    pub fn database_dump(&self) -> String {
+        let conn = self.state.db();
+        let mut tables = conn.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").unwrap();
+        let tables: Vec<String> = tables.query_map([], |r| r.get(0)).unwrap().collect::<Result<_, _>>().unwrap();
+        let mut all = String::new();
+        for t in tables {
+            let mut q = conn.prepare(&format!("SELECT * FROM {t}")).unwrap();
+            let n = q.column_count();
+            let mut rows = q.query([]).unwrap();
+            while let Some(row) = rows.next().unwrap() {
+                for i in 0..n {
+                    match row.get_ref(i).unwrap() {
+                        rusqlite::types::ValueRef::Text(b) | rusqlite::types::ValueRef::Blob(b) => {
+                            all.push_str(&String::from_utf8_lossy(b));
+                            all.push('|');
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
+        all
+    }
+
     pub fn count(&self, table: &str) -> i64 {
         self.state.db().query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0)).unwrap()
     }
+}
+
+pub fn peer_addr(ip: &str) -> std::net::SocketAddr {
+    std::net::SocketAddr::new(ip.parse().unwrap(), 40000)
 }
 
 pub fn extract_between(hay: &str, start: &str, end: &str) -> Option<String> {

@@ -60,12 +60,14 @@ impl World {
         let now = self.now();
         let link = EnrollmentLink::parse(link, now).unwrap();
         let signer = SoftwareP256Signer::generate(Arc::new(SystemRandom::new())).unwrap();
+        let agreement = AgreementKey::generate(&SystemRandom::new()).unwrap();
         let info = DeviceInfo { name: "Test phone".into(), platform: "cli".into(), keystore: "software".into() };
-        let body = build_registration(&link, &signer, &info, now).unwrap();
+        let body = build_registration(&link, &signer, &agreement, &info, now).unwrap();
         let r = self.post_raw("/duet/v1/register", &body).await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-        let reg = finish_registration(&link, &signer, r.body.as_bytes(), now).unwrap();
-        Phone { signer, account: reg.account, store: MemoryReplayStore::new(), otp_uri: reg.otp_uri }
+        let reg = finish_registration(&link, &signer, &agreement, r.body.as_bytes(), now).unwrap();
+        let otp_uri = reg.otp_uri.map(|u| String::from_utf8(u.expose().to_vec()).unwrap());
+        Phone { signer, account: reg.account, store: MemoryReplayStore::new(), otp_uri }
     }
 
     pub async fn post_raw(&self, path: &str, body: &[u8]) -> Resp {

@@ -155,6 +155,12 @@ pub(super) static CODES: &[CodeDoc] = &[
         tell: "a bug in the app: report it with the app version.",
     },
     CodeDoc {
+        code: "E_PUSH_OFFLINE_SECRET",
+        section: &PUSH,
+        when: "the offline passcode secret in the server's signed registration answer does not decrypt (HPKE) with this registration's agreement key",
+        tell: "retry enrollment; if it repeats, the server seals to the wrong key (report it).",
+    },
+    CodeDoc {
         code: "E_PUSH_REPLAY_STORE",
         section: &PUSH,
         when: "the phone could not read or record answered requests (storage error); nothing was approved",

@@ -31,7 +31,7 @@ pub(super) static CODES: &[CodeDoc] = &[
     CodeDoc {
         code: "E_VAULT_CORRUPT",
         section: &VAULT,
-        when: "the vault file is damaged or cut short (SQLite reports it malformed, or it is shorter than its header says); nothing was changed",
+        when: "the vault file is damaged or cut short (SQLite reports it malformed, or it is shorter than its header says, or a table fails the check every read and write meets first); nothing was changed",
         tell: "restore the vault from a backup.",
     },
     CodeDoc {
@@ -49,8 +49,8 @@ pub(super) static CODES: &[CodeDoc] = &[
     CodeDoc {
         code: "E_VAULT_RECORD_CORRUPT",
         section: &VAULT,
-        when: "one record fails its integrity check although the key is right (the file was altered)",
-        tell: "restore the vault from a backup.",
+        when: "one record fails its integrity check although the key is right (its bytes were altered); the other accounts keep working, and the record is named by its id",
+        tell: "remove that record by its id (`duet remove ID`, or in the app's account list) and add the account again from the service, or restore the vault from a backup; `duet doctor` lists every damaged record.",
     },
     CodeDoc {
         code: "E_VAULT_NOT_FOUND",

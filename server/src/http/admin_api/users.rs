@@ -121,7 +121,7 @@ pub async fn cancel_enrollment(AxState(st): AxState<Arc<State>>, k: WriteKey, Ap
 /// `POST /users/{id}/bypass-codes`: a one-time code, shown only in this answer.
 pub async fn bypass(AxState(st): AxState<Arc<State>>, k: WriteKey, ApiPath(id): ApiPath<i64>) -> Result<views::ShownOnce<views::BypassCode>, ServerError> {
     let actor = k.actor();
-    let issued = off_worker(&st, move |st| bypass::issue_for(&st.db(), &actor, id, st.now())).await?;
+    let issued = off_worker(&st, move |st| bypass::issue_for(st, &actor, id)).await?;
     let view = views::BypassCode { code: issued.code.to_string(), expires_at: issued.expires_at, attempts: issued.attempts };
     Ok(views::shown_once(view))
 }

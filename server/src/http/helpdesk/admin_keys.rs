@@ -4,7 +4,8 @@ use super::layout::{PageResult, csrf_field, page, when};
 use super::session::AdminForm;
 use crate::services::admin_keys::{self, AdminKey, Scope};
 use crate::state::State;
-use axum::extract::{Path, State as AxState};
+use axum::extract::State as AxState;
+use super::layout::PagePath;
 use axum::response::{IntoResponse, Redirect};
 use maud::{Markup, html};
 use std::sync::Arc;
@@ -59,7 +60,7 @@ pub async fn create(AxState(st): AxState<Arc<State>>, f: AdminForm) -> PageResul
 }
 
 /// `POST /helpdesk/admin-keys/{id}/revoke`.
-pub async fn revoke(AxState(st): AxState<Arc<State>>, Path(id): Path<i64>, f: AdminForm) -> PageResult {
+pub async fn revoke(AxState(st): AxState<Arc<State>>, PagePath(id): PagePath<i64>, f: AdminForm) -> PageResult {
     admin_keys::revoke(&st.db(), &f.session.admin_name, id, None, st.now())?;
     Ok(Redirect::to("/helpdesk").into_response())
 }

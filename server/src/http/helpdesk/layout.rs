@@ -2,11 +2,16 @@
 //! guidance line from the error catalogs) and formatting helpers.
 
 use crate::error::{ServerError, guidance};
+use crate::http::extract::ApiPath;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use serde::de::DeserializeOwned;
 use crate::services::admin::Session;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use duet_core::ErrorCode;
-use maud::{DOCTYPE, Markup, PreEscaped, html};
+use crate::http::assets;
+use maud::{DOCTYPE, Markup, html};
 
 /// A helpdesk error: shown as an HTML page (or a redirect to the login).
 pub struct PageError(pub ServerError);
@@ -27,6 +32,18 @@ impl IntoResponse for PageError {
             eprintln!("duet server: storage error: {d}");
         }
         (e.status(), Html(error_page(&e).into_string())).into_response()
+    }
+}
+
+/// Path parameters of a page; a value of the wrong type (a non-numeric id) is the coded
+/// error page, which never quotes the input.
+pub struct PagePath<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for PagePath<T> {
+    type Rejection = PageError;
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, PageError> {
+        let ApiPath(v) = ApiPath::<T>::from_request_parts(parts, state).await?;
+        Ok(PagePath(v))
     }
 }
 
@@ -52,12 +69,6 @@ fn error_page(e: &ServerError) -> Markup {
     })
 }
 
-const CSS: &str = "body{font-family:system-ui,sans-serif;max-width:60rem;margin:1rem auto;padding:0 1rem;color:#111}
-table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ccc;padding:.3rem;text-align:left}
-.error{background:#fee;border:1px solid #c00;padding:.5rem 1rem}.ok{background:#efe;border:1px solid #0a0;padding:.5rem 1rem}
-.badge{background:#eee;border-radius:.3rem;padding:0 .4rem}.warn{background:#fd8}
-code.big{font-size:1.6rem;letter-spacing:.1rem}form.inline{display:inline}nav a{margin-right:1rem}
-.qr svg{width:320px;height:320px}";
 
 /// The page frame: title, navigation (with sign-out when signed in) and body.
 pub fn layout(title: &str, session: Option<&Session>, body: Markup) -> Markup {
@@ -68,7 +79,7 @@ pub fn layout(title: &str, session: Option<&Session>, body: Markup) -> Markup {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (title) " · duet helpdesk" }
-                style { (PreEscaped(CSS)) }
+                link rel="stylesheet" href=(assets::HELPDESK_CSS);
             }
             body {
                 nav {

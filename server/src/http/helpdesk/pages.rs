@@ -11,7 +11,9 @@ use crate::services::signin_start;
 use crate::services::signins::{self, Status};
 use crate::services::{admin_keys, apps, audit, bypass, devices, enrollments, server_key, users};
 use crate::state::State;
-use axum::extract::{Path, State as AxState};
+use axum::extract::State as AxState;
+use super::layout::PagePath;
+use crate::http::assets;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Redirect};
 use duet_core::push::wire::fingerprint;
@@ -93,7 +95,7 @@ fn load_user(st: &State, id: i64) -> Result<users::User, ServerError> {
 }
 
 /// `GET /helpdesk/users/{id}`.
-pub async fn user_page(AxState(st): AxState<Arc<State>>, AdminSession(s): AdminSession, Path(id): Path<i64>) -> PageResult {
+pub async fn user_page(AxState(st): AxState<Arc<State>>, AdminSession(s): AdminSession, PagePath(id): PagePath<i64>) -> PageResult {
     let now = st.now();
     let u = load_user(&st, id)?;
     let conn = st.db();
@@ -167,7 +169,7 @@ pub async fn user_page(AxState(st): AxState<Arc<State>>, AdminSession(s): AdminS
 
 /// `POST /helpdesk/users/{id}/enroll`: creates an enrollment and shows it.
 pub async fn enroll(AxState(st): AxState<Arc<State>>,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
     f: AdminForm,
 ) -> PageResult {
     let e = enrollments::start(&st, &f.session.admin_name, id)?;
@@ -175,14 +177,21 @@ pub async fn enroll(AxState(st): AxState<Arc<State>>,
 }
 
 /// `GET /helpdesk/enrollments/{id}`: QR code, link, manual code and countdown.
-pub async fn enrollment_page(AxState(st): AxState<Arc<State>>, AdminSession(s): AdminSession, Path(id): Path<String>) -> PageResult {
+pub async fn enrollment_page(AxState(st): AxState<Arc<State>>, AdminSession(s): AdminSession, PagePath(id): PagePath<String>) -> PageResult {
     let now = st.now();
     let e = enrollments::get(&st, &id)?.ok_or(ServerError::EnrollmentUnknown)?;
     let u = load_user(&st, e.user_id)?;
     let left = e.expires_at.saturating_sub(now);
     let qr = qr_svg(&e.link)?;
+    let device = e.device_id.map(|d| devices::by_id(&st.db(), d)).transpose()?.flatten();
     let mut r = page(&format!("Enroll {}", u.display_name), &s, html! {
-        @if e.used { p.ok #enrolled { "This enrollment was used: the device is registered." } }
+        @if e.used {
+            p.ok #enrolled {
+                "This enrollment was used: "
+                @if let Some(d) = &device { span #enrolled-device { (d.label) " (" (d.platform) ")" } " registered " (when(d.enrolled_at)) "." }
+                @else { "the device is registered." }
+            }
+        }
         @else if left == 0 { (error_block(&ServerError::EnrollmentExpired)) }
         @else {
             p { "Ask the user to open duet and scan this code. Server key fingerprint: "
@@ -194,8 +203,7 @@ pub async fn enrollment_page(AxState(st): AxState<Arc<State>>, AdminSession(s): 
             form method="post" action={ "/helpdesk/enrollments/" (e.id) "/cancel" } {
                 (csrf_field(&s)) button #cancel-enrollment { "Cancel this enrollment" }
             }
-            script { (PreEscaped("(function(){var c=document.getElementById('countdown');var t=+c.dataset.expires;\
-                var i=setInterval(function(){t--;if(t<=0){clearInterval(i);c.textContent='0 (expired: create a new enrollment)';return;}c.textContent=t;},1000);})();")) }
+            script src=(assets::COUNTDOWN_JS) {}
         }
         p { a href={ "/helpdesk/users/" (u.id) } { "Back to " (u.display_name) } }
     });
@@ -205,7 +213,7 @@ pub async fn enrollment_page(AxState(st): AxState<Arc<State>>, AdminSession(s): 
 }
 
 /// `POST /helpdesk/enrollments/{id}/cancel`: the link and code stop working.
-pub async fn cancel_enrollment(AxState(st): AxState<Arc<State>>, Path(id): Path<String>, f: AdminForm) -> PageResult {
+pub async fn cancel_enrollment(AxState(st): AxState<Arc<State>>, PagePath(id): PagePath<String>, f: AdminForm) -> PageResult {
     let e = enrollments::cancel(&st, &f.session.admin_name, &id)?;
     Ok(Redirect::to(&format!("/helpdesk/users/{}", e.user_id)).into_response())
 }
@@ -213,7 +221,7 @@ pub async fn cancel_enrollment(AxState(st): AxState<Arc<State>>, Path(id): Path<
 /// `POST /helpdesk/users/{id}/devices/{device}/revoke`.
 pub async fn revoke_device(
     AxState(st): AxState<Arc<State>>,
-    Path((id, device)): Path<(i64, i64)>,
+    PagePath((id, device)): PagePath<(i64, i64)>,
     f: AdminForm,
 ) -> PageResult {
     devices::revoke_for(&st.db(), &f.session.admin_name, id, device, st.now())?;
@@ -222,13 +230,13 @@ pub async fn revoke_device(
 
 /// `POST /helpdesk/users/{id}/bypass`: shows a new one-time bypass code once.
 pub async fn issue_bypass(AxState(st): AxState<Arc<State>>,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
     f: AdminForm,
 ) -> PageResult {
     let s = &f.session;
     let u = load_user(&st, id)?;
     let actor = s.admin_name.clone();
-    let issued = off_worker(&st, move |st| bypass::issue_for(&st.db(), &actor, id, st.now())).await?;
+    let issued = off_worker(&st, move |st| bypass::issue_for(st, &actor, id)).await?;
     Ok(page("One-time bypass code", s, html! {
         p { "Read this code to " (u.display_name) ". It works once, until " (when(issued.expires_at))
             ", and is void after " (issued.attempts) " wrong tries. It is not shown again." }
@@ -239,7 +247,7 @@ pub async fn issue_bypass(AxState(st): AxState<Arc<State>>,
 
 /// `POST /helpdesk/users/{id}/test-push`: sends a push and shows the number to read out.
 pub async fn test_push(AxState(st): AxState<Arc<State>>,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
     f: AdminForm,
 ) -> PageResult {
     let view = signin_start::test_push(&st, &f.session.admin_name, id)?;
@@ -247,7 +255,7 @@ pub async fn test_push(AxState(st): AxState<Arc<State>>,
 }
 
 /// `GET /helpdesk/signins/{id}`: a sign-in's live status (reloads while pending).
-pub async fn signin_page(AxState(st): AxState<Arc<State>>, AdminSession(s): AdminSession, Path(id): Path<String>) -> PageResult {
+pub async fn signin_page(AxState(st): AxState<Arc<State>>, AdminSession(s): AdminSession, PagePath(id): PagePath<String>) -> PageResult {
     let r = signins::current(&st.db(), &id, st.now())?;
     let u = load_user(&st, r.user_id)?;
     let mut resp = page("Test push", &s, html! {
@@ -266,7 +274,7 @@ pub async fn signin_page(AxState(st): AxState<Arc<State>>, AdminSession(s): Admi
 
 /// `POST /helpdesk/users/{id}/unlock`: lifts the passcode lockout.
 pub async fn unlock(AxState(st): AxState<Arc<State>>,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
     f: AdminForm,
 ) -> PageResult {
     users::unlock_passcodes(&st.db(), &f.session.admin_name, id, st.now())?;
@@ -275,7 +283,7 @@ pub async fn unlock(AxState(st): AxState<Arc<State>>,
 
 /// `POST /helpdesk/users/{id}/unmute`.
 pub async fn unmute(AxState(st): AxState<Arc<State>>,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
     f: AdminForm,
 ) -> PageResult {
     users::unmute(&st.db(), &f.session.admin_name, id, st.now())?;
@@ -284,7 +292,7 @@ pub async fn unmute(AxState(st): AxState<Arc<State>>,
 
 /// `POST /helpdesk/users/{id}/service`: marks or unmarks a service account.
 pub async fn set_service(AxState(st): AxState<Arc<State>>,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
     f: AdminForm,
 ) -> PageResult {
     let on = f.field("service")? == "1";
@@ -306,7 +314,7 @@ pub async fn create_app(AxState(st): AxState<Arc<State>>,
 }
 
 /// `POST /helpdesk/apps/{id}/revoke`.
-pub async fn revoke_app(AxState(st): AxState<Arc<State>>, Path(id): Path<i64>, f: AdminForm) -> PageResult {
+pub async fn revoke_app(AxState(st): AxState<Arc<State>>, PagePath(id): PagePath<i64>, f: AdminForm) -> PageResult {
     apps::revoke(&st.db(), &f.session.admin_name, id, st.now())?;
     Ok(Redirect::to("/helpdesk").into_response())
 }

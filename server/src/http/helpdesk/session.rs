@@ -7,7 +7,9 @@
 use super::layout::{PageError, PageResult, error_block, layout};
 use crate::error::ServerError;
 use crate::http::extract::PageForm;
+use crate::http::client_addr::ClientAddr;
 use crate::services::admin::{self, Session};
+use crate::services::admin_login;
 use crate::state::State;
 use axum::extract::{FromRequest, FromRequestParts, Request, State as AxState};
 use axum::http::request::Parts;
@@ -87,16 +89,34 @@ fn login_markup(err: Option<&ServerError>) -> Markup {
     })
 }
 
+/// Login CSRF: there is no session yet whose token a form could carry, so a login post must
+/// come from this server's own pages. Browsers say where a post comes from in
+/// `Sec-Fetch-Site` (or, older ones, `Origin`); a post that names another site is refused.
+/// Programs that send neither header are not browsers and cannot be forged into posting.
+fn same_origin(headers: &HeaderMap, public_url: &str) -> Result<(), ServerError> {
+    let text = |name: &str| headers.get(name).map(|v| v.to_str().unwrap_or(""));
+    if let Some(site) = text("sec-fetch-site") {
+        return if site == "same-origin" { Ok(()) } else { Err(ServerError::Csrf) };
+    }
+    let Some(origin) = text("origin") else { return Ok(()) };
+    let own = url::Url::parse(public_url).map(|u| u.origin().ascii_serialization()).map_err(|_| ServerError::Csrf)?;
+    if origin.eq_ignore_ascii_case(&own) { Ok(()) } else { Err(ServerError::Csrf) }
+}
+
 /// `POST /helpdesk/login`.
-pub async fn login(AxState(st): AxState<Arc<State>>, PageForm(f): Form) -> Response {
+pub async fn login(
+    AxState(st): AxState<Arc<State>>,
+    ClientAddr(client): ClientAddr,
+    headers: HeaderMap,
+    form: Result<Form, ServerError>,
+) -> Response {
+    let f = match form.and_then(|f| same_origin(&headers, &st.config.public_url).map(|()| f)) {
+        Ok(PageForm(f)) => f,
+        Err(e) => return (e.status(), Html(login_markup(Some(&e)).into_string())).into_response(),
+    };
     let name = f.get("name").map(String::as_str).unwrap_or("");
-    let pw = f.get("password").map(String::as_str).unwrap_or("");
-    // Argon2 takes tens of milliseconds: keep it off the async workers.
-    let st2 = st.clone();
-    let (name, pw) = (name.to_string(), zeroize::Zeroizing::new(pw.to_string()));
-    let res = tokio::task::spawn_blocking(move || admin::login(&st2.db(), &name, &pw, st2.now()))
-        .await
-        .unwrap_or_else(|_| Err(ServerError::Storage("login task failed".into())));
+    let pw = zeroize::Zeroizing::new(f.get("password").cloned().unwrap_or_default());
+    let res = admin_login::login(&st, name, &pw, client).await;
     match res {
         Ok(token) => {
             let secure = if st.config.secure_cookies { "; Secure" } else { "" };

@@ -113,6 +113,17 @@ val testDevice = DeviceInfo("Kotlin test phone", "android", "tee")
 fun services(clock: Clock, transport: HttpTransport, keystore: PlatformKeystore? = null) =
     AppServices(clock, transport, keystore, testDevice)
 
+/**
+ * The code list as a screen shows it: (label, code) in list order, the labels joined in by id from
+ * `accounts()`, which the app reads once per change of the accounts rather than per refresh.
+ */
+fun labelledCodes(app: DuetApp): List<Pair<String, String>> {
+    val labels = app.accounts().associate { it.id to it.label }
+    val list = app.codes()
+    check(list.problems.isEmpty()) { "${list.problems}" }
+    return list.entries.map { labels.getValue(it.id) to it.code }
+}
+
 /** A fresh vault file for one test, removed afterwards by [TempVault.close]. */
 class TempVault : AutoCloseable {
     val dir = Files.createTempDirectory("duet-app")

@@ -82,7 +82,7 @@ class PushTest {
             assertEquals("https://mfa.example.com/duet/v1/register", reg.url)
             assertTrue(reg.verifyTls && reg.timeoutMs > 0u, "$reg")
             // The enrollment also stored the offline passcode account.
-            assertEquals(1, app.codes().size)
+            assertEquals(1, app.codes().entries.size)
 
             val (cid, number) = server.cmd("signin", "alice", "VPN", "type2", "${t0 + 10}")
             clock.now = t0 + 12
