@@ -125,6 +125,8 @@ error_codes! {
     KeyFileBesideVault,
     KeyFileIo,
     KeySlotInvalid,
+    KeySlotKdfLimits,
+    KeyPassphraseTooShort,
     KeyringUnavailable,
     KeyringNoEntry,
     KeyNoProvider,

@@ -45,8 +45,26 @@ pub static CODES: &[duet_core::error::CodeDoc] = &[
     duet_core::error::CodeDoc {
         code: "E_CLI_NO_PASSPHRASE",
         section: &CLI,
-        when: "`DUET_KEY_STORE=passphrase` was set without `DUET_PASSPHRASE`",
-        tell: "put the passphrase in `DUET_PASSPHRASE`.",
+        when: "`DUET_KEY_STORE=passphrase` was set with no passphrase given (`--passphrase-fd`, `DUET_PASSPHRASE`) and no terminal to ask on, or an empty passphrase was typed",
+        tell: "type the passphrase at the prompt, pass it with `--passphrase-fd N` or set `DUET_PASSPHRASE`.",
+    },
+    duet_core::error::CodeDoc {
+        code: "E_CLI_PASSPHRASE_FD",
+        section: &CLI,
+        when: "`--passphrase-fd N` names a descriptor that is not open for reading, or whose first line is empty, longer than 4096 bytes or not UTF-8",
+        tell: "pass a descriptor open for reading whose first line is the passphrase.",
+    },
+    duet_core::error::CodeDoc {
+        code: "E_CLI_PASSPHRASE_PROMPT",
+        section: &CLI,
+        when: "the passphrase could not be read from the terminal",
+        tell: "pass the passphrase with `--passphrase-fd N` instead.",
+    },
+    duet_core::error::CodeDoc {
+        code: "E_CLI_PASSPHRASE_MISMATCH",
+        section: &CLI,
+        when: "the new passphrase and its repetition typed at the prompt differ",
+        tell: "run the command again.",
     },
     duet_core::error::CodeDoc {
         code: "E_CLI_NOTHING_TO_ADD",

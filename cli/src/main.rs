@@ -19,6 +19,7 @@ mod cmd_vault;
 #[cfg(test)]
 mod error_catalog;
 mod http;
+mod passphrase_input;
 mod qr_image;
 mod report;
 mod vault_ctx;
@@ -33,6 +34,11 @@ struct Cli {
     /// The vault file to use (default: the user's data directory, e.g. ~/.local/share/duet/vault.sqlite).
     #[arg(long, global = true, env = "DUET_VAULT", value_name = "PATH")]
     vault: Option<std::path::PathBuf>,
+    /// Read the vault passphrase from this open file descriptor (its first line). Takes
+    /// precedence over DUET_PASSPHRASE, which other processes of the same user can read;
+    /// with neither, duet asks on the terminal when stdin is one and the vault needs it.
+    #[arg(long, global = true, value_name = "N")]
+    passphrase_fd: Option<i32>,
     #[command(subcommand)]
     command: Command,
 }
@@ -87,6 +93,7 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     vault_ctx::set_path(cli.vault);
+    passphrase_input::set_fd(cli.passphrase_fd);
     match cli.command {
         Command::Serve(a) => cmd_serve::run(a),
         Command::Admin(c) => cmd_admin::run(c),

@@ -2,21 +2,22 @@
 //!
 //! - Path: `--vault PATH` or `DUET_VAULT`, else `<data dir>/duet/vault.sqlite`
 //!   (`~/.local/share/duet/vault.sqlite` on Linux).
-//! - Unlocking, non-interactively: the kernel key cache (Linux), `DUET_PASSPHRASE`, the
-//!   key file (`DUET_KEY_FILE`, else `<config dir>/duet/keys/<vault id>.key`, never in the
-//!   vault's folder), the system keyring.
+//! - Unlocking: the kernel key cache (Linux), a given passphrase (`--passphrase-fd`, else
+//!   `DUET_PASSPHRASE`), the key file (`DUET_KEY_FILE`, else `<config dir>/duet/keys/<vault id>.key`,
+//!   never in the vault's folder), the system keyring, and last a passphrase prompt when stdin
+//!   is a terminal ([`crate::passphrase_input`]).
 //! - Creating (first command that needs a vault): `DUET_KEY_STORE=auto|keyring|key-file|passphrase`;
-//!   `auto` picks the passphrase when `DUET_PASSPHRASE` is set, else the system keyring when
-//!   one answers, else a key file.
+//!   `auto` picks the passphrase when one is given, else the system keyring when one answers,
+//!   else a key file; `passphrase` without a given one asks twice on a terminal.
 
+use crate::passphrase_input::{self, Prompted};
 use crate::report;
-use duet_core::keys::{self, KeyCache, KeyFile, KeyProvider, Passphrase, Unlocked};
+use duet_core::keys::{self, KeyCache, KeyFile, KeyProvider, Passphrase, SlotUpgrade, Unlocked};
 use duet_core::vault::{LockedVault, Vault, VaultEnv, VaultError};
 use duet_core::ErrorCode;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::OnceLock;
-use zeroize::Zeroizing;
 
 static VAULT_PATH: OnceLock<Option<PathBuf>> = OnceLock::new();
 
@@ -34,9 +35,26 @@ pub enum CtxError {
     /// `DUET_KEY_STORE` has an unknown value.
     #[error("DUET_KEY_STORE must be auto, keyring, key-file or passphrase.")]
     BadKeyStore,
-    /// `DUET_KEY_STORE=passphrase` without a passphrase.
-    #[error("DUET_KEY_STORE=passphrase needs the passphrase in DUET_PASSPHRASE.")]
+    /// `DUET_KEY_STORE=passphrase` without a passphrase, or an empty one typed.
+    #[error("No passphrase was given: type it at the prompt, pass it with --passphrase-fd N or set DUET_PASSPHRASE.")]
     NoPassphrase,
+    /// `--passphrase-fd` could not be read.
+    #[error("The passphrase could not be read from file descriptor {fd}: {reason}; pass a descriptor open for reading whose first line is the passphrase.")]
+    PassphraseFd {
+        /// The descriptor number given.
+        fd: i32,
+        /// What went wrong (never the passphrase).
+        reason: String,
+    },
+    /// The terminal prompt failed.
+    #[error("The passphrase could not be read from the terminal ({reason}); pass it with --passphrase-fd N instead.")]
+    PassphrasePrompt {
+        /// The OS error kind.
+        reason: String,
+    },
+    /// The new passphrase and its repetition differ.
+    #[error("The two passphrases typed differ; run the command again.")]
+    PassphraseMismatch,
 }
 
 impl ErrorCode for CtxError {
@@ -45,6 +63,9 @@ impl ErrorCode for CtxError {
             CtxError::NoDataDir => "E_CLI_NO_DATA_DIR",
             CtxError::BadKeyStore => "E_CLI_KEY_STORE",
             CtxError::NoPassphrase => "E_CLI_NO_PASSPHRASE",
+            CtxError::PassphraseFd { .. } => "E_CLI_PASSPHRASE_FD",
+            CtxError::PassphrasePrompt { .. } => "E_CLI_PASSPHRASE_PROMPT",
+            CtxError::PassphraseMismatch => "E_CLI_PASSPHRASE_MISMATCH",
         }
     }
 }
@@ -69,8 +90,8 @@ fn key_file_for(vault_id: &str, vault: &Path) -> Result<KeyFile, keys::KeyError>
     KeyFile::for_vault(path, vault)
 }
 
-fn passphrase() -> Option<Passphrase> {
-    std::env::var("DUET_PASSPHRASE").ok().filter(|p| !p.is_empty()).map(|p| Passphrase::new(Zeroizing::new(p)))
+fn passphrase() -> Result<Option<Passphrase>, CtxError> {
+    Ok(passphrase_input::given()?.map(Passphrase::new))
 }
 
 /// The kernel key cache when this machine has one and `DUET_KEY_CACHE` is not `off`.
@@ -109,7 +130,7 @@ pub fn open(create: bool) -> Result<Opened, ExitCode> {
     let locked = LockedVault::open(&path).map_err(|e| report::fail(&e))?;
     let key_file = key_file_for(locked.vault_id(), &path);
     let key_file_path = key_file.as_ref().ok().map(|k| k.path().to_path_buf());
-    let pass = passphrase();
+    let pass = passphrase().map_err(|e| report::fail(&e))?;
     let mut providers: Vec<&dyn KeyProvider> = Vec::new();
     if let Some(p) = &pass {
         providers.push(p);
@@ -123,20 +144,34 @@ pub fn open(create: bool) -> Result<Opened, ExitCode> {
     if locked.key_slots().iter().any(|s| s.kind == "keyring") {
         providers.push(&keyring);
     }
+    let prompted = Prompted::default();
+    if pass.is_none() && passphrase_input::can_prompt() && locked.key_slots().iter().any(|s| s.kind == "passphrase") {
+        providers.push(&prompted);
+    }
     let cache = cache();
-    let Unlocked { vault, unlocked_by } =
-        keys::unlock(locked, &providers, cache.as_deref(), VaultEnv::system()).map_err(|e| report::fail(&e))?;
+    let Unlocked { vault, unlocked_by, slot_upgrade } =
+        keys::unlock(locked, &providers, cache.as_deref(), VaultEnv::system()).map_err(|e| match prompted.take_error() {
+            Some(prompt_err) => report::fail(&prompt_err),
+            None => report::fail(&e),
+        })?;
+    if let SlotUpgrade::Failed(e) = slot_upgrade {
+        eprintln!("warning: the {unlocked_by} key slot could not be re-wrapped at today's cost ({}: {e}); it still works and is retried next time", e.code());
+    }
     let has_key_file = vault.key_slots().is_ok_and(|s| s.iter().any(|s| s.kind == "key-file"));
     Ok(Opened { vault, unlocked_by, key_file: key_file_path.filter(|_| has_key_file) })
 }
 
 fn create_vault(path: &Path) -> Result<Opened, Box<dyn ErrorCode>> {
     let store = std::env::var("DUET_KEY_STORE").unwrap_or_else(|_| "auto".into());
-    let pass = passphrase();
+    let mut pass = passphrase().map_err(|e| Box::new(e) as Box<dyn ErrorCode>)?;
     let choice = match store.as_str() {
         "auto" if pass.is_some() => "passphrase",
         "auto" if duet_core::keys::OsKeyring::available() => "keyring",
         "auto" => "key-file",
+        "passphrase" if pass.is_none() && passphrase_input::can_prompt() => {
+            pass = Some(Passphrase::new(passphrase_input::prompt_new()?));
+            "passphrase"
+        }
         "passphrase" if pass.is_none() => return Err(Box::new(CtxError::NoPassphrase)),
         s @ ("keyring" | "key-file" | "passphrase") => s,
         _ => return Err(Box::new(CtxError::BadKeyStore)),

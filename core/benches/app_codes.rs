@@ -42,7 +42,7 @@ fn raw_code(keyed: &Hmac<sha1::Sha1>, counter: u64) -> u32 {
 
 fn bench(c: &mut Criterion) {
     let dir = tempfile::tempdir().unwrap();
-    let pass = Passphrase::with_params(zeroize::Zeroizing::new("bench".into()), ScryptParams { log_n: 10, r: 8, p: 1 });
+    let pass = Passphrase::with_params(zeroize::Zeroizing::new("bench passphrase".into()), ScryptParams { log_n: 10, r: 8, p: 1 });
     let vault = Vault::create(&dir.path().join("v.sqlite"), &[&pass], VaultEnv::system()).unwrap();
     let mut app = App::new(vault, AppEnv {
         clock: Arc::new(|| T as i64),

@@ -56,7 +56,7 @@ fn vault_benches(c: &mut Criterion) {
 
     let mut g = c.benchmark_group("vault/kdf");
     g.sample_size(10);
-    g.bench_function("scrypt_n15_r8_p1", |b| {
+    g.bench_function("scrypt_n17_r8_p1", |b| {
         b.iter(|| Passphrase::derive(black_box(b"correct horse battery staple"), &[0xA5; 16], ScryptParams::DEFAULT).unwrap())
     });
     g.finish();

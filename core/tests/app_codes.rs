@@ -28,7 +28,7 @@ impl HttpTransport for NoNetwork {
 }
 
 fn pass() -> Passphrase {
-    Passphrase::with_params(Zeroizing::new("pw".into()), ScryptParams { log_n: 10, r: 8, p: 1 })
+    Passphrase::with_params(Zeroizing::new("pw for tests".into()), ScryptParams { log_n: 10, r: 8, p: 1 })
 }
 
 fn app(dir: &std::path::Path) -> App {

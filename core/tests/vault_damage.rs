@@ -13,7 +13,7 @@ use std::path::Path;
 use zeroize::Zeroizing;
 
 fn pass() -> Passphrase {
-    Passphrase::with_params(Zeroizing::new("pw".to_string()), ScryptParams { log_n: 10, r: 8, p: 1 })
+    Passphrase::with_params(Zeroizing::new("pw for tests".to_string()), ScryptParams { log_n: 10, r: 8, p: 1 })
 }
 
 /// RFC 6238's SHA-1 seed, so intact accounts can be checked against its vectors.

@@ -80,7 +80,7 @@ fn assert_absent(path: &Path, accounts: &[OtpAccount], when: &str) -> usize {
 fn no_secret_or_name_on_disk_in_any_file_also_after_remove() {
     let d = tempfile::tempdir().unwrap();
     let path = d.path().join("vault.sqlite");
-    let mut v = Vault::create(&path, &[&pass("pw")], VaultEnv::system()).unwrap();
+    let mut v = Vault::create(&path, &[&pass("pw for tests")], VaultEnv::system()).unwrap();
     let accounts: Vec<OtpAccount> = (0..60).map(account).collect();
     let mut ids = vec![];
     for a in &accounts {
@@ -112,13 +112,13 @@ fn no_secret_or_name_on_disk_in_any_file_also_after_remove() {
     drop(v);
     assert_absent(&path, &all, "after remove, closed");
     // The remaining accounts are still readable.
-    let v = keys::unlock(LockedVault::open(&path).unwrap(), &[&pass("pw")], None, VaultEnv::system()).unwrap().vault;
+    let v = keys::unlock(LockedVault::open(&path).unwrap(), &[&pass("pw for tests")], None, VaultEnv::system()).unwrap().vault;
     assert_eq!(v.otp_accounts().unwrap().len(), 30);
 }
 
 fn made_vault(dir: &Path) -> PathBuf {
     let path = dir.join("vault.sqlite");
-    let mut v = Vault::create(&path, &[&pass("pw")], VaultEnv::system()).unwrap();
+    let mut v = Vault::create(&path, &[&pass("pw for tests")], VaultEnv::system()).unwrap();
     for i in 0..200 {
         v.add_otp(&account(i)).unwrap();
     }
@@ -127,7 +127,7 @@ fn made_vault(dir: &Path) -> PathBuf {
 
 fn open_all(path: &Path) -> Result<usize, duet_core::vault::VaultError> {
     let locked = LockedVault::open(path)?;
-    let v = keys::unlock(locked, &[&pass("pw")], None, VaultEnv::system())?.vault;
+    let v = keys::unlock(locked, &[&pass("pw for tests")], None, VaultEnv::system())?.vault;
     Ok(v.otp_accounts()?.len())
 }
 

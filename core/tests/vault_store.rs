@@ -38,7 +38,7 @@ fn hotp(name: &str, counter: u64) -> OtpAccount {
 }
 
 fn new_vault(dir: &Path) -> Vault {
-    Vault::create(&dir.join("v.sqlite"), &[&fast_pass("pw")], env()).unwrap()
+    Vault::create(&dir.join("v.sqlite"), &[&fast_pass("pw for tests")], env()).unwrap()
 }
 
 fn reopen(dir: &Path, p: &dyn KeyProvider) -> Vault {
@@ -54,7 +54,7 @@ fn accounts_survive_reopen_in_order() {
     let ia = v.add_otp(&a).unwrap();
     let ib = v.add_otp(&b).unwrap();
     drop(v);
-    let v = reopen(d.path(), &fast_pass("pw"));
+    let v = reopen(d.path(), &fast_pass("pw for tests"));
     let all = v.otp_accounts().unwrap();
     assert_eq!(all.iter().map(|s| (&s.id, &s.account)).collect::<Vec<_>>(), vec![(&ia, &a), (&ib, &b)]);
     assert_eq!(all[0].created_at, 1_750_000_000);
@@ -92,7 +92,7 @@ fn hotp_counter_is_persisted_before_the_code_is_returned() {
         codes.push(duet_core::otp::code_for_counter(&acc.secret, &acc.params, counter).unwrap());
     }
     drop(v); // "crash" after showing two codes: the stored counter is already 2
-    let mut v = reopen(d.path(), &fast_pass("pw"));
+    let mut v = reopen(d.path(), &fast_pass("pw for tests"));
     let OtpKind::Hotp { counter } = v.otp_account(&id).unwrap().account.params.kind else { panic!() };
     assert_eq!(counter, 2);
     let acc = v.next_hotp(&id).unwrap();
@@ -116,7 +116,7 @@ fn push_payloads_replay_store_and_settings() {
     let off = ClockOffset { offset_secs: -42, source: "Date header of https://example.com".into(), observed_at: 99 };
     v.set_clock_offset(&off).unwrap();
     drop(v);
-    let mut v = reopen(d.path(), &fast_pass("pw"));
+    let mut v = reopen(d.path(), &fast_pass("pw for tests"));
     let push = v.push_accounts().unwrap();
     assert_eq!(push.len(), 2);
     assert_eq!((push[0].kind.as_str(), &push[0].payload[..]), ("duet", &b"{\"device_key\":\"ref-2\"}"[..]));
@@ -216,7 +216,7 @@ fn wrong_passphrase_and_missing_provider_are_clear_errors() {
     assert!(e.to_string().contains("passphrase"));
     // An app key that is not this vault's key.
     let wrong = AppKey(VaultKey::from_bytes(&[9u8; 32]).unwrap());
-    let mut v = reopen(d.path(), &fast_pass("pw"));
+    let mut v = reopen(d.path(), &fast_pass("pw for tests"));
     v.add_key_slot(&wrong.enroll(v.vault_id(), &VaultKey::from_bytes(&[9u8; 32]).unwrap(), &ring::rand::SystemRandom::new()).unwrap()).unwrap();
     drop(v);
     let e = keys::unlock(LockedVault::open(&p).unwrap(), &[&wrong], None, env()).unwrap_err();
@@ -249,7 +249,7 @@ fn cache_drop_and_reopen(cache: &dyn KeyCache) {
     let id = v.add_otp(&totp("E", "e", b"abcdefghij")).unwrap();
     drop(v);
     let p = d.path().join("v.sqlite");
-    let pass = fast_pass("pw");
+    let pass = fast_pass("pw for tests");
     let u = keys::unlock(LockedVault::open(&p).unwrap(), &[&pass], Some(cache), env()).unwrap();
     assert_eq!(u.unlocked_by, "passphrase");
     drop(u);
@@ -306,7 +306,7 @@ fn vault_is_the_push_replay_store_across_restarts() {
     assert!(store.is_answered("acct", "c1").unwrap());
     assert!(!store.is_answered("other", "c1").unwrap());
     drop(vault);
-    let mut vault = reopen(d.path(), &fast_pass("pw"));
+    let mut vault = reopen(d.path(), &fast_pass("pw for tests"));
     let store = VaultReplay::new(&mut vault);
     assert!(store.is_answered("acct", "c1").unwrap(), "remembered after restart");
     assert!(!store.mark_answered("acct", "c1", 1000).unwrap());

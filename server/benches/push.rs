@@ -99,7 +99,7 @@ fn bench_sqlite_store(c: &mut Criterion) {
     use duet_core::vault::{Vault, VaultEnv};
     let s = setup();
     let dir = tempfile::tempdir().unwrap();
-    let pass = Passphrase::with_params(zeroize::Zeroizing::new("bench".into()), ScryptParams { log_n: 10, r: 8, p: 1 });
+    let pass = Passphrase::with_params(zeroize::Zeroizing::new("bench passphrase".into()), ScryptParams { log_n: 10, r: 8, p: 1 });
     let mut vault = Vault::create(&dir.path().join("v.sqlite"), &[&pass], VaultEnv::system()).unwrap();
     let store = VaultReplay::new(&mut vault);
     let mut g = c.benchmark_group("push_sqlite_store");

@@ -80,7 +80,7 @@ impl World {
     }
 
     fn app(&self, name: &str, keys: Option<Arc<Keystore>>) -> App {
-        let pass = Passphrase::with_params(Zeroizing::new("pw".into()), ScryptParams { log_n: 10, r: 8, p: 1 });
+        let pass = Passphrase::with_params(Zeroizing::new("pw for tests".into()), ScryptParams { log_n: 10, r: 8, p: 1 });
         let vault = Vault::create(&self._dir.path().join(name), &[&pass], VaultEnv::system()).unwrap();
         let now = self.now.clone();
         App::new(vault, AppEnv {

@@ -9,6 +9,11 @@ use std::process::{Command, Output, Stdio};
 
 /// Runs `duet ARGS` with `stdin` fed in and `envs` added to the clean environment.
 pub fn duet(home: &Path, args: &[&str], stdin: Option<&str>, envs: &[(&str, &str)]) -> Output {
+    run(command(home, args, envs), stdin)
+}
+
+/// The `duet ARGS` command [`duet`] runs, for tests that set more up (extra descriptors).
+pub fn command(home: &Path, args: &[&str], envs: &[(&str, &str)]) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_duet"));
     c.args(args)
         .env_clear()
@@ -24,6 +29,11 @@ pub fn duet(home: &Path, args: &[&str], stdin: Option<&str>, envs: &[(&str, &str
     for (k, v) in envs {
         c.env(k, v);
     }
+    c
+}
+
+/// Spawns `c` with `stdin` fed in and waits for its output.
+pub fn run(mut c: Command, stdin: Option<&str>) -> Output {
     let mut child = c.spawn().expect("spawn duet");
     child
         .stdin

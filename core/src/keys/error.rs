@@ -7,7 +7,7 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 pub enum KeyError {
     /// The passphrase did not unwrap the key.
-    #[error("The passphrase is wrong for this vault; check DUET_PASSPHRASE or the passphrase you typed.")]
+    #[error("The passphrase is wrong for this vault; check the passphrase you typed, passed with --passphrase-fd or set in DUET_PASSPHRASE.")]
     WrongPassphrase,
     /// A key file exists but is not the one this vault was locked with.
     #[error("The key file {path} does not belong to this vault; use the key file made when the vault was created.")]
@@ -53,6 +53,22 @@ pub enum KeyError {
         /// Slot kind.
         kind: String,
     },
+    /// A passphrase slot asks for a scrypt cost above what duet accepts.
+    #[error("The vault's passphrase slot asks for scrypt N=2^{log_n}, r={r}, p={p}, above duet's limit (N at most 2^20, 1 GiB of memory); the file may have been altered: unlock it another way or restore a backup.")]
+    KdfLimits {
+        /// log2 of N in the slot.
+        log_n: u8,
+        /// r in the slot.
+        r: u32,
+        /// p in the slot.
+        p: u32,
+    },
+    /// A new passphrase is shorter than the minimum.
+    #[error("The new passphrase is too short: use at least {min} characters (a few unrelated words are easy to remember).")]
+    PassphraseTooShort {
+        /// The minimum number of characters.
+        min: usize,
+    },
     /// The OS keyring could not be reached.
     #[error("The system keyring is not available ({reason}); use a key file or DUET_PASSPHRASE instead.")]
     KeyringUnavailable {
@@ -63,7 +79,7 @@ pub enum KeyError {
     #[error("The system keyring has no key for this vault; unlock it with its key file or passphrase.")]
     KeyringNoEntry,
     /// No provider at hand matches any of the vault's key slots.
-    #[error("No way to unlock this vault is available (it is locked with: {kinds}); set DUET_PASSPHRASE or DUET_KEY_FILE.")]
+    #[error("No way to unlock this vault is available (it is locked with: {kinds}); give the passphrase (prompt, --passphrase-fd or DUET_PASSPHRASE) or set DUET_KEY_FILE.")]
     NoProvider {
         /// The slot kinds the vault has.
         kinds: String,
@@ -93,6 +109,8 @@ impl ErrorCode for KeyError {
             KeyError::KeyFileBesideVault { .. } => "E_KEY_FILE_BESIDE_VAULT",
             KeyError::KeyFileIo { .. } => "E_KEY_FILE_IO",
             KeyError::SlotInvalid { .. } => "E_KEY_SLOT_INVALID",
+            KeyError::KdfLimits { .. } => "E_KEY_SLOT_KDF_LIMITS",
+            KeyError::PassphraseTooShort { .. } => "E_KEY_PASSPHRASE_TOO_SHORT",
             KeyError::KeyringUnavailable { .. } => "E_KEYRING_UNAVAILABLE",
             KeyError::KeyringNoEntry => "E_KEYRING_NO_ENTRY",
             KeyError::NoProvider { .. } => "E_KEY_NO_PROVIDER",

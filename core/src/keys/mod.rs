@@ -29,8 +29,8 @@ pub use keyfile::KeyFile;
 pub use os::OsKeyring;
 #[cfg(all(feature = "os-keyring", target_os = "linux"))]
 pub use os::KernelKeyCache;
-pub use passphrase::{Passphrase, ScryptParams};
-pub use unlock::{Unlocked, unlock};
+pub use passphrase::{MIN_PASSPHRASE_CHARS, Passphrase, ScryptParams, check_new_passphrase};
+pub use unlock::{SlotUpgrade, Unlocked, unlock};
 
 use crate::vault::seal::{KEY_LEN, SealKey};
 use ring::rand::SecureRandom;
@@ -96,6 +96,11 @@ pub trait KeyProvider {
     /// Recovers the key from a slot this provider wrote. The caller still checks the
     /// key against the vault, so a provider may return a wrong key (e.g. [`AppKey`]).
     fn unlock(&self, vault_id: &str, slot: &KeySlot) -> Result<VaultKey, KeyError>;
+    /// A replacement for `slot` (which just gave `key`) when it was written with weaker
+    /// parameters than this provider writes today; `None` when it is current.
+    fn rewrap(&self, _vault_id: &str, _slot: &KeySlot, _key: &VaultKey, _rng: &dyn SecureRandom) -> Result<Option<KeySlot>, KeyError> {
+        Ok(None)
+    }
 }
 
 /// A short-lived cache of unwrapped keys (never the only copy).

@@ -806,6 +806,21 @@ impl Vault {
         })
     }
 
+    /// Replaces the slot `old` by `new` (a re-wrap of the same key) in one transaction, so a
+    /// crash leaves either slot, never neither. Nothing happens when `old` is no longer there
+    /// (another process replaced it first).
+    pub fn replace_key_slot(&mut self, old: &KeySlot, new: &KeySlot) -> Result<(), VaultError> {
+        let now = self.now();
+        self.write(Checked::KeySlots, |tx| {
+            tx.execute(
+                "UPDATE key_slots SET kind = ?1, params = ?2, wrapped = ?3, created_at = ?4 \
+                 WHERE kind = ?5 AND params = ?6 AND wrapped = ?7",
+                params![new.kind, new.params, new.wrapped, now, old.kind, old.params, old.wrapped],
+            )?;
+            Ok(())
+        })
+    }
+
     /// Runs SQLite's full integrity check and opens every record. Damage is reported in
     /// [`Health::problems`], one entry per problem, rather than as an error, so the report
     /// exists exactly when it is needed.

@@ -14,7 +14,7 @@ pub(super) static CODES: &[CodeDoc] = &[
         code: "E_KEY_WRONG_PASSPHRASE",
         section: &KEYS,
         when: "the passphrase does not unwrap the vault key",
-        tell: "check `DUET_PASSPHRASE` or the passphrase typed.",
+        tell: "check the passphrase typed, passed with `--passphrase-fd` or set in `DUET_PASSPHRASE`.",
     },
     CodeDoc {
         code: "E_KEY_FILE_WRONG",
@@ -59,6 +59,18 @@ pub(super) static CODES: &[CodeDoc] = &[
         tell: "unlock another way (key file, passphrase) or restore a backup.",
     },
     CodeDoc {
+        code: "E_KEY_SLOT_KDF_LIMITS",
+        section: &KEYS,
+        when: "a passphrase slot asks for a scrypt cost above duet's limit (N above 2^20, r above 32, p above 16 or more than 1 GiB of memory), which only an altered file does",
+        tell: "unlock another way (key file, keyring) or restore a backup.",
+    },
+    CodeDoc {
+        code: "E_KEY_PASSPHRASE_TOO_SHORT",
+        section: &KEYS,
+        when: "a new passphrase (creating a vault or adding a passphrase slot) has fewer than 10 characters; vaults made with a shorter one still open",
+        tell: "choose a passphrase of at least 10 characters, such as a few unrelated words.",
+    },
+    CodeDoc {
         code: "E_KEYRING_UNAVAILABLE",
         section: &KEYS,
         when: "the system keyring (Secret Service, Keychain) cannot be reached",
@@ -74,7 +86,7 @@ pub(super) static CODES: &[CodeDoc] = &[
         code: "E_KEY_NO_PROVIDER",
         section: &KEYS,
         when: "none of the ways this vault can be unlocked is available (the message lists them)",
-        tell: "set `DUET_PASSPHRASE` or `DUET_KEY_FILE`.",
+        tell: "give the passphrase (prompt, `--passphrase-fd`, `DUET_PASSPHRASE`) or set `DUET_KEY_FILE`.",
     },
     CodeDoc {
         code: "E_KEY_BAD_LENGTH",
