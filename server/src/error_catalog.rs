@@ -332,6 +332,24 @@ pub static CODES: &[CodeDoc] = &[
         tell: "sign in to the helpdesk page again.",
     },
     CodeDoc {
+        code: "E_SRV_FACTOR_REQUIRED",
+        section: &SERVER,
+        when: "a helpdesk form was posted by a session that passed the password but not the authenticator code",
+        tell: "enter the current code from the admin's authenticator app on the second sign-in page.",
+    },
+    CodeDoc {
+        code: "E_SRV_FACTOR_WRONG",
+        section: &SERVER,
+        when: "the helpdesk admin's authenticator code matches no current code (counted like a wrong password)",
+        tell: "check the authenticator's clock and type the current code; if the authenticator is lost, the server's operator resets it with `duet admin reset-factor`.",
+    },
+    CodeDoc {
+        code: "E_SRV_FACTOR_REUSED",
+        section: &SERVER,
+        when: "the helpdesk admin's authenticator code was already accepted once",
+        tell: "wait for the next code (up to 30 seconds) and type it.",
+    },
+    CodeDoc {
         code: "E_SRV_CSRF",
         section: &SERVER,
         when: "a helpdesk form was posted without this session's CSRF token",
