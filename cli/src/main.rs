@@ -41,7 +41,7 @@ struct Cli {
 enum Command {
     /// Run the reference push server and helpdesk page.
     Serve(cmd_serve::ServeArgs),
-    /// Helpdesk admins on the server's database (lift a login pause).
+    /// Helpdesk admins on the server's database (lift a login pause, reset a second factor).
     #[command(subcommand)]
     Admin(cmd_admin::AdminCommand),
     /// Create, list or revoke the server's admin API keys (on the server's database).

@@ -71,8 +71,8 @@ pub enum ServerError {
     /// Too many wrong manual-code lookups from one address (or from everyone).
     #[error("Too many wrong activation-code lookups; wait a minute and try again.")]
     LookupLimited,
-    /// Too many wrong admin passwords from this address, or for this name.
-    #[error("Too many wrong admin passwords; helpdesk sign-in is paused for a while, or until the server's operator lifts the pause.")]
+    /// Too many wrong admin passwords or second-factor codes from this address, or for this name.
+    #[error("Too many wrong admin passwords or authenticator codes; helpdesk sign-in is paused for a while, or until the server's operator lifts the pause.")]
     LoginLocked,
     /// The request (its body included) took longer than the server waits.
     #[error("The request took too long to arrive; send it again.")]

@@ -292,7 +292,7 @@ pub static CODES: &[CodeDoc] = &[
     CodeDoc {
         code: "E_SRV_LOGIN_LOCKED",
         section: &SERVER,
-        when: "helpdesk sign-in paused: 5 wrong admin passwords from this address in 15 minutes, or 50 for this admin name from everywhere",
+        when: "helpdesk sign-in paused: 5 wrong admin passwords or authenticator codes from this address in 15 minutes, or 50 for this admin name from everywhere",
         tell: "wait 15 minutes; the server's operator can lift the pause with `duet admin unlock NAME --data-dir DIR`.",
     },
     CodeDoc {
