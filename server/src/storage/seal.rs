@@ -231,6 +231,17 @@ mod tests {
     }
 
     #[test]
+    fn an_admin_factor_secret_opens_only_for_its_admin() {
+        let k = SealKey::new(&[7u8; 32]).unwrap();
+        let mine = Sealed::AdminTotpSecret { admin_id: 1 };
+        let s = k.seal(&mine, b"totp secret").unwrap();
+        assert_eq!(&k.open(&mine, &s).unwrap()[..], b"totp secret");
+        for other in [Sealed::AdminTotpSecret { admin_id: 2 }, Sealed::DeviceOtpSecret { account_id: "1", user_id: 1 }] {
+            assert!(k.open(&other, &s).is_err(), "{other:?}");
+        }
+    }
+
+    #[test]
     fn tags_are_keyed() {
         let k = SealKey::new(&[7u8; 32]).unwrap();
         assert_eq!(k.tag("code", b"ABC"), k.tag("code", b"ABC"));
