@@ -14,10 +14,13 @@ fn after<'a>(lines: &'a [String], prefix: &str) -> &'a str {
     lines.iter().find_map(|l| l.trim_start().strip_prefix(prefix)).unwrap_or_else(|| panic!("no line with {prefix}"))
 }
 
-fn stop(mut demo: Child) {
-    // SIGTERM, like Ctrl-C: the demo stops its server and removes its data.
+fn stop(mut demo: Child, rest: impl Iterator<Item = std::io::Result<String>>) {
+    // SIGTERM, like Ctrl-C: the demo stops its server and removes its data, and says so; its
+    // last lines are read so it can print them.
     let _ = Command::new("kill").arg("-TERM").arg(demo.id().to_string()).status();
-    let _ = demo.wait();
+    let said: Vec<String> = rest.map_while(Result::ok).collect();
+    assert!(said.iter().any(|l| l.contains("every step passed")), "{said:?}");
+    assert!(demo.wait().unwrap().success());
 }
 
 #[test]
@@ -29,7 +32,8 @@ fn the_kept_demo_prints_a_working_helpdesk_login_with_both_factors() {
         .spawn()
         .unwrap();
     let mut lines = Vec::new();
-    for line in BufReader::new(demo.stdout.take().unwrap()).lines() {
+    let mut out = BufReader::new(demo.stdout.take().unwrap()).lines();
+    for line in out.by_ref() {
         let line = line.unwrap();
         let done = line.contains("Press Ctrl-C");
         lines.push(line);
@@ -72,7 +76,7 @@ fn the_kept_demo_prints_a_working_helpdesk_login_with_both_factors() {
         let home = a.get(format!("{url}/helpdesk")).header("Cookie", &cookie).call().unwrap();
         assert_eq!(home.status().as_u16(), 200);
     });
-    stop(demo);
+    stop(demo, out);
     if let Err(e) = result {
         std::panic::resume_unwind(e);
     }
