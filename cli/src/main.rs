@@ -40,7 +40,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Run the reference push server and helpdesk page.
-    Serve(cmd_serve::ServeArgs),
+    Serve(Box<cmd_serve::ServeArgs>),
     /// Helpdesk admins on the server's database (lift a login pause, reset a second factor).
     #[command(subcommand)]
     Admin(cmd_admin::AdminCommand),
@@ -88,7 +88,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     vault_ctx::set_path(cli.vault);
     match cli.command {
-        Command::Serve(a) => cmd_serve::run(a),
+        Command::Serve(a) => cmd_serve::run(*a),
         Command::Admin(c) => cmd_admin::run(c),
         Command::AdminKey(c) => cmd_admin_key::run(c),
         Command::Demo(a) => cmd_demo::run(a),

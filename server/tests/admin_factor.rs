@@ -112,7 +112,7 @@ async fn wrong_codes_are_refused_audited_and_pause_the_address() {
         assert!(r.body.contains(want), "attempt {i}: {}", r.status);
         assert!(!r.body.contains(&good));
     }
-    assert_eq!(audit_count(&h, "admin_factor_failed"), i64::from(ADDRESS_RULE.max_failures));
+    assert_eq!(audit_count(&h, "admin_factor_failed"), ADDRESS_RULE.max_failures);
     assert_eq!(audit_count(&h, "admin_login_locked"), 1);
     // Paused: even the right code and the password are refused.
     let r = h.post_factor(&cookie, &good).await;
