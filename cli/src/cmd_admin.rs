@@ -1,12 +1,14 @@
 //! `duet admin unlock`: lifts a paused helpdesk login from the server's own machine, for the
-//! host's operator when wrong passwords paused the admins (docs/server.md "Helpdesk page").
-//! Works on the database directly, whether or not the server runs; audited.
+//! host's operator when wrong passwords paused the admins; `duet admin reset-factor`: removes
+//! an admin's authenticator after it was lost, so their next login sets up a new one
+//! (docs/server.md "Helpdesk page"). Both work on the database directly, whether or not the
+//! server runs; audited.
 
 use crate::cmd_serve::StorageArgs;
 use crate::report;
 use clap::{Args, Subcommand};
 use duet_server::ServerError;
-use duet_server::services::admin_login;
+use duet_server::services::{admin_factor, admin_login};
 use duet_server::storage::db;
 use std::process::ExitCode;
 
@@ -15,9 +17,12 @@ use std::process::ExitCode;
 pub enum AdminCommand {
     /// Lift the login pause of an admin name and of every paused client address.
     Unlock(UnlockArgs),
+    /// Remove an admin's authenticator (second factor) and end their sessions; their next
+    /// login sets up a new one.
+    ResetFactor(UnlockArgs),
 }
 
-/// Options of `duet admin unlock`.
+/// Options of `duet admin unlock` and `duet admin reset-factor`.
 #[derive(Args, Debug)]
 pub struct UnlockArgs {
     #[command(flatten)]
@@ -27,14 +32,25 @@ pub struct UnlockArgs {
 }
 
 fn run_cmd(cmd: AdminCommand) -> Result<(), ServerError> {
-    let AdminCommand::Unlock(a) = cmd;
+    let a = match &cmd {
+        AdminCommand::Unlock(a) | AdminCommand::ResetFactor(a) => a,
+    };
     let path = a.storage.db_path();
     if !path.is_file() {
         return Err(ServerError::Config(format!("there is no server database at {}", path.display())));
     }
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
-    let lifted = admin_login::unlock(&db::open(Some(&path))?, "command line", &a.name, now)?;
-    eprintln!("duet admin: {lifted} login pause(s) lifted");
+    let conn = db::open(Some(&path))?;
+    match cmd {
+        AdminCommand::Unlock(_) => {
+            let lifted = admin_login::unlock(&conn, "command line", &a.name, now)?;
+            eprintln!("duet admin: {lifted} login pause(s) lifted");
+        }
+        AdminCommand::ResetFactor(_) => {
+            admin_factor::reset(&conn, "command line", &a.name, now)?;
+            eprintln!("duet admin: the authenticator of {} is removed; their next login sets up a new one", a.name.trim());
+        }
+    }
     Ok(())
 }
 

@@ -111,6 +111,9 @@ impl Drop for TempDir {
     }
 }
 
+/// Where the server writes the demo admin's authenticator URI (added to the demo's vault).
+const ADMIN_FACTOR_FILE: &str = "admin-factor.uri";
+
 fn start_server(dir: &Path, admin_password: &str) -> Result<Background, DemoError> {
     let pw_file = dir.join("admin-password");
     std::fs::write(&pw_file, admin_password).map_err(|e| ServerError::Config(e.to_string()))?;
@@ -120,6 +123,7 @@ fn start_server(dir: &Path, admin_password: &str) -> Result<Background, DemoErro
         key_file: dir.join("server.key"),
         admin_name: "admin".into(),
         admin_password_file: Some(pw_file),
+        admin_factor_file: Some(dir.join(ADMIN_FACTOR_FILE)),
         tls: None,
         public_url: None,
         rotate_key: false,
@@ -130,6 +134,12 @@ fn start_server(dir: &Path, admin_password: &str) -> Result<Background, DemoErro
 
 /// Runs `duet ARGS` on the throwaway vault; returns stdout.
 fn duet(dir: &Path, args: &[&str]) -> Result<String, DemoError> {
+    duet_with_input(dir, args, None)
+}
+
+/// Runs `duet ARGS` on the throwaway vault with `input` on its standard input (secrets go
+/// there, not on the command line, which is printed and visible to other processes).
+fn duet_with_input(dir: &Path, args: &[&str], input: Option<&str>) -> Result<String, DemoError> {
     let exe = std::env::current_exe().map_err(|e| ServerError::Config(e.to_string()))?;
     let shown = args.join(" ");
     // Long arguments (the enrollment link) are shortened on screen only.
@@ -138,7 +148,7 @@ fn duet(dir: &Path, args: &[&str]) -> Result<String, DemoError> {
         .map(|a| if a.len() > 60 { format!("'{}…'", &a[..48]) } else { a.to_string() })
         .collect();
     println!("  $ duet {}", short.join(" "));
-    let out = Command::new(exe)
+    let mut child = Command::new(exe)
         .args(args)
         .env("DUET_VAULT", dir.join("vault.sqlite"))
         .env("DUET_KEY_STORE", "key-file")
@@ -146,8 +156,15 @@ fn duet(dir: &Path, args: &[&str]) -> Result<String, DemoError> {
         .env("DUET_KEY_FILE", dir.join("keys").join("vault.key"))
         .env("DUET_KEY_CACHE", "off")
         .env_remove("DUET_PASSPHRASE")
-        .output()
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
         .map_err(|e| DemoError::Command { command: shown.clone(), detail: e.to_string() })?;
+    if let (Some(text), Some(mut stdin)) = (input, child.stdin.take()) {
+        stdin.write_all(text.as_bytes()).map_err(|e| DemoError::Command { command: shown.clone(), detail: e.to_string() })?;
+    }
+    let out = child.wait_with_output().map_err(|e| DemoError::Command { command: shown.clone(), detail: e.to_string() })?;
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
     for line in stdout.lines() {
         println!("    {line}");
@@ -193,7 +210,7 @@ fn demo(args: &DemoArgs, dir: &Path) -> Result<(), DemoError> {
     let server = start_server(dir, &admin_password)?;
     let st = server.state.clone();
     println!("  server:   {}", server.url);
-    println!("  helpdesk: {}/helpdesk  (admin / {admin_password}, while the demo runs)", server.url);
+    println!("  helpdesk: {}/helpdesk  (while the demo runs; with --keep the demo prints the admin login)", server.url);
 
     step(2, "Helpdesk: add user alice, an application and an enrollment");
     let (app_id, link, code) = {
@@ -239,16 +256,7 @@ fn demo(args: &DemoArgs, dir: &Path) -> Result<(), DemoError> {
 
     step(5, "Offline passcode: accepted once, refused the second time");
     // The enrollment also stored the offline passcode account (TOTP) in the vault.
-    let listed = duet(dir, &["list", "--json"])?;
-    let otp_id = serde_json::from_str::<serde_json::Value>(&listed)
-        .ok()
-        .and_then(|v| {
-            let list = v.as_array()?.clone();
-            list.into_iter().find(|a| a["type"] == "totp").map(|a| match &a["id"] {
-                serde_json::Value::String(s) => s.clone(),
-                other => other.to_string(),
-            })
-        })
+    let otp_id = totp_account(dir, |name| name != "admin")?
         .ok_or_else(|| DemoError::Unexpected("an offline passcode account in the vault".into()))?;
     let passcode = duet(dir, &["code", &otp_id])?;
     let passcode = passcode.lines().next().unwrap_or("").trim().to_string();
@@ -293,18 +301,44 @@ fn demo(args: &DemoArgs, dir: &Path) -> Result<(), DemoError> {
     Ok(())
 }
 
+/// The id of the vault's first TOTP account whose name passes `pick`.
+fn totp_account(dir: &Path, pick: impl Fn(&str) -> bool) -> Result<Option<String>, DemoError> {
+    let listed = duet(dir, &["list", "--json"])?;
+    Ok(serde_json::from_str::<serde_json::Value>(&listed).ok().and_then(|v| {
+        let list = v.as_array()?.clone();
+        list.into_iter().find(|a| a["type"] == "totp" && pick(a["name"].as_str().unwrap_or(""))).map(|a| match &a["id"] {
+            serde_json::Value::String(s) => s.clone(),
+            other => other.to_string(),
+        })
+    }))
+}
+
+/// Adds the demo admin's authenticator (the URI the server wrote) to the demo's vault; returns
+/// its account id there.
+fn add_admin_factor(dir: &Path) -> Result<String, DemoError> {
+    let uri = zeroize::Zeroizing::new(
+        std::fs::read_to_string(dir.join(ADMIN_FACTOR_FILE)).map_err(|e| ServerError::Config(e.to_string()))?,
+    );
+    duet_with_input(dir, &["add", "-"], Some(&uri))?;
+    totp_account(dir, |name| name == "admin")?.ok_or_else(|| DemoError::Unexpected("the admin's authenticator in the vault".into()))
+}
+
 /// Prints how to reach the kept server and its enrolled device, then waits for Ctrl-C.
 fn keep(url: &str, admin_password: &str, dir: &Path) -> Result<(), DemoError> {
     let exe = std::env::current_exe().map_err(|e| ServerError::Config(e.to_string()))?;
+    println!("  the admin's authenticator (TOTP) goes into the demo's vault, beside alice's device:");
+    let factor_id = add_admin_factor(dir)?;
     println!("  helpdesk:   {url}/helpdesk");
-    println!("  sign in as: admin / {admin_password}");
-    println!("  alice's pushes are paused after the fraud report: open alice, \"Lift the pause\", then \"Send a test push\".");
-    println!("  answer it with the enrolled device, in another terminal:");
+    println!("  in another terminal, use the demo's vault:");
     println!(
         "    export DUET_VAULT='{}' DUET_KEY_STORE=key-file DUET_KEY_FILE='{}' DUET_KEY_CACHE=off",
         dir.join("vault.sqlite").display(),
         dir.join("keys").join("vault.key").display()
     );
+    println!("  sign in as: admin / {admin_password}, then the authenticator code from:");
+    println!("    '{}' code {factor_id}", exe.display());
+    println!("  alice's pushes are paused after the fraud report: open alice, \"Lift the pause\", then \"Send a test push\".");
+    println!("  answer it with the enrolled device:");
     println!("    '{}' pending", exe.display());
     println!("    '{}' approve --number NUMBER", exe.display());
     println!("  Press Ctrl-C to stop the server and remove its data.");

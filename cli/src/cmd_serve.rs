@@ -45,6 +45,11 @@ pub struct ServeArgs {
     /// File holding the first admin's password (needed on first start only).
     #[arg(long)]
     admin_password_file: Option<PathBuf>,
+    /// When the first admin is created: give them their authenticator (TOTP) at once and write
+    /// its otpauth:// URI to this file (mode 0600), to add to an authenticator before the first
+    /// login. Without it, the first login sets the authenticator up on the page.
+    #[arg(long, value_name = "FILE")]
+    admin_factor_file: Option<PathBuf>,
     /// TLS certificate chain (PEM).
     #[arg(long, requires = "tls_key")]
     tls_cert: Option<PathBuf>,
@@ -77,6 +82,7 @@ impl ServeArgs {
             key_file: self.key_file.clone().unwrap_or_else(|| self.storage.data_dir.join("server.key")),
             admin_name: self.admin_name.clone(),
             admin_password_file: self.admin_password_file.clone(),
+            admin_factor_file: self.admin_factor_file.clone(),
             tls: self.tls_cert.clone().zip(self.tls_key.clone()),
             public_url: self.public_url.clone(),
             rotate_key: self.rotate_server_key,

@@ -46,8 +46,8 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Run the reference push server and helpdesk page.
-    Serve(cmd_serve::ServeArgs),
-    /// Helpdesk admins on the server's database (lift a login pause).
+    Serve(Box<cmd_serve::ServeArgs>),
+    /// Helpdesk admins on the server's database (lift a login pause, reset a second factor).
     #[command(subcommand)]
     Admin(cmd_admin::AdminCommand),
     /// Create, list or revoke the server's admin API keys (on the server's database).
@@ -95,7 +95,7 @@ fn main() -> ExitCode {
     vault_ctx::set_path(cli.vault);
     passphrase_input::set_fd(cli.passphrase_fd);
     match cli.command {
-        Command::Serve(a) => cmd_serve::run(a),
+        Command::Serve(a) => cmd_serve::run(*a),
         Command::Admin(c) => cmd_admin::run(c),
         Command::AdminKey(c) => cmd_admin_key::run(c),
         Command::Demo(a) => cmd_demo::run(a),

@@ -71,8 +71,8 @@ pub enum ServerError {
     /// Too many wrong manual-code lookups from one address (or from everyone).
     #[error("Too many wrong activation-code lookups; wait a minute and try again.")]
     LookupLimited,
-    /// Too many wrong admin passwords from this address, or for this name.
-    #[error("Too many wrong admin passwords; helpdesk sign-in is paused for a while, or until the server's operator lifts the pause.")]
+    /// Too many wrong admin passwords or second-factor codes from this address, or for this name.
+    #[error("Too many wrong admin passwords or authenticator codes; helpdesk sign-in is paused for a while, or until the server's operator lifts the pause.")]
     LoginLocked,
     /// The request (its body included) took longer than the server waits.
     #[error("The request took too long to arrive; send it again.")]
@@ -104,6 +104,15 @@ pub enum ServerError {
     /// Admin name or password wrong.
     #[error("The admin name or password is wrong.")]
     LoginFailed,
+    /// A helpdesk session that passed the password but not yet the second factor.
+    #[error("Enter the code from your authenticator app first.")]
+    FactorRequired,
+    /// A second-factor code that matches no current code.
+    #[error("The authenticator code is wrong or has expired; type the current code.")]
+    FactorWrong,
+    /// A second-factor code that was already accepted once.
+    #[error("That authenticator code was already used; wait for the next code.")]
+    FactorReused,
     /// Helpdesk page without a session.
     #[error("Please sign in to the helpdesk page first.")]
     LoginRequired,
@@ -173,6 +182,9 @@ impl ErrorCode for ServerError {
             EnrollmentExpired => "E_SRV_ENROLLMENT_EXPIRED",
             LoginFailed => "E_SRV_LOGIN_FAILED",
             LoginRequired => "E_SRV_LOGIN_REQUIRED",
+            FactorRequired => "E_SRV_FACTOR_REQUIRED",
+            FactorWrong => "E_SRV_FACTOR_WRONG",
+            FactorReused => "E_SRV_FACTOR_REUSED",
             Csrf => "E_SRV_CSRF",
             NotFound => "E_SRV_NOT_FOUND",
             Protocol { code, .. } => code,
@@ -192,7 +204,7 @@ impl ServerError {
             BadRequest(_) | UserNameInvalid => StatusCode::BAD_REQUEST,
             TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             RequestTimeout => StatusCode::REQUEST_TIMEOUT,
-            ApiKeyMissing | ApiKeyInvalid | LoginFailed | LoginRequired => StatusCode::UNAUTHORIZED,
+            ApiKeyMissing | ApiKeyInvalid | LoginFailed | LoginRequired | FactorRequired | FactorWrong | FactorReused => StatusCode::UNAUTHORIZED,
             AdminKeyMissing | AdminKeyInvalid => StatusCode::UNAUTHORIZED,
             AdminKeyReadOnly => StatusCode::FORBIDDEN,
             AdminKeySelf | ServiceAccountNoPush => StatusCode::CONFLICT,

@@ -292,7 +292,7 @@ pub static CODES: &[CodeDoc] = &[
     CodeDoc {
         code: "E_SRV_LOGIN_LOCKED",
         section: &SERVER,
-        when: "helpdesk sign-in paused: 5 wrong admin passwords from this address in 15 minutes, or 50 for this admin name from everywhere",
+        when: "helpdesk sign-in paused: 5 wrong admin passwords or authenticator codes from this address in 15 minutes, or 50 for this admin name from everywhere",
         tell: "wait 15 minutes; the server's operator can lift the pause with `duet admin unlock NAME --data-dir DIR`.",
     },
     CodeDoc {
@@ -330,6 +330,24 @@ pub static CODES: &[CodeDoc] = &[
         section: &SERVER,
         when: "a helpdesk page was opened without a valid session",
         tell: "sign in to the helpdesk page again.",
+    },
+    CodeDoc {
+        code: "E_SRV_FACTOR_REQUIRED",
+        section: &SERVER,
+        when: "a helpdesk form was posted by a session that passed the password but not the authenticator code",
+        tell: "enter the current code from the admin's authenticator app on the second sign-in page.",
+    },
+    CodeDoc {
+        code: "E_SRV_FACTOR_WRONG",
+        section: &SERVER,
+        when: "the helpdesk admin's authenticator code matches no current code (counted like a wrong password)",
+        tell: "check the authenticator's clock and type the current code; if the authenticator is lost, the server's operator resets it with `duet admin reset-factor`.",
+    },
+    CodeDoc {
+        code: "E_SRV_FACTOR_REUSED",
+        section: &SERVER,
+        when: "the helpdesk admin's authenticator code was already accepted once",
+        tell: "wait for the next code (up to 30 seconds) and type it.",
     },
     CodeDoc {
         code: "E_SRV_CSRF",

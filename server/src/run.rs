@@ -4,7 +4,7 @@ use crate::clock::{Clock, SystemClock};
 use crate::config::{Config, ConnectionLimits};
 use crate::http::connections::Capped;
 use crate::error::ServerError;
-use crate::services::{admin, audit};
+use crate::services::{admin, admin_factor, audit};
 use crate::state::State;
 use crate::storage::{db, files, seal};
 use std::net::SocketAddr;
@@ -25,6 +25,10 @@ pub struct Options {
     pub admin_name: String,
     /// File with the first admin's password (read only when no admin exists).
     pub admin_password_file: Option<PathBuf>,
+    /// When the first admin is created, give them a second factor at once and write its
+    /// `otpauth://` URI to this file (mode 0600), to add to an authenticator before the first
+    /// login; without it the first login sets the factor up on the page.
+    pub admin_factor_file: Option<PathBuf>,
     /// TLS certificate chain and key (PEM), both or neither.
     pub tls: Option<(PathBuf, PathBuf)>,
     /// Public base URL; `None` derives it from `listen` and TLS.
@@ -62,6 +66,11 @@ pub fn open_state(opts: &Options, mut config: Config, clock: Arc<dyn Clock>, bou
         let pw = pw.trim_end_matches(['\n', '\r']);
         admin::ensure_first_admin(&conn, &opts.admin_name, pw, now)?;
         audit::record(&conn, now, "server", "first_admin_created", None, &opts.admin_name)?;
+        if let Some(file) = &opts.admin_factor_file {
+            let secret = admin_factor::new_secret();
+            let e = admin_factor::enroll_with_secret(&conn, &seal, &config.issuer, &opts.admin_name, &secret, now)?;
+            files::write_private(file, format!("{}\n", e.uri.as_str()).as_bytes())?;
+        }
     }
     config.secure_cookies = opts.tls.is_some();
     config.public_url = opts.public_url.clone().unwrap_or_else(|| {

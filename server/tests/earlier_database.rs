@@ -3,7 +3,7 @@
 //! value to its row, its sealed server key unseals, the first admin's password verifies, enrollments and
 //! devices of that release keep working, and a new key can be sealed beside the old one.
 
-use duet_server::services::{admin, devices, enrollments};
+use duet_server::services::{admin, admin_factor, devices, enrollments};
 use duet_server::storage::{db, migrate, seal, server_key};
 use duet_server::verifier::DeviceRecord;
 use ring::aead::{AES_256_GCM, Aad, LessSafeKey, Nonce, UnboundKey};
@@ -56,6 +56,14 @@ fn previous_release_database_opens_and_its_key_unseals() {
     assert_eq!((id, again.public_key()), (stored.id, stored.key.public_key()));
     let phc: String = conn.query_row("SELECT pw_hash FROM admins WHERE name = 'admin'", [], |r| r.get(0)).unwrap();
     assert!(admin::verify_password("fixture admin password", &phc), "the first admin's password still verifies");
+    // The admin has no second factor yet (the next login sets one up), and sessions of the
+    // earlier release have not passed one.
+    let (sealed, enrolled): (Option<Vec<u8>>, i64) =
+        conn.query_row("SELECT totp_sealed, totp_enrolled FROM admins WHERE name = 'admin'", [], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
+    assert_eq!((sealed, enrolled), (None, 0));
+    let passed: i64 = conn.query_row("SELECT COUNT(*) FROM sessions WHERE factor_ok = 1", [], |r| r.get(0)).unwrap();
+    assert_eq!(passed, 0);
+    admin_factor::reset(&conn, "tests", "admin", NOW).unwrap();
     let rotated = server_key::rotate(&conn, &key, stored.id, NOW + 1).unwrap();
     assert_ne!(rotated.key.public_key(), stored.key.public_key());
     // A wrong key file opens nothing and says so.

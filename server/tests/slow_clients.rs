@@ -22,6 +22,7 @@ fn server(limits: ConnectionLimits) -> (Background, tempfile::TempDir) {
         key_file: dir.path().join("server.key"),
         admin_name: "admin".into(),
         admin_password_file: Some(dir.path().join("pw")),
+        admin_factor_file: None,
         tls: None,
         public_url: None,
         rotate_key: false,

@@ -17,6 +17,7 @@ fn options(dir: &Path) -> Options {
         key_file: dir.join("server.key"),
         admin_name: "admin".into(),
         admin_password_file: Some(pw),
+        admin_factor_file: None,
         tls: None,
         public_url: None,
         rotate_key: false,

@@ -1,12 +1,14 @@
 // Drives the duet helpdesk page in Debian's chromium with playwright-core.
 //
 // Usage:
-//   node helpdesk.mjs enroll   BASE_URL PASSWORD OUT_DIR   log in, add alice, start an
+//   node helpdesk.mjs enroll   BASE_URL PASSWORD OUT_DIR   log in (password, then setting up
+//        the admin's authenticator from the secret the page shows), add alice, start an
 //        enrollment, screenshot the page to OUT_DIR/enrollment.png, save the session
 //   node helpdesk.mjs testpush BASE_URL OUT_DIR            send a test push to alice, write the
 //        number shown to OUT_DIR/number.txt, wait until the page shows "approved"
 import { chromium } from 'playwright-core';
 import { writeFileSync, existsSync } from 'node:fs';
+import { createHmac } from 'node:crypto';
 import { join } from 'node:path';
 
 const [mode, base, ...rest] = process.argv.slice(2);
@@ -16,6 +18,30 @@ const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', 
 function fail(msg) {
   console.error(`browser test: ${msg}`);
   process.exit(1);
+}
+
+// RFC 6238 (SHA-1, 6 digits, 30 s) written here from the RFC, independent of duet's code:
+// the oracle for the admin's authenticator.
+function base32Decode(text) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const ch of text.replace(/[=\s]/g, '').toUpperCase()) {
+    const v = alphabet.indexOf(ch);
+    if (v < 0) fail(`the page's secret is not base32`);
+    bits += v.toString(2).padStart(5, '0');
+  }
+  const bytes = [];
+  for (let i = 0; i + 8 <= bits.length; i += 8) bytes.push(parseInt(bits.slice(i, i + 8), 2));
+  return Buffer.from(bytes);
+}
+
+function totp(secret, unixSeconds) {
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(unixSeconds / 30)));
+  const mac = createHmac('sha1', secret).update(counter).digest();
+  const offset = mac[mac.length - 1] & 0x0f;
+  const value = mac.readUInt32BE(offset) & 0x7fffffff;
+  return String(value % 1000000).padStart(6, '0');
 }
 
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: FLAGS, headless: true });
@@ -38,6 +64,19 @@ try {
     await page.fill('input[name=name]', 'admin');
     await page.fill('input[name=password]', password);
     await page.click('button[type=submit]');
+    // The second factor: the first login sets up the admin's authenticator.
+    await page.waitForURL(`${base}/helpdesk/factor`);
+    await page.goto(`${base}/helpdesk`);
+    if (!page.url().endsWith('/helpdesk/factor')) fail(`the password alone opened ${page.url()}`);
+    await page.waitForSelector('#factor-qr svg');
+    const secret = base32Decode((await page.textContent('#factor-secret')).trim());
+    const now = Date.now() / 1000;
+    const good = totp(secret, now);
+    await page.fill('#factor-code', good === '000000' ? '111111' : '000000');
+    await page.click('form[action="/helpdesk/factor"] button[type=submit]');
+    if (!(await page.content()).includes('E_SRV_FACTOR_WRONG')) fail('a wrong code did not show E_SRV_FACTOR_WRONG');
+    await page.fill('#factor-code', totp(secret, Date.now() / 1000));
+    await page.click('form[action="/helpdesk/factor"] button[type=submit]');
     await page.waitForURL(`${base}/helpdesk`);
     await page.fill('form[action="/helpdesk/users"] input[name=name]', 'alice');
     await page.click('form[action="/helpdesk/users"] button');

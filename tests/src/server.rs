@@ -51,6 +51,7 @@ impl TestServer {
             key_file: dir.path().join("server.key"),
             admin_name: "admin".into(),
             admin_password_file: Some(pw),
+            admin_factor_file: None,
             tls: None,
             public_url: Some(URL.into()),
             rotate_key: false,

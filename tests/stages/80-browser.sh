@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The helpdesk page in a real headless browser: Debian's chromium driven by playwright-core.
-# Logs in, creates an enrollment, screenshots it, decodes the QR code from the screenshot with
-# zbarimg, enrolls the CLI with exactly that text, then approves a test push sent from the page.
+# Logs in (the password, then the admin's authenticator set up from the secret the page shows,
+# its codes computed in the test from RFC 6238), creates an enrollment, screenshots it, decodes
+# the QR code from the screenshot with zbarimg, enrolls the CLI with exactly that text, then
+# approves a test push sent from the page.
 source "$(dirname "$0")/../lib.sh"
 cd "$ROOT"
 need_apt chromium zbar-tools ca-certificates

@@ -55,6 +55,7 @@ pub fn start_server(what: &str) -> (Background, PathBuf, String) {
         key_file: dir.join("server.key"),
         admin_name: "admin".into(),
         admin_password_file: Some(dir.join("pw")),
+        admin_factor_file: None,
         tls: None,
         public_url: None,
         rotate_key: false,

@@ -15,6 +15,7 @@ pub fn build(state: Arc<State>) -> Router {
         .route("/", get(|| async { Redirect::to("/helpdesk") }))
         .route("/helpdesk", get(helpdesk::pages::home))
         .route("/helpdesk/login", get(helpdesk::session::login_form).post(helpdesk::session::login))
+        .route(helpdesk::factor::PATH, get(helpdesk::factor::form).post(helpdesk::factor::check))
         .route("/helpdesk/logout", post(helpdesk::session::logout))
         .route("/helpdesk/users", post(helpdesk::pages::create_user))
         .route("/helpdesk/users/{id}", get(helpdesk::pages::user_page))

@@ -53,7 +53,8 @@ pub fn ensure_first_admin(conn: &Connection, name: &str, password: &str, now: u6
     Ok(true)
 }
 
-/// A logged-in helpdesk session.
+/// A helpdesk session: signed in with the password, and with the second factor once
+/// `factor_ok`.
 #[derive(Clone, Debug)]
 pub struct Session {
     /// Admin row id.
@@ -62,6 +63,8 @@ pub struct Session {
     pub admin_name: String,
     /// The CSRF token forms must carry.
     pub csrf: String,
+    /// Whether the session passed the second factor (`admin_factor`), not only the password.
+    pub factor_ok: bool,
 }
 
 /// Sessions are made only by [`super::admin_login`]; this stores one for admin `id`.
@@ -80,10 +83,10 @@ pub(super) fn open_session(conn: &Connection, id: i64, name: &str, now: u64) -> 
 pub fn session(conn: &Connection, token: &str, now: u64) -> Result<Option<Session>, ServerError> {
     Ok(conn
         .query_row(
-            "SELECT s.admin_id, a.name, s.csrf FROM sessions s JOIN admins a ON a.id = s.admin_id
+            "SELECT s.admin_id, a.name, s.csrf, s.factor_ok FROM sessions s JOIN admins a ON a.id = s.admin_id
              WHERE s.token_hash = ?1 AND s.expires_at > ?2",
             params![secret_hash(token), now as i64],
-            |r| Ok(Session { admin_id: r.get(0)?, admin_name: r.get(1)?, csrf: r.get(2)? }),
+            |r| Ok(Session { admin_id: r.get(0)?, admin_name: r.get(1)?, csrf: r.get(2)?, factor_ok: r.get::<_, i64>(3)? != 0 }),
         )
         .optional()?)
 }

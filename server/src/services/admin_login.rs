@@ -1,6 +1,6 @@
 //! Helpdesk login: the password check and its limits.
 //!
-//! Wrong passwords are counted per client address (5 in 15 minutes pause that address) and,
+//! Wrong passwords (and wrong second-factor codes, `admin_factor`) are counted per client address (5 in 15 minutes pause that address) and,
 //! more slowly, per admin name from everywhere (50 in 15 minutes pause the name), so one
 //! address cannot lock the admins out. Unknown names are counted and answered exactly like
 //! real ones, and their password is checked against a dummy hash, so neither the answer nor
@@ -43,11 +43,10 @@ fn shown(name: &str) -> String {
 
 /// Checks name and password from `client`; on success returns the new session's cookie token.
 pub async fn login(st: &std::sync::Arc<State>, name: &str, password: &str, client: IpAddr) -> Result<String, ServerError> {
-    let (akey, nkey) = (address_key(client), name_key(name));
     let admin: Option<(i64, String)> = {
         let conn = st.db();
         let now = st.now();
-        if throttle::locked(&conn, &akey, now)? || throttle::locked(&conn, &nkey, now)? {
+        if paused(&conn, name, client, now)? {
             return Err(ServerError::LoginLocked);
         }
         conn.query_row("SELECT id, pw_hash FROM admins WHERE name = ?1", [name.trim()], |r| Ok((r.get(0)?, r.get(1)?)))
@@ -64,7 +63,7 @@ pub async fn login(st: &std::sync::Arc<State>, name: &str, password: &str, clien
     let now = st.now();
     match admin {
         Some((id, _)) if matches => {
-            throttle::clear(&conn, &akey, now)?;
+            passed(&conn, client, now)?;
             open_session(&conn, id, name.trim(), now)
         }
         _ => Err(wrong_password(&conn, name, client, now)?),
@@ -74,8 +73,25 @@ pub async fn login(st: &std::sync::Arc<State>, name: &str, password: &str, clien
 /// Counts and audits a wrong password for `name` from `client`; returns the error to answer
 /// with (`E_SRV_LOGIN_LOCKED` when this one paused the address or the name).
 pub fn wrong_password(conn: &Connection, name: &str, client: IpAddr, now: u64) -> Result<ServerError, ServerError> {
+    audit::record(conn, now, &shown(name), "admin_login_failed", None, &format!("from {client}"))?;
+    Ok(if count_failure(conn, name, client, now)? { ServerError::LoginLocked } else { ServerError::LoginFailed })
+}
+
+/// Whether logins of `name` or from `client` are paused.
+pub fn paused(conn: &Connection, name: &str, client: IpAddr, now: u64) -> Result<bool, ServerError> {
+    Ok(throttle::locked(conn, &address_key(client), now)? || throttle::locked(conn, &name_key(name), now)?)
+}
+
+/// A login from `client` passed: its address starts counting afresh.
+pub fn passed(conn: &Connection, client: IpAddr, now: u64) -> Result<(), ServerError> {
+    throttle::clear(conn, &address_key(client), now)?;
+    Ok(())
+}
+
+/// Counts a failed login step (wrong password or code) for `name` from `client`; true when
+/// this one paused the address or the name (audited).
+pub fn count_failure(conn: &Connection, name: &str, client: IpAddr, now: u64) -> Result<bool, ServerError> {
     let who = shown(name);
-    audit::record(conn, now, &who, "admin_login_failed", None, &format!("from {client}"))?;
     let mut locked = false;
     if throttle::fail(conn, &address_key(client), ADDRESS_RULE, now)? {
         audit::record(conn, now, "server", "admin_login_locked", None, &format!("address {client}"))?;
@@ -85,7 +101,7 @@ pub fn wrong_password(conn: &Connection, name: &str, client: IpAddr, now: u64) -
         audit::record(conn, now, "server", "admin_login_locked", None, &format!("name {who}"))?;
         locked = true;
     }
-    Ok(if locked { ServerError::LoginLocked } else { ServerError::LoginFailed })
+    Ok(locked)
 }
 
 /// Lifts the pause of admin `name` and of every paused address (the operator's way back in);

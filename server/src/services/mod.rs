@@ -12,6 +12,7 @@
 //! device calls), `server_key` (rotation).
 
 pub mod admin;
+pub mod admin_factor;
 pub mod admin_login;
 pub mod admin_keys;
 pub mod apps;

@@ -20,13 +20,18 @@ CREATE TABLE IF NOT EXISTS admins (
   pw_hash TEXT NOT NULL,
   failures INTEGER NOT NULL DEFAULT 0,
   locked_until INTEGER NOT NULL DEFAULT 0,
-  created_at INTEGER NOT NULL
+  created_at INTEGER NOT NULL,
+  totp_sealed BLOB,
+  totp_enrolled INTEGER NOT NULL DEFAULT 0,
+  totp_last_step INTEGER NOT NULL DEFAULT -1
 );
+-- factor_ok: the session passed the second factor, not only the password.
 CREATE TABLE IF NOT EXISTS sessions (
   token_hash BLOB PRIMARY KEY,
   admin_id INTEGER NOT NULL REFERENCES admins(id),
   csrf TEXT NOT NULL,
-  expires_at INTEGER NOT NULL
+  expires_at INTEGER NOT NULL,
+  factor_ok INTEGER NOT NULL DEFAULT 0
 );
 -- name holds the normalised (lower-case, optionally UPN-stripped) name.
 CREATE TABLE IF NOT EXISTS users (

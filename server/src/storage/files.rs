@@ -1,6 +1,7 @@
 //! The server's directory and database files are private to the user it runs as, whatever
 //! the umask: the directory 0700, the database and its `-wal` and `-shm` files 0600 (SQLite
 //! gives the latter two the database file's mode). The key file is made 0600 by `seal`.
+//! Files handed to the operator (the first admin's authenticator URI) are 0600 too.
 
 use crate::error::ServerError;
 use std::path::Path;
@@ -38,4 +39,21 @@ pub fn private_db_files(db: &Path) -> Result<(), ServerError> {
         }
     }
     Ok(())
+}
+
+/// Writes `contents` to `path` readable by its owner only (mode 0600, also when it existed).
+pub fn write_private(path: &Path, contents: &[u8]) -> Result<(), ServerError> {
+    use std::io::Write;
+    let fail = |e: std::io::Error| ServerError::Config(format!("cannot write {}: {e}", path.display()));
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+    let mut f = opts.open(path).map_err(fail)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        f.set_permissions(std::fs::Permissions::from_mode(0o600)).map_err(fail)?;
+    }
+    f.write_all(contents).map_err(fail)
 }

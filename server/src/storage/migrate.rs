@@ -2,7 +2,8 @@
 //! server starts: in one transaction, so a failed migration leaves the database as it was.
 //!
 //! Schema 1 → 2: sealed values are bound to their rows (`seal::Sealed`), device states are
-//! sealed, and manual codes are kept as a keyed hash and a sealed copy instead of in clear.
+//! sealed, manual codes are kept as a keyed hash and a sealed copy instead of in clear, and
+//! admins get a second factor (sessions made before it must pass it too).
 
 use super::db::SCHEMA_VERSION;
 use super::seal::{SealKey, Sealed};
@@ -18,9 +19,20 @@ pub fn to_current(conn: &mut Connection, seal: &SealKey) -> Result<(), ServerErr
     let tx = conn.transaction()?;
     if version < 2 {
         bind_sealed_values(&tx, seal)?;
+        add_admin_factor(&tx)?;
     }
     tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
     tx.commit()?;
+    Ok(())
+}
+
+fn add_admin_factor(tx: &Connection) -> Result<(), ServerError> {
+    tx.execute_batch(
+        "ALTER TABLE admins ADD COLUMN totp_sealed BLOB;
+         ALTER TABLE admins ADD COLUMN totp_enrolled INTEGER NOT NULL DEFAULT 0;
+         ALTER TABLE admins ADD COLUMN totp_last_step INTEGER NOT NULL DEFAULT -1;
+         ALTER TABLE sessions ADD COLUMN factor_ok INTEGER NOT NULL DEFAULT 0;",
+    )?;
     Ok(())
 }
 

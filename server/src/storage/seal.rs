@@ -47,6 +47,11 @@ pub enum Sealed<'a> {
         /// Its owner.
         user_id: i64,
     },
+    /// A helpdesk admin's TOTP secret (their second factor).
+    AdminTotpSecret {
+        /// The admin's row id.
+        admin_id: i64,
+    },
     /// A server signing key (PKCS#8).
     ServerKey {
         /// Its public key.
@@ -62,6 +67,7 @@ impl Sealed<'_> {
             Sealed::EnrollmentCode { .. } => "duet-enrollment-code-v1",
             Sealed::DeviceState { .. } => "duet-device-state-v1",
             Sealed::DeviceOtpSecret { .. } => "duet-device-otp-secret-v1",
+            Sealed::AdminTotpSecret { .. } => "duet-admin-totp-secret-v1",
             Sealed::ServerKey { .. } => "duet-server-signing-key-v1",
         }
     }
@@ -74,6 +80,7 @@ impl Sealed<'_> {
             Sealed::DeviceState { account_id, user_id } | Sealed::DeviceOtpSecret { account_id, user_id } => {
                 format!("device={account_id};user={user_id}")
             }
+            Sealed::AdminTotpSecret { admin_id } => format!("admin={admin_id}"),
             Sealed::ServerKey { public_key } => format!("server-key={}", hex::encode(public_key)),
         };
         // The purpose has no `|`, so purpose and row cannot be confused.
@@ -221,6 +228,17 @@ mod tests {
         assert!(k.open(&otp, &t).is_err());
         let other = SealKey::new(&[8u8; 32]).unwrap();
         assert!(other.open(&otp, &s).is_err());
+    }
+
+    #[test]
+    fn an_admin_factor_secret_opens_only_for_its_admin() {
+        let k = SealKey::new(&[7u8; 32]).unwrap();
+        let mine = Sealed::AdminTotpSecret { admin_id: 1 };
+        let s = k.seal(&mine, b"totp secret").unwrap();
+        assert_eq!(&k.open(&mine, &s).unwrap()[..], b"totp secret");
+        for other in [Sealed::AdminTotpSecret { admin_id: 2 }, Sealed::DeviceOtpSecret { account_id: "1", user_id: 1 }] {
+            assert!(k.open(&other, &s).is_err(), "{other:?}");
+        }
     }
 
     #[test]

@@ -17,6 +17,9 @@ use tower::ServiceExt;
 
 pub const T0: u64 = 1_800_000_000;
 pub const ADMIN_PW: &str = "correct horse battery";
+/// The first admin's authenticator secret (20 bytes), given at creation like
+/// `duet serve --admin-factor-file` does.
+pub const ADMIN_TOTP: &[u8; 20] = b"admin-factor-secret!";
 
 pub struct Harness {
     pub state: Arc<State>,
@@ -52,6 +55,7 @@ impl Harness {
         admin::ensure_first_admin(&conn, "admin", ADMIN_PW, T0).unwrap();
         let clock = Arc::new(ManualClock::new(T0));
         let seal = SealKey::new(&[0x42; 32]).unwrap();
+        duet_server::services::admin_factor::enroll_with_secret(&conn, &seal, &config.issuer, "admin", ADMIN_TOTP, T0).unwrap();
         let state = State::new(conn, seal, clock.clone(), config).unwrap();
         let app = duet_server::build(state.clone());
         Harness { state, clock, app }
@@ -119,13 +123,42 @@ impl Harness {
         self.send(b.body(Body::empty()).unwrap()).await
     }
 
-    /// Logs in as the first admin; returns (cookie header value, csrf token).
-    pub async fn login(&self) -> (String, String) {
+    /// The first admin's authenticator code now (the core's generator as the authenticator).
+    pub fn admin_code(&self) -> String {
+        let secret = duet_core::secret::Secret::new(ADMIN_TOTP.to_vec());
+        duet_core::otp::code(&secret, &duet_core::otp::OtpParams::totp_default(), self.state.now()).unwrap()
+    }
+
+    /// The password step of the first admin's login; returns the half-signed-in session's cookie.
+    pub async fn login_password(&self) -> String {
         let r = self.post_form("/helpdesk/login", None, &[("name", "admin"), ("password", ADMIN_PW)]).await;
         assert!(r.status.is_redirection(), "login failed: {} {}", r.status, r.body);
+        assert_eq!(r.location(), "/helpdesk/factor");
         let set = r.headers.get(header::SET_COOKIE).unwrap().to_str().unwrap();
         assert!(set.contains("HttpOnly") && set.contains("SameSite=Strict"));
-        let cookie = set.split(';').next().unwrap().to_string();
+        set.split(';').next().unwrap().to_string()
+    }
+
+    /// Posts `code` on the second-factor page of the session `cookie`.
+    pub async fn post_factor(&self, cookie: &str, code: &str) -> Resp {
+        let page = self.get("/helpdesk/factor", Some(cookie)).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+        let csrf = extract_between(&page.body, "name=\"csrf\" value=\"", "\"").expect("csrf field");
+        self.post_form("/helpdesk/factor", Some(cookie), &[("csrf", &csrf), ("code", code)]).await
+    }
+
+    /// Logs in as the first admin with both factors; returns (cookie header value, csrf token).
+    /// A code works once, so a second login in the same 30 s waits (on the manual clock) for
+    /// the next one.
+    pub async fn login(&self) -> (String, String) {
+        let cookie = self.login_password().await;
+        let last: i64 = self.state.db().query_row("SELECT totp_last_step FROM admins WHERE name = 'admin'", [], |r| r.get(0)).unwrap();
+        let now = self.state.now();
+        if last >= 0 && now / 30 <= last as u64 {
+            self.clock.set((last as u64 + 1) * 30);
+        }
+        let r = self.post_factor(&cookie, &self.admin_code()).await;
+        assert!(r.status.is_redirection() && r.location() == "/helpdesk", "second factor failed: {} {}", r.status, r.body);
         let home = self.get("/helpdesk", Some(&cookie)).await;
         assert_eq!(home.status, StatusCode::OK);
         let csrf = extract_between(&home.body, "name=\"csrf\" value=\"", "\"").expect("csrf field");

@@ -345,7 +345,7 @@ pub async fn audit(AxState(st): AxState<Arc<State>>, AdminSession(s): AdminSessi
 }
 
 /// The QR code of `text` as an SVG element.
-fn qr_svg(text: &str) -> Result<String, ServerError> {
+pub(super) fn qr_svg(text: &str) -> Result<String, ServerError> {
     let code = qrcode::QrCode::with_error_correction_level(text.as_bytes(), qrcode::EcLevel::M)
         .map_err(|e| ServerError::BadRequest(format!("the enrollment link does not fit a QR code: {e}")))?;
     Ok(code

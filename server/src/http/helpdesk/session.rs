@@ -2,7 +2,10 @@
 //!
 //! [`AdminSession`] resolves the session cookie; [`AdminForm`] does that and checks the
 //! form's CSRF token before any other field is read, so no state-changing handler can
-//! forget the check. The cookie is HttpOnly and SameSite=Strict.
+//! forget the check. Both refuse a session that passed the password but not the second
+//! factor (`factor`): pages redirect to the second-factor page, form posts get
+//! `E_SRV_FACTOR_REQUIRED`. [`HalfSession`] and [`HalfForm`] take such sessions, for the
+//! second-factor page and sign-out only. The cookie is HttpOnly and SameSite=Strict.
 
 use super::layout::{PageError, PageResult, error_block, layout};
 use crate::error::ServerError;
@@ -35,19 +38,61 @@ fn cookie_token(headers: &HeaderMap) -> Option<String> {
         .map(|(_, v)| v.to_string())
 }
 
-/// A signed-in admin; without a live session the page redirects to the login.
-pub struct AdminSession(pub Session);
+/// A live session, whether or not it passed the second factor, and its cookie token; without
+/// one the page redirects to the login.
+pub struct HalfSession {
+    /// The session.
+    pub session: Session,
+    /// Its cookie token.
+    pub token: String,
+}
 
-impl FromRequestParts<Arc<State>> for AdminSession {
+impl FromRequestParts<Arc<State>> for HalfSession {
     type Rejection = PageError;
     async fn from_request_parts(parts: &mut Parts, st: &Arc<State>) -> Result<Self, PageError> {
         let token = cookie_token(&parts.headers).ok_or(ServerError::LoginRequired)?;
         let session = admin::session(&st.db(), &token, st.now())?.ok_or(ServerError::LoginRequired)?;
-        Ok(AdminSession(session))
+        Ok(HalfSession { session, token })
     }
 }
 
-/// A state-changing form post of a signed-in admin whose CSRF token matched the session's.
+/// A signed-in admin who passed both factors; a page without one redirects to the login, or
+/// to the second-factor page when only the password passed.
+pub struct AdminSession(pub Session);
+
+impl FromRequestParts<Arc<State>> for AdminSession {
+    type Rejection = Response;
+    async fn from_request_parts(parts: &mut Parts, st: &Arc<State>) -> Result<Self, Response> {
+        let half = HalfSession::from_request_parts(parts, st).await.map_err(IntoResponse::into_response)?;
+        if !half.session.factor_ok {
+            return Err(Redirect::to(super::factor::PATH).into_response());
+        }
+        Ok(AdminSession(half.session))
+    }
+}
+
+/// A form post of a live session whose CSRF token matched, whether or not it passed the
+/// second factor.
+pub struct HalfForm {
+    /// The session.
+    pub session: HalfSession,
+    /// The form's fields.
+    pub fields: HashMap<String, String>,
+}
+
+impl FromRequest<Arc<State>> for HalfForm {
+    type Rejection = PageError;
+    async fn from_request(req: Request, st: &Arc<State>) -> Result<Self, PageError> {
+        let (mut parts, body) = req.into_parts();
+        let session = HalfSession::from_request_parts(&mut parts, st).await?;
+        let PageForm(fields) = Form::from_request(Request::from_parts(parts, body), st).await?;
+        admin::check_csrf(&session.session, fields.get("csrf").map(String::as_str))?;
+        Ok(HalfForm { session, fields })
+    }
+}
+
+/// A state-changing form post of an admin who passed both factors, whose CSRF token matched
+/// the session's.
 pub struct AdminForm {
     /// The admin's session.
     pub session: Session,
@@ -65,11 +110,11 @@ impl AdminForm {
 impl FromRequest<Arc<State>> for AdminForm {
     type Rejection = PageError;
     async fn from_request(req: Request, st: &Arc<State>) -> Result<Self, PageError> {
-        let (mut parts, body) = req.into_parts();
-        let AdminSession(session) = AdminSession::from_request_parts(&mut parts, st).await?;
-        let PageForm(fields) = Form::from_request(Request::from_parts(parts, body), st).await?;
-        admin::check_csrf(&session, fields.get("csrf").map(String::as_str))?;
-        Ok(AdminForm { session, fields })
+        let HalfForm { session, fields } = HalfForm::from_request(req, st).await?;
+        if !session.session.factor_ok {
+            return Err(ServerError::FactorRequired.into());
+        }
+        Ok(AdminForm { session: session.session, fields })
     }
 }
 
@@ -124,7 +169,7 @@ pub async fn login(
                 "{COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}{secure}",
                 admin::SESSION_SECS
             );
-            let mut r = Redirect::to("/helpdesk").into_response();
+            let mut r = Redirect::to(super::factor::PATH).into_response();
             r.headers_mut().insert(header::SET_COOKIE, HeaderValue::from_str(&cookie).expect("ascii cookie"));
             r
         }
@@ -133,10 +178,8 @@ pub async fn login(
 }
 
 /// `POST /helpdesk/logout`.
-pub async fn logout(AxState(st): AxState<Arc<State>>, headers: HeaderMap, _form: AdminForm) -> PageResult {
-    if let Some(t) = cookie_token(&headers) {
-        admin::logout(&st.db(), &t)?;
-    }
+pub async fn logout(AxState(st): AxState<Arc<State>>, form: HalfForm) -> PageResult {
+    admin::logout(&st.db(), &form.session.token)?;
     let mut r = Redirect::to("/helpdesk/login").into_response();
     r.headers_mut().insert(
         header::SET_COOKIE,
