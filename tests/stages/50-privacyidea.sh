@@ -77,7 +77,10 @@ grep -q 'Sign in as .* from 127.0.0.1?' "$WORK/pending.txt" || { echo "pending d
 import json, sys
 reqs = json.load(sys.stdin)
 assert len(reqs) == 1, reqs
-assert reqs[0]["protocol"] == "privacyidea" and reqs[0]["title"] == "duet e2e", reqs'
+# Title and question are signed as one unit, so the phone shows them as one text.
+r = reqs[0]
+assert r["protocol"] == "privacyidea" and r["title"] is None, reqs
+assert r["message"].startswith("duet e2e: Sign in as ") and r["message"].endswith(" from 127.0.0.1?"), reqs'
 "$DUET" approve
 [ "$(status "$tx")" = accept ] || { echo "privacyIDEA did not record the approval"; exit 1; }
 final="$(curl -fsS -X POST "$PI_URL/validate/check" -d user=alice -d realm=realm1 -d pass= -d "transaction_id=$tx" | pi_json result.authentication)"

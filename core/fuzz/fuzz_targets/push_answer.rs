@@ -61,6 +61,6 @@ fuzz_target!(|data: &[u8]| {
     }
     let _ = verifier.verify_device_call(&device, data, NOW);
     let _ = verifier.verify_device_key_rotation(&device, data, NOW);
-    let _ = duet_server::verifier::registration_enrollment_id(data);
+    let _ = duet_server::verifier::registration_lookup(data);
     let _ = duet_server::verifier::device_message_account_id(data);
 });
