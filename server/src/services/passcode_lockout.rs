@@ -9,6 +9,7 @@
 //! lockout is audited and shown on the helpdesk page, which can lift it.
 
 use super::audit;
+use super::throttle::{self, Rule};
 use super::users::User;
 use crate::config::Limits;
 use crate::error::ServerError;
@@ -22,12 +23,10 @@ pub fn check(conn: &Connection, user: &User, client_ip: Option<&str>, now: u64) 
     if user.locked_until > now {
         return Err(ServerError::LockedOut);
     }
-    if let Some(ip) = client_ip {
-        let until: Option<i64> =
-            conn.query_row("SELECT locked_until FROM passcode_clients WHERE client = ?1", [ip], |r| r.get(0)).optional()?;
-        if until.is_some_and(|u| u as u64 > now) {
-            return Err(ServerError::LockedOut);
-        }
+    if let Some(ip) = client_ip
+        && throttle::locked(conn, &client_key(ip), now)?
+    {
+        return Err(ServerError::LockedOut);
     }
     Ok(())
 }
@@ -81,26 +80,19 @@ pub fn failed(
     Ok(ServerError::LockedOut)
 }
 
+/// The failure counter of passcodes from client address `ip` (in `throttle`).
+fn client_key(ip: &str) -> String {
+    format!("passcode-addr:{ip}")
+}
+
 /// Counts a wrong passcode from `ip`; true when it locks the address out.
 fn client_failed(conn: &Connection, ip: &str, limits: &Limits, now: u64) -> Result<bool, ServerError> {
-    let window_start = now.saturating_sub(limits.client_window_secs) as i64;
-    let failures: u32 = conn.query_row(
-        "INSERT INTO passcode_clients (client, failures, window_start, locked_until) VALUES (?1, 1, ?2, 0)
-         ON CONFLICT(client) DO UPDATE SET
-           failures = CASE WHEN window_start < ?3 THEN 1 ELSE failures + 1 END,
-           window_start = CASE WHEN window_start < ?3 THEN ?2 ELSE window_start END
-         RETURNING failures",
-        params![ip, now as i64, window_start],
-        |r| r.get(0),
-    )?;
-    if failures < limits.client_passcode_failures {
-        return Ok(false);
-    }
-    conn.execute(
-        "UPDATE passcode_clients SET failures = 0, window_start = ?1, locked_until = ?2 WHERE client = ?3",
-        params![now as i64, (now + limits.client_lockout_secs) as i64, ip],
-    )?;
-    Ok(true)
+    let rule = Rule {
+        max_failures: i64::from(limits.client_passcode_failures),
+        window_secs: limits.client_window_secs,
+        lock_secs: limits.client_lockout_secs,
+    };
+    throttle::fail(conn, &client_key(ip), rule, now)
 }
 
 /// A right passcode: the user's count and escalation start over.

@@ -118,18 +118,11 @@ CREATE TABLE IF NOT EXISTS push_backoff (
   wrong_numbers INTEGER NOT NULL,
   until INTEGER NOT NULL
 );
--- Passcode lockouts in a row per user, and wrong passcodes per client address
--- (services::passcode_lockout).
+-- Passcode lockouts in a row per user (services::passcode_lockout).
 CREATE TABLE IF NOT EXISTS passcode_lockouts (
   user_id INTEGER PRIMARY KEY REFERENCES users(id),
   lockouts INTEGER NOT NULL,
   last_at INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS passcode_clients (
-  client TEXT PRIMARY KEY,
-  failures INTEGER NOT NULL,
-  window_start INTEGER NOT NULL,
-  locked_until INTEGER NOT NULL
 );
 CREATE TABLE IF NOT EXISTS bypass_codes (
   id INTEGER PRIMARY KEY,
