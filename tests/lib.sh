@@ -23,6 +23,13 @@ need_apt() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
+# need_server_build: what building the server, or anything that links it (the CLI, duet-tests),
+# needs besides Rust: the system's OpenSSL, which its WebAuthn crate links through openssl-sys
+# (found with pkg-config). The mobile library does not link it.
+need_server_build() {
+  need_apt libssl-dev pkg-config
+}
+
 # py_venv: creates (once) and activates the test venv with the given PyPI packages.
 py_venv() {
   local venv="$DUET_CACHE/venv"
@@ -34,11 +41,12 @@ py_venv() {
 
 step() { echo; echo "=== $* ==="; }
 
-# start_duet_server DUET WORK: runs `DUET serve` on a free port of 127.0.0.1 with its data in
-# WORK/server and the first admin's password in WORK/admin.pw; sets SERVER_PID and BASE (its URL).
-# The log is WORK/serve.log. Stop it with stop_duet_server.
+# start_duet_server DUET WORK [LISTEN [ARG...]]: runs `DUET serve` on LISTEN (default a free port
+# of 127.0.0.1) with its data in WORK/server, the first admin's password in WORK/admin.pw and the
+# further serve options ARG...; sets SERVER_PID and BASE (its public URL). The log is
+# WORK/serve.log. Stop it with stop_duet_server.
 start_duet_server() {
-  "$1" serve --listen 127.0.0.1:0 --data-dir "$2/server" --admin-password-file "$2/admin.pw" \
+  "$1" serve --listen "${3:-127.0.0.1:0}" --data-dir "$2/server" --admin-password-file "$2/admin.pw" "${@:4}" \
     > "$2/serve.log" 2>&1 &
   SERVER_PID=$!
   for _ in $(seq 50); do grep -q "listening on" "$2/serve.log" && break; sleep 0.1; done

@@ -105,7 +105,7 @@ pub enum ServerError {
     #[error("The admin name or password is wrong.")]
     LoginFailed,
     /// A helpdesk session that passed the password but not yet the second factor.
-    #[error("Enter the code from your authenticator app first.")]
+    #[error("Finish the second sign-in step first: the code from your authenticator app, or your security key.")]
     FactorRequired,
     /// A second-factor code that matches no current code.
     #[error("The authenticator code is wrong or has expired; type the current code.")]
@@ -113,6 +113,18 @@ pub enum ServerError {
     /// A second-factor code that was already accepted once.
     #[error("That authenticator code was already used; wait for the next code.")]
     FactorReused,
+    /// Passkeys cannot work with this server's public URL (its host is an IP address).
+    #[error("Security keys and passkeys need the server's public URL to name a host (such as localhost), not an IP address; use an authenticator app code.")]
+    PasskeyUnavailable,
+    /// A security key answer without a live request: never asked, expired, or already used.
+    #[error("This security key request expired or was already answered; press the security key button again.")]
+    PasskeyExpired,
+    /// A security key answer that does not verify (wrong site, challenge, signature or key).
+    #[error("The security key's answer was not accepted; try again, or use your authenticator app code if you have one.")]
+    PasskeyRefused,
+    /// Registering a security key when the admin already has a second factor.
+    #[error("A second factor is already set up for this admin; sign in with it (the server's operator resets a lost one).")]
+    PasskeySetupClosed,
     /// Helpdesk page without a session.
     #[error("Please sign in to the helpdesk page first.")]
     LoginRequired,
@@ -185,6 +197,10 @@ impl ErrorCode for ServerError {
             FactorRequired => "E_SRV_FACTOR_REQUIRED",
             FactorWrong => "E_SRV_FACTOR_WRONG",
             FactorReused => "E_SRV_FACTOR_REUSED",
+            PasskeyUnavailable => "E_SRV_PASSKEY_UNAVAILABLE",
+            PasskeyExpired => "E_SRV_PASSKEY_EXPIRED",
+            PasskeyRefused => "E_SRV_PASSKEY_REFUSED",
+            PasskeySetupClosed => "E_SRV_PASSKEY_SETUP_CLOSED",
             Csrf => "E_SRV_CSRF",
             NotFound => "E_SRV_NOT_FOUND",
             Protocol { code, .. } => code,
@@ -205,6 +221,8 @@ impl ServerError {
             TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             RequestTimeout => StatusCode::REQUEST_TIMEOUT,
             ApiKeyMissing | ApiKeyInvalid | LoginFailed | LoginRequired | FactorRequired | FactorWrong | FactorReused => StatusCode::UNAUTHORIZED,
+            PasskeyExpired | PasskeyRefused => StatusCode::UNAUTHORIZED,
+            PasskeyUnavailable | PasskeySetupClosed => StatusCode::CONFLICT,
             AdminKeyMissing | AdminKeyInvalid => StatusCode::UNAUTHORIZED,
             AdminKeyReadOnly => StatusCode::FORBIDDEN,
             AdminKeySelf | ServiceAccountNoPush => StatusCode::CONFLICT,

@@ -334,8 +334,8 @@ pub static CODES: &[CodeDoc] = &[
     CodeDoc {
         code: "E_SRV_FACTOR_REQUIRED",
         section: &SERVER,
-        when: "a helpdesk form was posted by a session that passed the password but not the authenticator code",
-        tell: "enter the current code from the admin's authenticator app on the second sign-in page.",
+        when: "a helpdesk form was posted by a session that passed the password but not the second factor (authenticator code or security key)",
+        tell: "finish the second sign-in page: the current code from the admin's authenticator app, or their security key or passkey.",
     },
     CodeDoc {
         code: "E_SRV_FACTOR_WRONG",
@@ -348,6 +348,30 @@ pub static CODES: &[CodeDoc] = &[
         section: &SERVER,
         when: "the helpdesk admin's authenticator code was already accepted once",
         tell: "wait for the next code (up to 30 seconds) and type it.",
+    },
+    CodeDoc {
+        code: "E_SRV_PASSKEY_UNAVAILABLE",
+        section: &SERVER,
+        when: "a security key or passkey was asked for, but the server's public URL has an IP address as its host (WebAuthn needs a host name)",
+        tell: "use the authenticator app code; for passkeys the operator starts the server with `--public-url` naming a host, such as `http://localhost:8440` or `https://helpdesk.example.com`.",
+    },
+    CodeDoc {
+        code: "E_SRV_PASSKEY_EXPIRED",
+        section: &SERVER,
+        when: "a security key answer arrived with no live request of its sign-in: never asked, older than 5 minutes, or already answered once (a replay); counted like a wrong password when the admin has a security key",
+        tell: "press the security key button again and touch the key once.",
+    },
+    CodeDoc {
+        code: "E_SRV_PASSKEY_REFUSED",
+        section: &SERVER,
+        when: "a security key answer did not verify: made for another site or origin, another challenge, a key not registered to this admin, a bad signature or a malformed answer (counted like a wrong password)",
+        tell: "open the helpdesk at its public URL and try again; if the key is lost, the server's operator resets it with `duet admin reset-factor`.",
+    },
+    CodeDoc {
+        code: "E_SRV_PASSKEY_SETUP_CLOSED",
+        section: &SERVER,
+        when: "a security key was to be registered for an admin who already has a second factor (a password alone cannot add one)",
+        tell: "sign in with the existing factor; if it is lost, the server's operator resets it with `duet admin reset-factor`.",
     },
     CodeDoc {
         code: "E_SRV_CSRF",

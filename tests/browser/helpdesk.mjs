@@ -6,6 +6,9 @@
 //        enrollment, screenshot the page to OUT_DIR/enrollment.png, save the session
 //   node helpdesk.mjs testpush BASE_URL OUT_DIR            send a test push to alice, write the
 //        number shown to OUT_DIR/number.txt, wait until the page shows "approved"
+//   node helpdesk.mjs passkey  BASE_URL PASSWORD           (a server whose public URL names a host)
+//        with Chromium's virtual authenticator (DevTools protocol): register a passkey at the
+//        first login, sign out, sign in with password + passkey, add a user
 import { chromium } from 'playwright-core';
 import { writeFileSync, existsSync } from 'node:fs';
 import { createHmac } from 'node:crypto';
@@ -69,6 +72,10 @@ try {
     await page.goto(`${base}/helpdesk`);
     if (!page.url().endsWith('/helpdesk/factor')) fail(`the password alone opened ${page.url()}`);
     await page.waitForSelector('#factor-qr svg');
+    // This server's public URL is an IP address: no security key button, and the page says why.
+    if (!(await page.isVisible('#passkey-unavailable')) || (await page.$('#passkey-button'))) {
+      fail('a server on an IP address must not offer passkeys and must say so');
+    }
     const secret = base32Decode((await page.textContent('#factor-secret')).trim());
     const now = Date.now() / 1000;
     const good = totp(secret, now);
@@ -123,6 +130,64 @@ try {
     }
     await page.screenshot({ path: join(out, 'approved.png') });
     console.log('browser: the helpdesk page shows the test push approved');
+  } else if (mode === 'passkey') {
+    const [password] = rest;
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const blocked = [];
+    page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) blocked.push(m.text()); });
+    // Chromium's own authenticator, as a platform passkey with user verification; the server
+    // sees exactly what a real one sends.
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('WebAuthn.enable');
+    const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
+      options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true },
+    });
+    const credentials = async () => (await cdp.send('WebAuthn.getCredentials', { authenticatorId })).credentials;
+    const login = async () => {
+      await page.goto(`${base}/helpdesk`);
+      if (!page.url().endsWith('/helpdesk/login')) fail(`expected the login page, got ${page.url()}`);
+      await page.fill('input[name=name]', 'admin');
+      await page.fill('input[name=password]', password);
+      await page.click('button[type=submit]');
+      await page.waitForURL(`${base}/helpdesk/factor`);
+    };
+
+    await login();
+    // The first login offers both: the authenticator app and a security key or passkey.
+    await page.waitForSelector('#factor-secret');
+    const register = await page.textContent('#passkey-button');
+    if (!/Register a security key/.test(register)) fail(`the setup page offers no passkey: ${register}`);
+    await page.click('#passkey-button');
+    await page.waitForURL(`${base}/helpdesk`);
+    const made = await credentials();
+    if (made.length !== 1 || made[0].rpId !== new URL(base).hostname) fail(`the authenticator holds ${JSON.stringify(made.map((c) => c.rpId))}`);
+    console.log(`browser: passkey registered for ${made[0].rpId}`);
+
+    await page.click('nav form[action="/helpdesk/logout"] button');
+    await page.waitForURL(`${base}/helpdesk/login`);
+    await login();
+    // Later logins ask for the key; no authenticator app was set up, so no code is asked.
+    const use = await page.textContent('#passkey-button');
+    if (!/Use your security key/.test(use)) fail(`the sign-in page does not ask for the key: ${use}`);
+    if ((await page.$('#factor-code')) || (await page.$('#factor-secret'))) fail('a passkey-only admin was offered an authenticator code');
+    await page.goto(`${base}/helpdesk`);
+    if (!page.url().endsWith('/helpdesk/factor')) fail(`the password alone opened ${page.url()}`);
+    await page.click('#passkey-button');
+    await page.waitForURL(`${base}/helpdesk`);
+    const used = await credentials();
+    if (!(used[0].signCount > made[0].signCount)) fail(`the signature counter did not move: ${made[0].signCount} -> ${used[0].signCount}`);
+    // A full session: adding a user works.
+    await page.fill('form[action="/helpdesk/users"] input[name=name]', 'bob');
+    await page.click('form[action="/helpdesk/users"] button');
+    await page.waitForURL(/\/helpdesk\/users\/\d+$/);
+    await page.goto(`${base}/helpdesk/audit`);
+    const audit = await page.textContent('#audit');
+    for (const action of ['admin_passkey_registered', 'admin_passkey_passed']) {
+      if (!audit.includes(action)) fail(`the audit log lacks ${action}`);
+    }
+    if (blocked.length) fail(`the Content-Security-Policy blocked: ${blocked.join(' | ')}`);
+    console.log('browser: signed in with password + passkey, added a user');
   } else {
     fail(`unknown mode ${mode}`);
   }

@@ -11,6 +11,7 @@ need_apt curl faketime
 step "install privacyIDEA $PI_VERSION into its own venv"
 pi_install
 
+need_server_build
 step "build duet"
 cargo build -q --locked -p duet-cli --bin duet
 DUET="$ROOT/target/debug/duet"

@@ -28,6 +28,7 @@ ST_VENV="$DUET_CACHE/venv-schemathesis-$SCHEMATHESIS_VERSION"
 "$ST_VENV/bin/st" --version
 took install
 
+need_server_build
 step "build duet"
 cargo build -q --locked -p duet-cli --bin duet
 DUET="$ROOT/target/debug/duet"

@@ -52,6 +52,7 @@ fetch_jar() {
 install_kotlin
 [ "${DUET_INSTALL_ONLY:-}" = 1 ] && exit 0
 
+need_server_build
 step "build the cdylib and generate the Kotlin bindings"
 source "$ROOT/scripts/mobile-env.sh"
 BUILD="$CARGO_TARGET_DIR/debug"

@@ -48,6 +48,7 @@ in_chroot() {
 install_swift_chroot
 [ "${DUET_INSTALL_ONLY:-}" = 1 ] && exit 0
 
+need_server_build
 step "build the cdylib and generate the Swift bindings"
 source "$ROOT/scripts/mobile-env.sh"
 BUILD="$CARGO_TARGET_DIR/debug"

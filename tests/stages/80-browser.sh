@@ -3,10 +3,13 @@
 # Logs in (the password, then the admin's authenticator set up from the secret the page shows,
 # its codes computed in the test from RFC 6238), creates an enrollment, screenshots it, decodes
 # the QR code from the screenshot with zbarimg, enrolls the CLI with exactly that text, then
-# approves a test push sent from the page.
+# approves a test push sent from the page. Then a second server whose public URL names a host
+# (http://localhost:PORT): the admin registers a passkey in Chromium's virtual authenticator at
+# the first login, signs out, and signs in again with password + passkey.
 source "$(dirname "$0")/../lib.sh"
 cd "$ROOT"
 need_apt chromium zbar-tools ca-certificates
+need_server_build
 # Node may come from elsewhere (with its own npm); only install Debian's when missing.
 command -v node >/dev/null || need_apt nodejs
 command -v npm >/dev/null || need_apt npm
@@ -62,4 +65,14 @@ NUMBER="$(tr -d '\n' < "$WORK/number.txt")"
 "$DUET" pending
 "$DUET" approve --number "$NUMBER"
 wait $BROWSER_PID
-echo "browser test: 1 passed, 0 failed"
+stop_duet_server
+
+step "start duet serve with --public-url http://localhost:PORT (passkeys need a host name)"
+mkdir -p "$WORK/passkey"
+cp "$WORK/admin.pw" "$WORK/passkey/admin.pw"
+PORT="$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")"
+start_duet_server "$DUET" "$WORK/passkey" "127.0.0.1:$PORT" --public-url "http://localhost:$PORT"
+
+step "browser: register a passkey (virtual authenticator), sign out, sign in with it"
+node "$NODE_DIR/helpdesk.mjs" passkey "$BASE" "$PASSWORD"
+echo "browser test: 2 passed, 0 failed"

@@ -8,6 +8,7 @@ cd "$ROOT"
 USERS="${DUET_LOAD_USERS:-200}"
 PER_USER="${DUET_LOAD_PER_USER:-5}"
 WORKERS="${DUET_LOAD_WORKERS:-4}"
+need_server_build
 step "build the load generator (release)"
 cargo build -q --release --locked -p duet-server --example server_load
 step "load: $USERS users x $PER_USER sign-ins, $WORKERS client threads"

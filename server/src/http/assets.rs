@@ -12,6 +12,8 @@ use std::sync::Arc;
 pub const HELPDESK_CSS: &str = "/helpdesk/assets/helpdesk.css";
 /// Path of the enrollment page's expiry countdown.
 pub const COUNTDOWN_JS: &str = "/helpdesk/assets/countdown.js";
+/// Path of the second-factor page's security key script (WebAuthn ceremonies).
+pub const PASSKEY_JS: &str = "/helpdesk/assets/passkey.js";
 /// Path of the tap-to-enroll landing page's script.
 pub const ENROLL_JS: &str = "/duet/enroll.js";
 
@@ -24,8 +26,10 @@ pub fn routes() -> Router<Arc<State>> {
     let css = asset("text/css; charset=utf-8", include_str!("assets/helpdesk.css"));
     let countdown = asset("text/javascript; charset=utf-8", include_str!("assets/countdown.js"));
     let enroll = asset("text/javascript; charset=utf-8", include_str!("assets/enroll.js"));
+    let passkey = asset("text/javascript; charset=utf-8", include_str!("assets/passkey.js"));
     Router::new()
         .route(HELPDESK_CSS, get(move || async move { css }))
         .route(COUNTDOWN_JS, get(move || async move { countdown }))
         .route(ENROLL_JS, get(move || async move { enroll }))
+        .route(PASSKEY_JS, get(move || async move { passkey }))
 }

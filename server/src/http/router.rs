@@ -16,6 +16,8 @@ pub fn build(state: Arc<State>) -> Router {
         .route("/helpdesk", get(helpdesk::pages::home))
         .route("/helpdesk/login", get(helpdesk::session::login_form).post(helpdesk::session::login))
         .route(helpdesk::factor::PATH, get(helpdesk::factor::form).post(helpdesk::factor::check))
+        .route(helpdesk::factor::PASSKEY_OPTIONS_PATH, post(helpdesk::factor::passkey_options))
+        .route(helpdesk::factor::PASSKEY_PATH, post(helpdesk::factor::passkey_finish))
         .route("/helpdesk/logout", post(helpdesk::session::logout))
         .route("/helpdesk/users", post(helpdesk::pages::create_user))
         .route("/helpdesk/users/{id}", get(helpdesk::pages::user_page))

@@ -6,6 +6,8 @@
 //! code. Codes are checked by the core's verifier with the last accepted step, so a code works
 //! once; wrong codes count toward the same pauses as wrong passwords (`admin_login`), so they
 //! cannot be guessed endlessly. The server's operator resets a lost factor ([`reset`]).
+//! A passkey (`admin_passkey`) is the alternative: an admin who registered one at the first
+//! login gets no authenticator secret.
 
 use super::admin_login::{self, count_failure};
 use super::audit;
@@ -45,6 +47,8 @@ pub enum Factor {
     Enrolled,
     /// Not confirmed yet: the page shows this and asks for a code to confirm it.
     Enrolling(Enrollment),
+    /// None, and none to set up: the admin signs in with a passkey.
+    NotUsed,
 }
 
 struct Row {
@@ -97,6 +101,9 @@ pub fn factor(st: &State, admin_id: i64, admin_name: &str) -> Result<Factor, Ser
     let r = row(&conn, admin_id)?;
     if r.enrolled {
         return Ok(Factor::Enrolled);
+    }
+    if super::admin_passkey::registered(&conn, admin_id)? {
+        return Ok(Factor::NotUsed);
     }
     let secret = match r.sealed {
         Some(s) => st.seal().open(&Sealed::AdminTotpSecret { admin_id }, &s)?,
@@ -175,7 +182,8 @@ fn unknown_admin(name: &str) -> ServerError {
     ServerError::Config(format!("there is no admin named {}", name.trim().chars().take(64).collect::<String>()))
 }
 
-/// Removes admin `name`'s factor and ends their sessions: the next login sets up a new one.
+/// Removes admin `name`'s factor (authenticator and passkeys) and ends their sessions: the next
+/// login sets up a new one.
 /// The server's operator's way back in after a lost authenticator; audited under `actor`.
 pub fn reset(conn: &Connection, actor: &str, name: &str, now: u64) -> Result<(), ServerError> {
     let id: i64 = conn
@@ -183,7 +191,13 @@ pub fn reset(conn: &Connection, actor: &str, name: &str, now: u64) -> Result<(),
         .optional()?
         .ok_or_else(|| unknown_admin(name))?;
     conn.execute("UPDATE admins SET totp_sealed = NULL, totp_enrolled = 0, totp_last_step = -1 WHERE id = ?1", [id])?;
+    let passkeys = super::admin_passkey::remove_all(conn, id)?;
     conn.execute("DELETE FROM sessions WHERE admin_id = ?1", [id])?;
-    audit::record(conn, now, actor, "admin_factor_reset", None, &format!("admin {}", name.trim()))?;
+    let detail = match passkeys {
+        0 => format!("admin {}", name.trim()),
+        1 => format!("admin {}, 1 passkey removed", name.trim()),
+        n => format!("admin {}, {n} passkeys removed", name.trim()),
+    };
+    audit::record(conn, now, actor, "admin_factor_reset", None, &detail)?;
     Ok(())
 }

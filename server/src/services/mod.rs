@@ -4,7 +4,7 @@
 //! admin's name and writes the audit record, so both front ends obey the same rules.
 //!
 //! Tables: `users`, `apps`, `admin` (admins and their login sessions; `admin_login` checks
-//! passwords), `admin_keys` (the admin API's keys), `devices`, `signins`, `push_backoff` (pauses
+//! passwords; `admin_factor` and `admin_passkey` are their second factor), `admin_keys` (the admin API's keys), `devices`, `signins`, `push_backoff` (pauses
 //! after a wrong number), `passcode_lockout`, `bypass`, `audit`, `throttle` (failure counters of
 //! rate limits and lockouts); `keys` makes and hashes the bearer secrets. Flows: `enrollments`
 //! (create, look up, register; `lookup_limits` caps wrong lookups), `signin_start`
@@ -13,6 +13,7 @@
 
 pub mod admin;
 pub mod admin_factor;
+pub mod admin_passkey;
 pub mod admin_login;
 pub mod admin_keys;
 pub mod apps;

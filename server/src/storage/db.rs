@@ -10,8 +10,11 @@ use std::path::Path;
 
 /// Current schema version, stored in `PRAGMA user_version`. A new database gets it at once; an
 /// older one is brought up to it by `storage::migrate` when the server starts (it needs the key
-/// file to re-seal values).
-pub const SCHEMA_VERSION: i64 = 2;
+/// file to re-seal values). New tables need no migration step: the schema below creates whatever
+/// is missing on every open. Schema 3 added the admins' passkeys: a duet older than that would
+/// not know an admin has one and would offer a password-only session a new authenticator, so the
+/// version keeps it from opening such a database.
+pub const SCHEMA_VERSION: i64 = 3;
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS admins (
@@ -32,6 +35,25 @@ CREATE TABLE IF NOT EXISTS sessions (
   csrf TEXT NOT NULL,
   expires_at INTEGER NOT NULL,
   factor_ok INTEGER NOT NULL DEFAULT 0
+);
+-- An admin's passkeys and security keys (WebAuthn): passkey is webauthn-rs's stored credential
+-- (public key, counter, backup state) as JSON, sealed to the admin and credential id.
+CREATE TABLE IF NOT EXISTS admin_passkeys (
+  id INTEGER PRIMARY KEY,
+  admin_id INTEGER NOT NULL REFERENCES admins(id),
+  credential_id BLOB NOT NULL UNIQUE,
+  passkey_sealed BLOB NOT NULL,
+  created_at INTEGER NOT NULL,
+  last_used_at INTEGER
+);
+-- The WebAuthn ceremony a half-signed-in session started (at most one): kind is register or
+-- authenticate, state the webauthn-rs state with its challenge, sealed to the session. Taken
+-- (deleted) by the answer, so each works once; gone with its session.
+CREATE TABLE IF NOT EXISTS admin_ceremonies (
+  session_hash BLOB PRIMARY KEY REFERENCES sessions(token_hash) ON DELETE CASCADE,
+  kind TEXT NOT NULL,
+  state_sealed BLOB NOT NULL,
+  expires_at INTEGER NOT NULL
 );
 -- name holds the normalised (lower-case, optionally UPN-stripped) name.
 CREATE TABLE IF NOT EXISTS users (

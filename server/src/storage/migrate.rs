@@ -4,6 +4,10 @@
 //! Schema 1 → 2: sealed values are bound to their rows (`seal::Sealed`), device states are
 //! sealed, manual codes are kept as a keyed hash and a sealed copy instead of in clear, and
 //! admins get a second factor (sessions made before it must pass it too).
+//!
+//! Schema 2 → 3: admins' passkeys. Only new tables (`admin_passkeys`, `admin_ceremonies`),
+//! which opening the database creates (`db::open`); the version marks that admins may rely on
+//! them, so older duets refuse the database.
 
 use super::db::SCHEMA_VERSION;
 use super::seal::{SealKey, Sealed};

@@ -52,6 +52,20 @@ pub enum Sealed<'a> {
         /// The admin's row id.
         admin_id: i64,
     },
+    /// A helpdesk admin's passkey (webauthn-rs's stored credential).
+    AdminPasskey {
+        /// The admin's row id.
+        admin_id: i64,
+        /// The credential id.
+        credential_id: &'a [u8],
+    },
+    /// The state of a WebAuthn ceremony (its challenge) of a half-signed-in session.
+    AdminCeremony {
+        /// The session's token hash.
+        session_hash: &'a [u8],
+        /// `register` or `authenticate`.
+        kind: &'a str,
+    },
     /// A server signing key (PKCS#8).
     ServerKey {
         /// Its public key.
@@ -68,6 +82,8 @@ impl Sealed<'_> {
             Sealed::DeviceState { .. } => "duet-device-state-v1",
             Sealed::DeviceOtpSecret { .. } => "duet-device-otp-secret-v1",
             Sealed::AdminTotpSecret { .. } => "duet-admin-totp-secret-v1",
+            Sealed::AdminPasskey { .. } => "duet-admin-passkey-v1",
+            Sealed::AdminCeremony { .. } => "duet-admin-webauthn-ceremony-v1",
             Sealed::ServerKey { .. } => "duet-server-signing-key-v1",
         }
     }
@@ -81,6 +97,10 @@ impl Sealed<'_> {
                 format!("device={account_id};user={user_id}")
             }
             Sealed::AdminTotpSecret { admin_id } => format!("admin={admin_id}"),
+            Sealed::AdminPasskey { admin_id, credential_id } => {
+                format!("admin={admin_id};credential={}", hex::encode(credential_id))
+            }
+            Sealed::AdminCeremony { session_hash, kind } => format!("session={};kind={kind}", hex::encode(session_hash)),
             Sealed::ServerKey { public_key } => format!("server-key={}", hex::encode(public_key)),
         };
         // The purpose has no `|`, so purpose and row cannot be confused.
