@@ -121,7 +121,6 @@ async fn the_first_login_registers_a_passkey_and_later_logins_use_it() {
     let js = h.get("/helpdesk/assets/passkey.js", None).await;
     assert_eq!(js.status, StatusCode::OK);
     assert!(js.body.contains("navigator.credentials.create") && js.body.contains("navigator.credentials.get"));
-    drop(half);
 
     let cookie = register(&h, &mut auth).await;
     full_session_works(&h, &cookie).await;
@@ -232,13 +231,19 @@ async fn an_answer_works_once_and_not_after_its_request_expired() {
     let c = csrf(&h, &third).await;
     let r = h.post_form(ANSWER, Some(&third), &[("csrf", &c), ("credential", &b)]).await;
     assert!(r.body.contains("E_SRV_PASSKEY_EXPIRED"), "{}", r.body);
+    // One request, one answer: a refused answer uses the request up, so the good answer made
+    // for the same challenge no longer counts.
+    let good = assertion(&h, &third, &mut auth, ORIGIN, None).await;
+    assert!(post_answer(&h, &third, "{}").await.body.contains("E_SRV_PASSKEY_REFUSED"));
+    let r = post_answer(&h, &third, &good).await;
+    assert!(r.body.contains("E_SRV_PASSKEY_EXPIRED"), "{}", r.body);
     // An answer after the request's lifetime.
     let late = assertion(&h, &third, &mut auth, ORIGIN, None).await;
     h.clock.advance(CEREMONY_SECS + 1);
     let r = post_answer(&h, &third, &late).await;
     assert!(r.body.contains("E_SRV_PASSKEY_EXPIRED"), "{}", r.body);
     assert_eq!(h.get("/helpdesk", Some(&third)).await.location(), "/helpdesk/factor");
-    assert_eq!(audit_count(&h, "admin_passkey_failed"), 4);
+    assert_eq!(audit_count(&h, "admin_passkey_failed"), 6);
 }
 
 #[tokio::test]

@@ -95,8 +95,16 @@ fn keep_ceremony<T: serde::Serialize>(st: &State, conn: &Connection, token: &str
     Ok(())
 }
 
-/// Takes the session's ceremony out of the database: `(kind, state JSON)` if one is live.
-fn take_ceremony(st: &State, conn: &Connection, token: &str) -> Result<Option<(String, zeroize::Zeroizing<Vec<u8>>)>, ServerError> {
+/// A live ceremony taken out of the database.
+struct Ceremony {
+    /// [`REGISTER`] or [`AUTHENTICATE`].
+    kind: String,
+    /// The webauthn-rs state as JSON.
+    state: zeroize::Zeroizing<Vec<u8>>,
+}
+
+/// Takes the session's ceremony out of the database, if one is live.
+fn take_ceremony(st: &State, conn: &Connection, token: &str) -> Result<Option<Ceremony>, ServerError> {
     let session_hash = secret_hash(token);
     let row: Option<(String, Vec<u8>, i64)> = conn
         .query_row(
@@ -110,7 +118,7 @@ fn take_ceremony(st: &State, conn: &Connection, token: &str) -> Result<Option<(S
         return Ok(None);
     }
     let state = st.seal().open(&Sealed::AdminCeremony { session_hash: &session_hash, kind: &kind }, &sealed)?;
-    Ok(Some((kind, state)))
+    Ok(Some(Ceremony { kind, state }))
 }
 
 /// Starts the ceremony the admin's factor calls for, for the half-signed-in session `token`:
@@ -160,7 +168,7 @@ pub fn finish(st: &State, token: &str, admin_id: i64, admin_name: &str, credenti
         }
         Err(e)
     };
-    let Some((kind, state)) = take_ceremony(st, &conn, token)? else {
+    let Some(Ceremony { kind, state }) = take_ceremony(st, &conn, token)? else {
         return refuse(ServerError::PasskeyExpired, "no live request");
     };
     match kind.as_str() {
