@@ -1,6 +1,7 @@
 //! `duet admin unlock`: lifts a paused helpdesk login from the server's own machine, for the
 //! host's operator when wrong passwords paused the admins; `duet admin reset-factor`: removes
-//! an admin's authenticator after it was lost, so their next login sets up a new one
+//! an admin's second factor (authenticator app and passkeys) after it was lost, so their next
+//! login sets up a new one
 //! (docs/server.md "Helpdesk page"). Both work on the database directly, whether or not the
 //! server runs; audited.
 
@@ -17,8 +18,8 @@ use std::process::ExitCode;
 pub enum AdminCommand {
     /// Lift the login pause of an admin name and of every paused client address.
     Unlock(UnlockArgs),
-    /// Remove an admin's authenticator (second factor) and end their sessions; their next
-    /// login sets up a new one.
+    /// Remove an admin's second factor (authenticator app and passkeys) and end their sessions;
+    /// their next login sets up a new one.
     ResetFactor(UnlockArgs),
 }
 
@@ -48,7 +49,7 @@ fn run_cmd(cmd: AdminCommand) -> Result<(), ServerError> {
         }
         AdminCommand::ResetFactor(_) => {
             admin_factor::reset(&conn, "command line", &a.name, now)?;
-            eprintln!("duet admin: the authenticator of {} is removed; their next login sets up a new one", a.name.trim());
+            eprintln!("duet admin: the second factor of {} is removed; their next login sets up a new one", a.name.trim());
         }
     }
     Ok(())
