@@ -64,6 +64,11 @@ fn previous_release_database_opens_and_its_key_unseals() {
     let passed: i64 = conn.query_row("SELECT COUNT(*) FROM sessions WHERE factor_ok = 1", [], |r| r.get(0)).unwrap();
     assert_eq!(passed, 0);
     admin_factor::reset(&conn, "tests", "admin", NOW).unwrap();
+    // Schema 3's passkey tables are there (opening creates them), empty.
+    for table in ["admin_passkeys", "admin_ceremonies"] {
+        let n: i64 = conn.query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0)).unwrap();
+        assert_eq!(n, 0, "{table}");
+    }
     let rotated = server_key::rotate(&conn, &key, stored.id, NOW + 1).unwrap();
     assert_ne!(rotated.key.public_key(), stored.key.public_key());
     // A wrong key file opens nothing and says so.
