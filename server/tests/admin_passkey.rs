@@ -40,6 +40,14 @@ fn origin(u: &str) -> Url {
     Url::parse(u).unwrap()
 }
 
+/// The detail of the latest audit record of `action`.
+fn last_detail(h: &Harness, action: &str) -> String {
+    h.state
+        .db()
+        .query_row("SELECT detail FROM audit WHERE action = ?1 ORDER BY id DESC LIMIT 1", [action], |r| r.get(0))
+        .unwrap()
+}
+
 fn audit_count(h: &Harness, action: &str) -> i64 {
     h.state.db().query_row("SELECT COUNT(*) FROM audit WHERE action = ?1", [action], |r| r.get(0)).unwrap()
 }
@@ -166,6 +174,8 @@ async fn answers_for_another_origin_or_relying_party_are_refused_and_counted() {
         let r = post_answer(&h, &half, &serde_json::to_string(&reg).unwrap()).await;
         assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{at} {rp:?}");
         assert!(r.body.contains("E_SRV_PASSKEY_REFUSED"), "{}", r.body);
+        let why = if rp.is_some() { "InvalidRPIDHash" } else { "InvalidRPOrigin" };
+        assert!(last_detail(&h, "admin_passkey_register_failed").ends_with(why), "{at} {rp:?}");
     }
     assert_eq!(h.count("admin_passkeys"), 0);
     assert_eq!(audit_count(&h, "admin_passkey_register_failed"), 2);
@@ -178,9 +188,11 @@ async fn answers_for_another_origin_or_relying_party_are_refused_and_counted() {
     let r = post_answer(&h, &later, &wrong_origin).await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
     assert!(r.body.contains("E_SRV_PASSKEY_REFUSED"), "{}", r.body);
+    assert!(last_detail(&h, "admin_passkey_failed").ends_with("InvalidRPOrigin"));
     let wrong_rp = assertion(&h, &later, &mut auth, ORIGIN, Some("example.test")).await;
     let r = post_answer(&h, &later, &wrong_rp).await;
     assert!(r.body.contains("E_SRV_PASSKEY_REFUSED"), "{}", r.body);
+    assert!(last_detail(&h, "admin_passkey_failed").ends_with("InvalidRPIDHash"));
     // Malformed answers are refused answers too, never server errors.
     start(&h, &later).await;
     let r = post_answer(&h, &later, "{not json").await;

@@ -179,7 +179,7 @@ pub fn finish(st: &State, token: &str, admin_id: i64, admin_name: &str, credenti
             };
             let result = match rp.finish_passkey_authentication(&answer, &state) {
                 Ok(r) => r,
-                Err(e) => return refuse(ServerError::PasskeyRefused, &format!("{e:?}")),
+                Err(e) => return refuse(ServerError::PasskeyRefused, &reason(&e)),
             };
             let keys = passkeys(&conn, st.seal(), admin_id)?;
             let Some((row, mut key)) = keys.into_iter().find(|(_, k)| k.cred_id() == result.cred_id()) else {
@@ -203,7 +203,7 @@ pub fn finish(st: &State, token: &str, admin_id: i64, admin_name: &str, credenti
             };
             let key = match rp.finish_passkey_registration(&answer, &state) {
                 Ok(k) => k,
-                Err(e) => return refuse(ServerError::PasskeyRefused, &format!("{e:?}")),
+                Err(e) => return refuse(ServerError::PasskeyRefused, &reason(&e)),
             };
             let taken: bool = conn.query_row(
                 "SELECT COUNT(*) FROM admin_passkeys WHERE credential_id = ?1",
@@ -225,6 +225,11 @@ pub fn finish(st: &State, token: &str, admin_id: i64, admin_name: &str, credenti
         // The admin's factor changed since the ceremony started (registered or reset elsewhere).
         _ => refuse(ServerError::PasskeyExpired, "the request no longer fits the admin's factor"),
     }
+}
+
+/// What the audit log keeps of why webauthn-rs refused an answer: the error's name, short.
+fn reason(e: &webauthn_rs::prelude::WebauthnError) -> String {
+    format!("{e:?}").chars().take(80).collect()
 }
 
 fn parse<T: serde::de::DeserializeOwned>(state: &[u8]) -> Result<T, ServerError> {
