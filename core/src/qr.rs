@@ -68,9 +68,11 @@ impl ErrorCode for QrError {
 pub fn decode_luma(width: usize, height: usize, row_stride: usize, luma: &[u8]) -> Result<Zeroizing<String>, QrError> {
     check_plane(width, height, row_stride, luma.len())?;
     let pixel = |x: usize, y: usize| luma[y * row_stride + x];
-    // rqrr is a port of C code fed with arbitrary pixels; should it ever hit an internal assertion
-    // on a strange picture, the caller must get a coded error, not a crash. No panic hook is
-    // touched: this runs on app threads, and a library must not change process-wide state.
+    // rqrr is a port of C code fed with arbitrary pixels, and some pictures trip its assertions
+    // (its perspective mapping asserts on degenerate corners, as in
+    // core/tests/data/qr_rqrr_perspective_assert.bin); the caller must get a coded error, not a
+    // crash. No panic hook is touched: this runs on app threads, and a library must not change
+    // process-wide state.
     let outcome = std::panic::catch_unwind(|| {
         let mut prepared = rqrr::PreparedImage::prepare_from_greyscale(width, height, pixel);
         let grids = prepared.detect_grids();
