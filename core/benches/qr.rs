@@ -13,8 +13,8 @@ const H: usize = 720;
 const STRIDE: usize = 1344;
 
 /// A textured frame (random 4×4-pixel blocks of light greys, so the detector has regions to look
-/// at) with the QR code of `text` at 6 px per module near the middle (drawn by the `qrcode` crate,
-/// independent of the detector), or none.
+/// at) with the QR code of `text` on a light card at 6 px per module near the middle (drawn by the
+/// `qrcode` crate, independent of the detector), or none.
 fn frame(text: Option<&str>) -> Vec<u8> {
     let mut seed: u32 = 7;
     let blocks: Vec<u8> = (0..(W / 4) * (H / 4))
@@ -32,6 +32,10 @@ fn frame(text: Option<&str>) -> Vec<u8> {
     if let Some(text) = text {
         let code = qrcode::QrCode::new(text.as_bytes()).unwrap();
         let n = code.width();
+        // The paper or screen the code is shown on: light, with the 4-module quiet zone.
+        for y in 200 - 24..200 + (n + 4) * 6 {
+            plane[y * STRIDE + 500 - 24..y * STRIDE + 500 + (n + 4) * 6].fill(220);
+        }
         for (i, c) in code.to_colors().iter().enumerate() {
             if *c == qrcode::Color::Dark {
                 let (x0, y0) = (500 + (i % n) * 6, 200 + (i / n) * 6);
