@@ -3,7 +3,7 @@
 # android/src/test/kotlin/ with kotlinc -Werror and runs them on the JVM (Java 17) against the Linux cdylib,
 # built with the mobile library's SQLite options (scripts/mobile-env.sh, its own target directory).
 # Installs into $DUET_CACHE: kotlinc (npm package kotlin-compiler, ships kotlinx-coroutines),
-# JNA and the JUnit console launcher (Maven Central; Debian packages as a fallback).
+# JNA, the JUnit console launcher and qrcodegen (Maven Central; Debian packages as a fallback).
 # DUET_INSTALL_ONLY=1 stops after the toolchain install.
 source "$(dirname "$0")/../lib.sh"
 cd "$ROOT"
@@ -13,6 +13,8 @@ KOTLIN_VERSION=2.2.21
 # (jna#1686) that the multi-threaded code test could hit.
 JNA_VERSION=5.18.1
 JUNIT_VERSION=1.11.4
+# Nayuki's QR Code generator: QrTest draws QR codes with it, independently of the Rust encoder.
+QRCODEGEN_VERSION=1.8.0
 KOTLIN_HOME="$DUET_CACHE/kotlin-$KOTLIN_VERSION/package"
 JARS="$DUET_CACHE/jars"
 MAVEN=https://repo1.maven.org/maven2
@@ -33,6 +35,8 @@ install_kotlin() {
   ln -sfn "jna-$JNA_VERSION.jar" "$JARS/jna.jar"
   fetch_jar "$MAVEN/org/junit/platform/junit-platform-console-standalone/$JUNIT_VERSION/junit-platform-console-standalone-$JUNIT_VERSION.jar" \
     "$JARS/junit-console.jar" junit5 /usr/share/java/junit-platform-console-standalone.jar
+  fetch_jar "$MAVEN/io/nayuki/qrcodegen/$QRCODEGEN_VERSION/qrcodegen-$QRCODEGEN_VERSION.jar" \
+    "$JARS/qrcodegen-$QRCODEGEN_VERSION.jar" libqrcodegen-java /usr/share/java/qrcodegen.jar
 }
 
 # fetch_jar URL DEST DEBIAN_PKG DEBIAN_JAR: Maven Central first, the Debian package if it does not answer.
@@ -69,11 +73,12 @@ step "kotlinc: generated bindings"
 # Generated code is compiled on its own: -Werror applies to the hand-written code below.
 "$KOTLINC" -nowarn -jvm-target 17 -cp "$JARS/jna.jar:$COROUTINES" -d "$OUT/bindings.jar" $(find "$OUT/gen" -name '*.kt')
 step "kotlinc -Werror: tests"
-"$KOTLINC" -Werror -jvm-target 17 -cp "$OUT/bindings.jar:$JARS/jna.jar:$JARS/junit-console.jar:$COROUTINES" \
+QRGEN="$JARS/qrcodegen-$QRCODEGEN_VERSION.jar"
+"$KOTLINC" -Werror -jvm-target 17 -cp "$OUT/bindings.jar:$JARS/jna.jar:$JARS/junit-console.jar:$QRGEN:$COROUTINES" \
   -d "$OUT/tests.jar" android/src/test/kotlin/org/duet/tests/*.kt android/src/main/kotlin/org/duet/android/*.kt
 
 step "JUnit on the JVM against $LIB"
-CP="$OUT/tests.jar:$OUT/bindings.jar:$JARS/jna.jar:$COROUTINES:$STDLIB"
+CP="$OUT/tests.jar:$OUT/bindings.jar:$JARS/jna.jar:$QRGEN:$COROUTINES:$STDLIB"
 export DUET_TEST_HELPER="$BUILD/duet-test-helper"
 # DUET_KOTLIN_TEST=Class or Class#method runs one test class or one test (docs/testing.md).
 if [ -n "${DUET_KOTLIN_TEST:-}" ]; then

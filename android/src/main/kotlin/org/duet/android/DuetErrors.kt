@@ -12,5 +12,6 @@ fun DuetException.code(): String = when (this) {
     is DuetException.Transfer -> code
     is DuetException.Transport -> code
     is DuetException.App -> code
+    is DuetException.Qr -> code
     is DuetException.Callback -> code
 }
