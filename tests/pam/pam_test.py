@@ -1,0 +1,321 @@
+"""PAM module scenarios: pamtester under a pseudo-terminal against the real duet server.
+
+Environment: BASE (server URL), ADMIN_KEY (read-write admin API key), DUET (the CLI), SO (the
+built module), AUTH_LOG (where rsyslogd writes authpriv), DUET_VAULT/HOME (the CLI phone).
+Numbers are read from what pamtester displayed, never from the server.
+"""
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pexpect
+
+BASE = os.environ["BASE"]
+ADMIN_KEY = os.environ["ADMIN_KEY"]
+DUET = os.environ["DUET"]
+SO = os.environ["SO"]
+AUTH_LOG = os.environ["AUTH_LOG"]
+CONF_DIR = "/etc/duet-test"
+CONF = f"{CONF_DIR}/pam.conf"
+KEY_FILE = f"{CONF_DIR}/pam.key"
+SERVICE = "duet-test"
+OK = "pamtester: successfully authenticated"
+FAIL = "pamtester: Authentication failure"
+
+passed = 0
+failed = 0
+times = []
+
+
+def admin(method, path, body=None):
+    req = urllib.request.Request(
+        f"{BASE}/admin/api/v1{path}",
+        method=method,
+        data=None if body is None else json.dumps(body).encode(),
+        headers={"Authorization": f"Bearer {ADMIN_KEY}", "Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(req, timeout=10) as r:
+        return json.load(r)
+
+
+def duet(*args):
+    return subprocess.run([DUET, *args], check=True, capture_output=True, text=True, timeout=60).stdout
+
+
+def write_conf(url=BASE, mode=0o644, **extra):
+    lines = [f"url = {url}", f"api_key_file = {KEY_FILE}", "timeout = 6"]
+    lines += [f"{k} = {v}" for k, v in extra.items()]
+    with open(CONF, "w") as f:
+        f.write("# pam_duet test configuration\n" + "\n".join(lines) + "\n")
+    os.chmod(CONF, mode)
+
+
+def log_lines():
+    try:
+        with open(AUTH_LOG, errors="replace") as f:
+            return [l for l in f if f"pam_duet({SERVICE})" in l]
+    except FileNotFoundError:
+        return []
+
+
+def expect_log(mark, pattern):
+    """Waits (rsyslogd writes asynchronously) for a new log line matching pattern."""
+    for _ in range(40):
+        new = log_lines()[mark:]
+        if any(re.search(pattern, l) for l in new):
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"no log line matching {pattern!r}; new lines: {new}")
+
+
+def pamtester(user):
+    child = pexpect.spawn("pamtester", ["-v", SERVICE, user, "authenticate"], encoding="utf-8", timeout=30)
+    return child
+
+
+def scenario(name):
+    def wrap(fn):
+        global passed, failed
+        t = time.monotonic()
+        mark = len(log_lines())
+        try:
+            fn(mark)
+            passed += 1
+            print(f"ok   {name} ({time.monotonic() - t:.2f} s)", flush=True)
+        except Exception as e:  # report every scenario, then fail the run
+            failed += 1
+            print(f"FAIL {name}: {type(e).__name__}: {e}", flush=True)
+        times.append((name, time.monotonic() - t))
+        return fn
+    return wrap
+
+
+def finish(child, want):
+    child.expect([OK, FAIL])
+    got = child.after
+    child.expect(pexpect.EOF)
+    assert got == want, f"pamtester said {got!r}, expected {want!r}; output: {child.before!r}"
+
+
+# --- setup: users, the application key, the CLI phone -------------------------------------
+USERS = os.environ["PAM_USERS"].split()
+ALICE, SVC, OUTSIDER = USERS
+alice = admin("POST", "/users", {"name": ALICE})
+svc = admin("POST", "/users", {"name": SVC, "service_account": True})
+admin("POST", "/users", {"name": OUTSIDER})
+app = admin("POST", "/applications", {"name": "pam test"})
+os.makedirs(CONF_DIR, exist_ok=True)
+with open(KEY_FILE, "w") as f:
+    f.write(app["api_key"] + "\n")
+os.chmod(KEY_FILE, 0o600)
+enr = admin("POST", f"/users/{alice['id']}/enrollments")
+duet("enroll", enr["link"])
+with open(f"/etc/pam.d/{SERVICE}", "w") as f:
+    f.write(f"auth required {SO} conf={CONF}\naccount required pam_permit.so\n")
+write_conf()
+
+
+def bypass(user_id):
+    return admin("POST", f"/users/{user_id}/bypass-codes")["code"]
+
+
+def passcode_flow(user, code, want, marker=None):
+    child = pamtester(user)
+    child.expect_exact("Passcode, or press Enter for a push:")
+    child.sendline(code)
+    if marker:
+        child.expect_exact(marker)
+    finish(child, want)
+
+
+@scenario("passcode right (helpdesk bypass code)")
+def _(mark):
+    passcode_flow(ALICE, bypass(alice["id"]), OK)
+    expect_log(mark, rf"user={ALICE} signin=\S+ passcode approved; allowed")
+
+
+@scenario("passcode wrong, then a right one at the second prompt")
+def _(mark):
+    code = bypass(alice["id"])
+    child = pamtester(ALICE)
+    child.expect_exact("Passcode, or press Enter for a push:")
+    child.sendline("000000")
+    child.expect_exact("duet: passcode wrong")
+    child.expect_exact("Passcode, or press Enter for a push:")
+    child.sendline(code)
+    finish(child, OK)
+    expect_log(mark, rf"user={ALICE} passcode wrong \(E_SRV_PASSCODE_WRONG\)")
+
+
+@scenario("passcode reused: a used bypass code is refused")
+def _(mark):
+    code = bypass(alice["id"])
+    passcode_flow(ALICE, code, OK)
+    write_conf(prompts=1)
+    try:
+        passcode_flow(ALICE, code, FAIL)
+    finally:
+        write_conf()
+    expect_log(mark, rf"user={ALICE} passcode (wrong|already used)")
+
+
+@scenario("push approved with the number pamtester displayed")
+def _(mark):
+    child = pamtester(ALICE)
+    child.expect_exact("Passcode, or press Enter for a push:")
+    t = time.monotonic()
+    child.sendline("")
+    child.expect(r"duet: type (\d+) in the app, then press Enter")
+    number = child.match.group(1)
+    duet("approve", "--number", number)
+    child.sendline("")
+    finish(child, OK)
+    print(f"     push: prompt to success {time.monotonic() - t:.2f} s (CLI phone included)")
+    expect_log(mark, rf"user={ALICE} signin=\S+ push approved; allowed")
+
+
+@scenario("push denied in the app")
+def _(mark):
+    write_conf(autopush="yes", prompts=1)
+    try:
+        child = pamtester(ALICE)
+        child.expect(r"duet: type (\d+) in the app, then press Enter")
+        duet("deny")
+        child.sendline("")
+        child.expect_exact("duet: sign-in denied in the app")
+        finish(child, FAIL)
+    finally:
+        write_conf()
+    expect_log(mark, rf"user={ALICE} signin=\S+ push denied in the app; denied")
+
+
+@scenario("service account passes, exempt and logged")
+def _(mark):
+    passcode_flow(SVC, "", OK)
+    expect_log(mark, rf"user={SVC} signin=\S+ push service account, exempt; allowed")
+
+
+@scenario("groups: a user outside the groups passes without a prompt")
+def _(mark):
+    write_conf(groups="duetmfa")
+    try:
+        finish(pamtester(OUTSIDER), OK)
+        expect_log(mark, rf"user={OUTSIDER} not in the configured groups")
+        # alice is in duetmfa: still asked.
+        passcode_flow(ALICE, bypass(alice["id"]), OK)
+    finally:
+        write_conf()
+
+
+@scenario("groups: `!` negation exempts")
+def _(mark):
+    write_conf(groups="*,!duetmfa")
+    try:
+        finish(pamtester(ALICE), OK)
+        expect_log(mark, rf"user={ALICE} not in the configured groups")
+    finally:
+        write_conf()
+
+
+@scenario("server down, failmode=secure: denied")
+def _(mark):
+    write_conf(url="http://127.0.0.1:9", failmode="secure")
+    try:
+        passcode_flow(ALICE, "123456", FAIL, "duet: the sign-in server cannot be reached")
+    finally:
+        write_conf()
+    expect_log(mark, rf"user={ALICE} server unreachable \(.*\); denied")
+
+
+@scenario("server down, failmode=safe: allowed and logged")
+def _(mark):
+    write_conf(url="http://127.0.0.1:9", failmode="safe")
+    try:
+        passcode_flow(ALICE, "", OK)
+    finally:
+        write_conf()
+    expect_log(mark, rf"user={ALICE} server unreachable \(.*\); allowed by failmode=safe")
+
+
+@scenario("server answers, then a later call fails: denied even with failmode=safe")
+def _(mark):
+    # The push starts (the server answered), then the server stops answering: the status call
+    # times out, and that must deny, not fall back to the fail mode.
+    write_conf(failmode="safe", autopush="yes", prompts=1)
+    try:
+        child = pamtester(ALICE)
+        child.expect(r"duet: type (\d+) in the app, then press Enter")
+        os.kill(int(os.environ["SERVER_PID"]), 19)  # SIGSTOP: the server stops answering
+        try:
+            child.sendline("")
+            finish(child, FAIL)
+        finally:
+            os.kill(int(os.environ["SERVER_PID"]), 18)  # SIGCONT
+    finally:
+        write_conf()
+    expect_log(mark, rf"user={ALICE} server failed \(.*\); denied")
+    duet("deny")  # clears the push still pending on the phone
+
+
+@scenario("wrong API key: denied")
+def _(mark):
+    with open(KEY_FILE) as f:
+        good = f.read()
+    with open(KEY_FILE, "w") as f:
+        f.write("duet_" + "0" * 40 + "\n")
+    try:
+        passcode_flow(ALICE, "123456", FAIL)
+    finally:
+        with open(KEY_FILE, "w") as f:
+            f.write(good)
+    expect_log(mark, rf"user={ALICE} server refused: E_SRV_\w+ .*; denied")
+
+
+@scenario("unsafe configuration mode refused")
+def _(mark):
+    write_conf(mode=0o666)
+    try:
+        finish(pamtester(ALICE), FAIL)
+    finally:
+        write_conf()
+    expect_log(mark, r"configuration refused: /etc/duet-test/pam.conf: unsafe mode 0666")
+
+
+@scenario("API key file readable by others refused")
+def _(mark):
+    os.chmod(KEY_FILE, 0o644)
+    try:
+        finish(pamtester(ALICE), FAIL)
+    finally:
+        os.chmod(KEY_FILE, 0o600)
+    expect_log(mark, r"configuration refused: /etc/duet-test/pam.key: unsafe mode 0644")
+
+
+@scenario("unknown key and bad value refused")
+def _(mark):
+    write_conf(failopen="yes")
+    try:
+        finish(pamtester(ALICE), FAIL)
+        expect_log(mark, r"configuration refused: .*unknown key `failopen`")
+        write_conf(failmode="open")
+        finish(pamtester(ALICE), FAIL)
+        expect_log(mark, r"bad value for `failmode`")
+    finally:
+        write_conf()
+
+
+@scenario("user name with a control character denied")
+def _(mark):
+    finish(pamtester(ALICE + "\t"), FAIL)
+    expect_log(mark, r"holds control characters; denied")
+
+
+print()
+for name, secs in times:
+    print(f"  {secs:6.2f} s  {name}")
+print(f"pam: {passed} passed, {failed} failed")
+sys.exit(1 if failed else 0)
