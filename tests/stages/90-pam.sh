@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The PAM module (pam/, docs/pam.md) in a real PAM stack: pamtester under a pseudo-terminal
 # (pexpect) against the real `duet serve` on 127.0.0.1, with a CLI phone enrolled through the
-# admin API, and rsyslogd recording the module's authpriv lines. Runs as root: it writes
-# /etc/pam.d/duet-test and /etc/duet-test, and adds three local users (removed at the end).
+# admin API, and rsyslogd recording the module's authpriv lines. Then a real sshd on a loopback
+# port (publickey + keyboard-interactive, a Match User exemption) driven by paramiko. Runs as
+# root: it writes /etc/pam.d/duet-test and /etc/duet-test, puts the module into /etc/pam.d/sshd
+# (restored at the end) and adds three local users (removed at the end).
 source "$(dirname "$0")/../lib.sh"
 cd "$ROOT"
 [ "$(id -u)" -eq 0 ] || { echo "the PAM stage runs as root"; exit 1; }
@@ -10,10 +12,10 @@ cd "$ROOT"
 T=$SECONDS
 took() { echo "--- $1: $((SECONDS - T)) s"; T=$SECONDS; }
 
-step "install pamtester, rsyslog and pexpect"
+step "install pamtester, rsyslog, openssh-server, pexpect and paramiko"
 need_server_build
-need_apt pamtester rsyslog python3-venv
-py_venv pexpect
+need_apt pamtester rsyslog openssh-server openssh-client python3-venv
+py_venv pexpect paramiko
 took install
 
 step "build duet and the module"
@@ -26,8 +28,11 @@ WORK="$(mktemp -d "${TMPDIR:-/tmp}/duet-pam.XXXXXX")"
 chmod 755 "$WORK"
 PAM_USERS="dptalice dptsvc dptoutsider"
 RSYSLOG_PID=""
+SSHD_PID=""
 cleanup() {
   stop_duet_server
+  [ -n "$SSHD_PID" ] && kill "$SSHD_PID" 2>/dev/null
+  [ -f "$WORK/pam.d-sshd.orig" ] && cp "$WORK/pam.d-sshd.orig" /etc/pam.d/sshd
   [ -n "$RSYSLOG_PID" ] && kill "$RSYSLOG_PID" 2>/dev/null
   for u in $PAM_USERS; do userdel "$u" 2>/dev/null || true; done
   groupdel duetmfa 2>/dev/null || true
@@ -65,6 +70,38 @@ HOME="$WORK/home" DUET_VAULT="$WORK/vault/duet.vault" BASE="$BASE" ADMIN_KEY="$A
   SO="$SO" AUTH_LOG="$WORK/auth.log" PAM_USERS="$PAM_USERS" SERVER_PID="$SERVER_PID" \
   python tests/pam/pam_test.py
 took scenarios
+
+step "sshd on a loopback port: publickey + keyboard-interactive through the module"
+ssh-keygen -q -t ed25519 -N '' -f "$WORK/host_key"
+ssh-keygen -q -t ed25519 -N '' -f "$WORK/user_key"
+mkdir -p "$WORK/keys" /run/sshd
+for u in $PAM_USERS; do cp "$WORK/user_key.pub" "$WORK/keys/$u"; done
+chmod 755 "$WORK/keys"; chmod 644 "$WORK/keys/"*
+SSH_PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+cat > "$WORK/sshd_config" <<CONF
+ListenAddress 127.0.0.1
+Port $SSH_PORT
+HostKey $WORK/host_key
+PidFile $WORK/sshd.pid
+AuthorizedKeysFile $WORK/keys/%u
+StrictModes no
+UsePAM yes
+PasswordAuthentication no
+KbdInteractiveAuthentication yes
+AuthenticationMethods publickey,keyboard-interactive
+Match User dptoutsider
+    AuthenticationMethods publickey
+CONF
+/usr/sbin/sshd -t -f "$WORK/sshd_config"
+cp /etc/pam.d/sshd "$WORK/pam.d-sshd.orig"
+printf 'auth required %s conf=/etc/duet-test/pam.conf\naccount required pam_permit.so\nsession required pam_permit.so\n' "$SO" > /etc/pam.d/sshd
+/usr/sbin/sshd -D -e -f "$WORK/sshd_config" 2> "$WORK/sshd.log" &
+SSHD_PID=$!
+for _ in $(seq 50); do grep -q "Server listening" "$WORK/sshd.log" && break; sleep 0.1; done
+HOME="$WORK/home" DUET_VAULT="$WORK/vault/duet.vault" BASE="$BASE" ADMIN_KEY="$ADMIN_KEY" DUET="$DUET" \
+  AUTH_LOG="$WORK/auth.log" PAM_USERS="$PAM_USERS" SSH_PORT="$SSH_PORT" SSH_KEY="$WORK/user_key" \
+  python tests/pam/ssh_test.py || { cat "$WORK/sshd.log"; exit 1; }
+took sshd
 if grep -q "panicked" "$WORK/serve.log" "$WORK/auth.log"; then echo "a panic was logged"; exit 1; fi
 echo
 echo "module log lines:"
