@@ -314,6 +314,90 @@ def _(mark):
     expect_log(mark, r"holds control characters; denied")
 
 
+
+# --- a second user with its own CLI phone: push outcomes that pause or mute pushes, and timing --
+CAROL = "dptcarol"
+carol = admin("POST", "/users", {"name": CAROL})
+CAROL_ENV = dict(os.environ, DUET_VAULT=os.environ["DUET_VAULT"] + ".carol")
+subprocess.run([DUET, "enroll", admin("POST", f"/users/{carol['id']}/enrollments")["link"]],
+               check=True, capture_output=True, env=CAROL_ENV, timeout=60)
+
+
+def carol_duet(*args):
+    return subprocess.run([DUET, *args], check=True, capture_output=True, text=True, env=CAROL_ENV, timeout=60).stdout
+
+
+def median(xs):
+    xs = sorted(xs)
+    return xs[len(xs) // 2]
+
+
+@scenario("benchmark: time the module adds (passcode, push without the human)")
+def _(mark):
+    pass_ms, start_ms, finish_ms = [], [], []
+    for _ in range(10):
+        code = bypass(carol["id"])
+        child = pamtester(CAROL)
+        child.expect_exact("Passcode, or press Enter for a push:")
+        t = time.monotonic()
+        child.sendline(code)
+        child.expect_exact(OK)
+        pass_ms.append((time.monotonic() - t) * 1000)
+        child.expect(pexpect.EOF)
+    for _ in range(3):
+        child = pamtester(CAROL)
+        child.expect_exact("Passcode, or press Enter for a push:")
+        t = time.monotonic()
+        child.sendline("")
+        child.expect(r"duet: type (\d+) in the app, then press Enter")
+        start_ms.append((time.monotonic() - t) * 1000)
+        carol_duet("approve", "--number", child.match.group(1))
+        t = time.monotonic()
+        child.sendline("")
+        child.expect_exact(OK)
+        finish_ms.append((time.monotonic() - t) * 1000)
+        child.expect(pexpect.EOF)
+    print(f"     benchmark: passcode typed -> success, median of 10: {median(pass_ms):.1f} ms")
+    print(f"     benchmark: Enter -> push number shown, median of 3: {median(start_ms):.1f} ms; "
+          f"approved -> success, median of 3: {median(finish_ms):.1f} ms")
+
+
+@scenario("push reported as fraud, then pushes muted: the module offers the passcode")
+def _(mark):
+    child = pamtester(CAROL)
+    child.expect_exact("Passcode, or press Enter for a push:")
+    child.sendline("")
+    child.expect(r"duet: type (\d+) in the app, then press Enter")
+    carol_duet("deny", "--reason", "not_me")
+    child.sendline("")
+    child.expect_exact("duet: sign-in reported as fraud in the app")
+    finish(child, FAIL)
+    expect_log(mark, rf"user={CAROL} signin=\S+ push reported as fraud in the app; denied")
+    child = pamtester(CAROL)
+    child.expect_exact("Passcode, or press Enter for a push:")
+    child.sendline("")
+    child.expect_exact("duet: no push now")
+    child.expect_exact("Passcode, or press Enter for a push:")
+    child.sendline(bypass(carol["id"]))
+    finish(child, OK)
+    expect_log(mark, rf"user={CAROL} push refused \(E_SRV_PUSH_MUTED\); offering the passcode")
+    admin("POST", f"/users/{carol['id']}/unmute")
+
+
+@scenario("push with a wrong number typed in the app")
+def _(mark):
+    child = pamtester(CAROL)
+    child.expect_exact("Passcode, or press Enter for a push:")
+    child.sendline("")
+    child.expect(r"duet: type (\d+) in the app, then press Enter")
+    shown = int(child.match.group(1))
+    wrong = (shown - 100 + 1) % 900 + 100
+    subprocess.run([DUET, "approve", "--number", str(wrong)], capture_output=True, env=CAROL_ENV, timeout=60)
+    child.sendline("")
+    child.expect_exact("duet: sign-in wrong number typed in the app")
+    finish(child, FAIL)
+    expect_log(mark, rf"user={CAROL} signin=\S+ push wrong number typed in the app; denied")
+
 print()
 for name, secs in times:
     print(f"  {secs:6.2f} s  {name}")
