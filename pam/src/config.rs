@@ -41,6 +41,8 @@ pub struct Config {
     pub pushinfo: bool,
     /// Empty: every user needs the second factor.
     pub groups: Vec<GroupPattern>,
+    /// Emergency codes' hashes, accepted only while the server cannot be reached.
+    pub break_glass_file: Option<PathBuf>,
 }
 
 /// Why a configuration is refused. The message names the line and key, never a value that
@@ -62,6 +64,7 @@ pub enum ConfigError {
 /// Keys the file may hold.
 const KEYS: &[&str] = &[
     "url", "api_key_file", "cafile", "http_proxy", "timeout", "failmode", "autopush", "prompts", "pushinfo", "groups",
+    "break_glass_file",
 ];
 
 /// Parses the file's text.
@@ -136,7 +139,11 @@ pub fn parse(text: &str) -> Result<Config, ConfigError> {
         Some((_, l, v)) => parse_groups(v).ok_or(bad("groups", l, "expected comma-separated group patterns, `!` to negate"))?,
         None => Vec::new(),
     };
-    Ok(Config { url, api_key_file, cafile, http_proxy, timeout, failmode, autopush, prompts, pushinfo, groups })
+    let break_glass_file = match get("break_glass_file") {
+        Some((_, l, v)) => Some(abs_path(v).ok_or(bad("break_glass_file", l, "an absolute path is required"))?),
+        None => None,
+    };
+    Ok(Config { url, api_key_file, cafile, http_proxy, timeout, failmode, autopush, prompts, pushinfo, groups, break_glass_file })
 }
 
 /// `https://` anywhere; `http://` only to the loopback host, where no network sees the key.
@@ -234,7 +241,8 @@ mod tests {
     fn every_key_is_read() {
         let text = format!(
             "# comment\n{MIN}cafile = /etc/ssl/ca.pem\nhttp_proxy = http://proxy:3128\ntimeout = 7\n\
-             failmode = safe\nautopush = yes\nprompts = 1\npushinfo = yes\ngroups = admins, !guests ,dev*\n"
+             failmode = safe\nautopush = yes\nprompts = 1\npushinfo = yes\ngroups = admins, !guests ,dev*\n\
+             break_glass_file = /etc/duet/break-glass\n"
         );
         let c = parse(&text).unwrap();
         assert_eq!(c.cafile.as_deref(), Some(std::path::Path::new("/etc/ssl/ca.pem")));
@@ -244,6 +252,7 @@ mod tests {
         assert_eq!((c.autopush, c.pushinfo, c.prompts), (true, true, 1));
         let g: Vec<_> = c.groups.iter().map(|g| (g.negated, g.glob.as_str())).collect();
         assert_eq!(g, [(false, "admins"), (true, "guests"), (false, "dev*")]);
+        assert_eq!(c.break_glass_file.as_deref(), Some(std::path::Path::new("/etc/duet/break-glass")));
     }
 
     #[test]

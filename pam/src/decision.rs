@@ -3,7 +3,9 @@
 //! The fail mode is consulted only when the attempt's *first* call could not connect (name
 //! resolution, refused connection, connect timeout, TLS handshake). Once the server has answered
 //! anything in this attempt, every later failure denies: cutting the link in the middle of a push
-//! must open nothing.
+//! must open nothing. The same holds for break-glass codes: they are checked only while the
+//! server cannot be reached, and only in `failmode = secure` (in `safe` the door is open anyway
+//! and a code would be spent for nothing).
 
 use crate::config::FailMode;
 
@@ -23,13 +25,25 @@ pub enum Verdict {
     Deny,
     /// Allowed by `failmode = safe`; the caller logs it as such.
     AllowUnreachable,
+    /// Allowed by a valid, now spent, break-glass code; the caller logs it loudly.
+    AllowBreakGlass,
 }
 
-/// Decides a failed call. `first_call` is true when no earlier call of this attempt was answered.
-pub fn on_failure(failure: Failure, first_call: bool, mode: FailMode) -> Verdict {
-    match (failure, first_call, mode) {
-        (Failure::Connect, true, FailMode::Safe) => Verdict::AllowUnreachable,
-        _ => Verdict::Deny,
+/// Whether a typed code should be checked against the break-glass file (which spends it).
+pub fn check_break_glass(failure: Failure, first_call: bool, mode: FailMode) -> bool {
+    failure == Failure::Connect && first_call && mode == FailMode::Secure
+}
+
+/// Decides a failed call. `first_call` is true when no earlier call of this attempt was answered;
+/// `break_glass_ok` is whether a break-glass code was checked and valid.
+pub fn on_failure(failure: Failure, first_call: bool, mode: FailMode, break_glass_ok: bool) -> Verdict {
+    if failure != Failure::Connect || !first_call {
+        return Verdict::Deny;
+    }
+    match mode {
+        FailMode::Safe => Verdict::AllowUnreachable,
+        FailMode::Secure if break_glass_ok => Verdict::AllowBreakGlass,
+        FailMode::Secure => Verdict::Deny,
     }
 }
 
@@ -37,19 +51,33 @@ pub fn on_failure(failure: Failure, first_call: bool, mode: FailMode) -> Verdict
 mod tests {
     use super::*;
 
+    // Every combination, against a table written out by hand.
     #[test]
-    fn only_a_first_call_that_cannot_connect_in_safe_mode_allows() {
-        for failure in [Failure::Connect, Failure::Exchange] {
-            for first_call in [true, false] {
-                for mode in [FailMode::Secure, FailMode::Safe] {
-                    let want = if failure == Failure::Connect && first_call && mode == FailMode::Safe {
-                        Verdict::AllowUnreachable
-                    } else {
-                        Verdict::Deny
-                    };
-                    assert_eq!(on_failure(failure, first_call, mode), want, "{failure:?} {first_call} {mode:?}");
-                }
-            }
+    fn only_a_first_call_that_cannot_connect_opens() {
+        use FailMode::{Safe, Secure};
+        use Failure::{Connect, Exchange};
+        use Verdict::{AllowBreakGlass as Glass, AllowUnreachable as Open, Deny};
+        let table = [
+            (Connect, true, Safe, false, Open, false),
+            (Connect, true, Safe, true, Open, false),
+            (Connect, true, Secure, false, Deny, true),
+            (Connect, true, Secure, true, Glass, true),
+            (Connect, false, Safe, false, Deny, false),
+            (Connect, false, Safe, true, Deny, false),
+            (Connect, false, Secure, false, Deny, false),
+            (Connect, false, Secure, true, Deny, false),
+            (Exchange, true, Safe, false, Deny, false),
+            (Exchange, true, Safe, true, Deny, false),
+            (Exchange, true, Secure, false, Deny, false),
+            (Exchange, true, Secure, true, Deny, false),
+            (Exchange, false, Safe, false, Deny, false),
+            (Exchange, false, Safe, true, Deny, false),
+            (Exchange, false, Secure, false, Deny, false),
+            (Exchange, false, Secure, true, Deny, false),
+        ];
+        for (failure, first, mode, glass, want, check) in table {
+            assert_eq!(on_failure(failure, first, mode, glass), want, "{failure:?} {first} {mode:?} {glass}");
+            assert_eq!(check_break_glass(failure, first, mode), check, "{failure:?} {first} {mode:?}");
         }
     }
 }

@@ -99,6 +99,12 @@ impl<'a> Attempt<'a> {
             return Step::Again;
         }
         let r = self.client.check_passcode(self.user, code, &self.info);
+        let r = match r {
+            Err(e) if decision::check_break_glass(e.failure, !self.answered, self.cfg.failmode) => {
+                return Step::Done(self.unreachable_with_code(e, code));
+            }
+            r => r,
+        };
         match self.answer(r) {
             Err(o) => Step::Done(o),
             Ok(Answer::Ok(s)) => self.final_status(&s, "passcode"),
@@ -200,6 +206,37 @@ impl<'a> Attempt<'a> {
         Step::Done(Outcome::Deny)
     }
 
+    /// The server cannot be reached in `failmode = secure`: a break-glass code may still open.
+    fn unreachable_with_code(&mut self, e: CallError, code: &str) -> Outcome {
+        let ok = match &self.cfg.break_glass_file {
+            None => false,
+            Some(path) => match crate::breakglass::try_use(path, code) {
+                Ok(ok) => ok,
+                Err(why) => {
+                    self.note(Level::Error, &format!("break-glass file refused: {why}"));
+                    false
+                }
+            },
+        };
+        match decision::on_failure(e.failure, !self.answered, self.cfg.failmode, ok) {
+            Verdict::AllowBreakGlass => {
+                self.note(
+                    Level::Error,
+                    &format!("BREAK-GLASS code used while the server is unreachable ({}); allowed, code spent", e.detail),
+                );
+                Outcome::Allow
+            }
+            _ => self.deny_unreachable(&e),
+        }
+    }
+
+    fn deny_unreachable(&self, e: &CallError) -> Outcome {
+        let what = if e.failure == decision::Failure::Connect { "unreachable" } else { "failed" };
+        self.note(Level::Error, &format!("server {what} ({}); denied", e.detail));
+        self.conv.tell("duet: the sign-in server cannot be reached");
+        Outcome::Deny
+    }
+
     /// Applies the fail-mode rule to a call's result.
     fn answer(&mut self, r: Result<Answer, CallError>) -> Result<Answer, Outcome> {
         match r {
@@ -207,17 +244,12 @@ impl<'a> Attempt<'a> {
                 self.answered = true;
                 Ok(a)
             }
-            Err(e) => match decision::on_failure(e.failure, !self.answered, self.cfg.failmode) {
+            Err(e) => match decision::on_failure(e.failure, !self.answered, self.cfg.failmode, false) {
                 Verdict::AllowUnreachable => {
                     self.note(Level::Warning, &format!("server unreachable ({}); allowed by failmode=safe", e.detail));
                     Err(Outcome::Allow)
                 }
-                Verdict::Deny => {
-                    let what = if e.failure == decision::Failure::Connect { "unreachable" } else { "failed" };
-                    self.note(Level::Error, &format!("server {what} ({}); denied", e.detail));
-                    self.conv.tell("duet: the sign-in server cannot be reached");
-                    Err(Outcome::Deny)
-                }
+                Verdict::Deny | Verdict::AllowBreakGlass => Err(self.deny_unreachable(&e)),
             },
         }
     }

@@ -2,6 +2,7 @@
 //! matching, or a passcode) during `auth`. Configuration and the fail-mode rule are pure modules;
 //! the PAM glue is here. See docs/pam.md.
 
+pub mod breakglass;
 pub mod client;
 pub mod config;
 pub mod decision;

@@ -315,6 +315,41 @@ def _(mark):
 
 
 
+BREAK_GLASS = f"{CONF_DIR}/break-glass"
+DUET_PAM = os.environ["DUET_PAM"]
+
+
+@scenario("break-glass: a code opens only while the server is unreachable, and only once")
+def _(mark):
+    out = subprocess.run([DUET_PAM, "break-glass", "--generate", "2", "--file", BREAK_GLASS],
+                         check=True, capture_output=True, text=True, timeout=60).stdout.split()
+    assert len(out) == 2 and all(re.fullmatch(r"[a-z2-9]{4}(-[a-z2-9]{4}){3}", c) for c in out), out
+    assert oct(os.stat(BREAK_GLASS).st_mode & 0o777) == "0o600"
+    with open(BREAK_GLASS) as f:
+        text = f.read()
+    assert out[0] not in text and text.count("unused $argon2id$") == 2, "the file holds hashes only"
+    again = subprocess.run([DUET_PAM, "break-glass", "--generate", "1", "--file", BREAK_GLASS], capture_output=True)
+    assert again.returncode != 0, "an existing code file was overwritten"
+    # Server up: a break-glass code is just a wrong passcode, and stays unspent.
+    write_conf(break_glass_file=BREAK_GLASS, prompts=1)
+    try:
+        passcode_flow(ALICE, out[0], FAIL)
+        expect_log(mark, rf"user={ALICE} passcode wrong")
+        with open(BREAK_GLASS) as f:
+            assert f.read().count("unused ") == 2, "a code was spent while the server was reachable"
+        # Server unreachable, failmode secure: the code opens once.
+        write_conf(url="http://127.0.0.1:9", break_glass_file=BREAK_GLASS, prompts=1)
+        passcode_flow(ALICE, out[0].upper(), OK)
+        expect_log(mark, rf"user={ALICE} BREAK-GLASS code used while the server is unreachable .*; allowed, code spent")
+        passcode_flow(ALICE, out[0], FAIL)
+        passcode_flow(ALICE, "aaaa-bbbb-cccc-dddd", FAIL)
+        with open(BREAK_GLASS) as f:
+            text = f.read()
+        assert text.count("used ") - text.count("unused ") == 1 and text.count("unused ") == 1, text
+    finally:
+        write_conf()
+
+
 # --- a second user with its own CLI phone: push outcomes that pause or mute pushes, and timing --
 CAROL = "dptcarol"
 carol = admin("POST", "/users", {"name": CAROL})

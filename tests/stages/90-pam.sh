@@ -19,7 +19,9 @@ py_venv pexpect paramiko
 took install
 
 step "build duet and the module"
-cargo build -q --locked -p duet-cli --bin duet -p pam_duet
+cargo build -q --locked -p duet-cli --bin duet
+cargo build -q --locked -p pam_duet
+DUET_PAM="$ROOT/target/debug/duet-pam"
 DUET="$ROOT/target/debug/duet"
 SO="$ROOT/target/debug/libpam_duet.so"
 took build
@@ -67,7 +69,7 @@ took start
 step "pamtester scenarios"
 mkdir -p "$WORK/home" "$WORK/vault"
 HOME="$WORK/home" DUET_VAULT="$WORK/vault/duet.vault" BASE="$BASE" ADMIN_KEY="$ADMIN_KEY" DUET="$DUET" \
-  SO="$SO" AUTH_LOG="$WORK/auth.log" PAM_USERS="$PAM_USERS" SERVER_PID="$SERVER_PID" \
+  SO="$SO" DUET_PAM="$DUET_PAM" AUTH_LOG="$WORK/auth.log" PAM_USERS="$PAM_USERS" SERVER_PID="$SERVER_PID" \
   python tests/pam/pam_test.py
 took scenarios
 
