@@ -46,8 +46,8 @@ def duet(*args):
     return subprocess.run([DUET, *args], check=True, capture_output=True, text=True, timeout=60).stdout
 
 
-def write_conf(url=BASE, mode=0o644, **extra):
-    lines = [f"url = {url}", f"api_key_file = {KEY_FILE}", "timeout = 6"]
+def write_conf(url=BASE, mode=0o644, timeout=6, **extra):
+    lines = [f"url = {url}", f"api_key_file = {KEY_FILE}", f"timeout = {timeout}"]
     lines += [f"{k} = {v}" for k, v in extra.items()]
     with open(CONF, "w") as f:
         f.write("# pam_duet test configuration\n" + "\n".join(lines) + "\n")
@@ -348,6 +348,64 @@ def _(mark):
         assert text.count("used ") - text.count("unused ") == 1 and text.count("unused ") == 1, text
     finally:
         write_conf()
+
+
+
+# --- bad answers: a small stub on 127.0.0.1, the one place a stand-in is right -------------
+import http.server
+import threading
+
+STUB_MODE = {"mode": "malformed"}
+
+
+class Stub(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        mode = STUB_MODE["mode"]
+        if mode == "slow":
+            time.sleep(8)
+        body = {
+            "malformed": b'{"id": 7, "status": ',
+            "oversized": b'{"id":"x","status":"approved","pad":"' + b"a" * (1 << 20) + b'"}',
+            "slow": b'{"id":"x","status":"approved"}',
+        }[mode]
+        try:
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
+    def log_message(self, *a):
+        pass
+
+
+stub = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Stub)
+threading.Thread(target=stub.serve_forever, daemon=True).start()
+STUB_URL = f"http://127.0.0.1:{stub.server_address[1]}"
+
+
+def stub_case(mode, log_pattern):
+    def run(mark):
+        STUB_MODE["mode"] = mode
+        # failmode=safe: the stub answered (connected), so a bad answer must still deny.
+        write_conf(url=STUB_URL, failmode="safe", timeout=5, prompts=1)
+        try:
+            passcode_flow(ALICE, "123456", FAIL)
+        finally:
+            write_conf()
+        expect_log(mark, log_pattern)
+    return run
+
+
+scenario("stub: malformed answer denied (failmode=safe)")(
+    stub_case("malformed", rf"user={ALICE} server failed \(malformed answer \(HTTP 200\): not a sign-in\); denied"))
+scenario("stub: 1 MiB answer denied (failmode=safe)")(
+    stub_case("oversized", rf"user={ALICE} server failed \(reading the answer: .*\); denied"))
+scenario("stub: slow answer, the timeout holds, denied (failmode=safe)")(
+    stub_case("slow", rf"user={ALICE} server failed \(timeout: .*\); denied"))
 
 
 # --- a second user with its own CLI phone: push outcomes that pause or mute pushes, and timing --
