@@ -178,6 +178,29 @@ def _(mark):
     expect_log(mark, rf"user={ALICE} signin=\S+ push approved; allowed")
 
 
+@scenario("pushinfo: the phone shows the PAM service and host")
+def _(mark):
+    write_conf(pushinfo="yes")
+    try:
+        child = pamtester(ALICE)
+        child.expect_exact("Passcode, or press Enter for a push:")
+        child.sendline("")
+        child.expect(r"duet: type (\d+) in the app, then press Enter")
+        number = child.match.group(1)
+        pending = json.loads(duet("pending", "--json"))
+        assert len(pending) == 1, pending
+        req = pending[0]
+        host = os.uname().nodename
+        assert req["service"] == f"{SERVICE} on {host}", req
+        # pamtester sets neither PAM_TTY nor PAM_RHOST: nothing is made up for them.
+        assert req["client"] is None and req["ip"] is None, req
+        duet("approve", "--number", number)
+        child.sendline("")
+        finish(child, OK)
+    finally:
+        write_conf()
+
+
 @scenario("push denied in the app")
 def _(mark):
     write_conf(autopush="yes", prompts=1)

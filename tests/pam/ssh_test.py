@@ -98,6 +98,12 @@ def key_and_push(mark):
     def answer(prompt):
         m = re.match(r"duet: type (\d+) in the app, then press Enter", prompt)
         if m:
+            # pushinfo = yes: sshd sets PAM_RHOST and PAM_TTY ("ssh"), and the phone shows them.
+            pending = json.loads(subprocess.run([DUET, "pending", "--json"], check=True, capture_output=True,
+                                                text=True, timeout=60).stdout)
+            req = pending[0]
+            want = (f"sshd on {os.uname().nodename}", "127.0.0.1", "ssh")
+            assert (req["service"], req["ip"], req["client"]) == want, req
             subprocess.run([DUET, "approve", "--number", m.group(1)], check=True, capture_output=True, timeout=60)
         return ""
     ok, seen, _ = login(ALICE, answer)

@@ -97,6 +97,7 @@ CONF
 /usr/sbin/sshd -t -f "$WORK/sshd_config"
 cp /etc/pam.d/sshd "$WORK/pam.d-sshd.orig"
 printf 'auth required %s conf=/etc/duet-test/pam.conf\naccount required pam_permit.so\nsession required pam_permit.so\n' "$SO" > /etc/pam.d/sshd
+echo "pushinfo = yes" >> /etc/duet-test/pam.conf
 /usr/sbin/sshd -D -e -f "$WORK/sshd_config" 2> "$WORK/sshd.log" &
 SSHD_PID=$!
 for _ in $(seq 50); do grep -q "Server listening" "$WORK/sshd.log" && break; sleep 0.1; done
