@@ -448,6 +448,24 @@ def median(xs):
     return xs[len(xs) // 2]
 
 
+@scenario("passcode from the app (the enrolled offline secret): right, then reused")
+def _(mark):
+    accounts = [a for a in json.loads(carol_duet("list", "--json")) if a.get("type") == "totp"]
+    assert len(accounts) == 1, accounts
+    # No earlier scenario used carol's app code; the server accepts the previous step too, so a
+    # step boundary between reading and typing does not matter.
+    code = carol_duet("code", accounts[0]["id"]).split()[0]
+    assert re.fullmatch(r"\d{6}", code), code
+    passcode_flow(CAROL, code, OK)
+    expect_log(mark, rf"user={CAROL} signin=\S+ passcode approved; allowed")
+    write_conf(prompts=1)
+    try:
+        passcode_flow(CAROL, code, FAIL, "duet: passcode already used")
+    finally:
+        write_conf()
+    expect_log(mark, rf"user={CAROL} passcode already used \(E_SRV_PASSCODE_REUSED\)")
+
+
 @scenario("benchmark: time the module adds (passcode, push without the human)")
 def _(mark):
     pass_ms, start_ms, finish_ms = [], [], []
