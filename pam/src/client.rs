@@ -165,6 +165,9 @@ fn classify(e: ureq::Error) -> CallError {
             K::ConnectionRefused | K::AddrNotAvailable | K::HostUnreachable | K::NetworkUnreachable => {
                 Failure::Connect
             }
+            // A failed TLS handshake (untrusted certificate, wrong name) arrives as an I/O error
+            // carrying the rustls error.
+            K::InvalidData if io.get_ref().is_some_and(|i| i.is::<rustls::Error>()) => Failure::Connect,
             _ => Failure::Exchange,
         },
         _ => Failure::Exchange,

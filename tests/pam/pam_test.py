@@ -431,6 +431,55 @@ scenario("stub: slow answer, the timeout holds, denied (failmode=safe)")(
     stub_case("slow", rf"user={ALICE} server failed \(timeout: .*\); denied"))
 
 
+
+# --- TLS: the stub behind a certificate of its own ------------------------------------------
+import ssl
+
+TLS_DIR = os.environ["TLS_DIR"]  # ca.pem, and cert.pem/key.pem for 127.0.0.1, made by the stage
+
+
+class TlsStub(Stub):
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        body = b'{"id":"tls0stub","status":"approved"}'
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+tls_stub = http.server.ThreadingHTTPServer(("127.0.0.1", 0), TlsStub)
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+ctx.load_cert_chain(f"{TLS_DIR}/cert.pem", f"{TLS_DIR}/key.pem")
+tls_stub.socket = ctx.wrap_socket(tls_stub.socket, server_side=True)
+threading.Thread(target=tls_stub.serve_forever, daemon=True).start()
+TLS_URL = f"https://127.0.0.1:{tls_stub.server_address[1]}"
+
+
+@scenario("TLS: an untrusted certificate fails the handshake, which counts as unreachable")
+def _(mark):
+    write_conf(url=TLS_URL, failmode="secure", prompts=1)
+    try:
+        passcode_flow(ALICE, "123456", FAIL, "duet: the sign-in server cannot be reached")
+        expect_log(mark, rf"user={ALICE} server unreachable \(.*\); denied")
+        write_conf(url=TLS_URL, failmode="safe", prompts=1)
+        passcode_flow(ALICE, "123456", OK)
+        expect_log(mark, rf"user={ALICE} server unreachable \(.*\); allowed by failmode=safe")
+    finally:
+        write_conf()
+
+
+@scenario("TLS: cafile trusts the server's own CA")
+def _(mark):
+    write_conf(url=TLS_URL, cafile=f"{TLS_DIR}/ca.pem", prompts=1)
+    try:
+        passcode_flow(ALICE, "123456", OK)
+    finally:
+        write_conf()
+    expect_log(mark, rf"user={ALICE} signin=tls0stub passcode approved; allowed")
+
+
 # --- a second user with its own CLI phone: push outcomes that pause or mute pushes, and timing --
 CAROL = "dptcarol"
 carol = admin("POST", "/users", {"name": CAROL})

@@ -14,7 +14,7 @@ took() { echo "--- $1: $((SECONDS - T)) s"; T=$SECONDS; }
 
 step "install pamtester, rsyslog, openssh-server, pexpect and paramiko"
 need_server_build
-need_apt pamtester rsyslog openssh-server openssh-client python3-venv
+need_apt pamtester rsyslog openssh-server openssh-client openssl python3-venv
 py_venv pexpect paramiko
 took install
 
@@ -67,9 +67,17 @@ start_duet_server "$DUET" "$WORK"
 took start
 
 step "pamtester scenarios"
-mkdir -p "$WORK/home" "$WORK/vault"
+mkdir -p "$WORK/home" "$WORK/vault" "$WORK/tls"
+# A private CA (trusted only through `cafile`) and the TLS stub's certificate for 127.0.0.1.
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj "/CN=duet test CA" \
+  -keyout "$WORK/tls/ca.key" -out "$WORK/tls/ca.pem" 2>/dev/null
+openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=127.0.0.1 \
+  -keyout "$WORK/tls/key.pem" -out "$WORK/tls/req.pem" 2>/dev/null
+printf 'subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\n' > "$WORK/tls/ext"
+openssl x509 -req -in "$WORK/tls/req.pem" -CA "$WORK/tls/ca.pem" -CAkey "$WORK/tls/ca.key" -CAcreateserial \
+  -days 2 -extfile "$WORK/tls/ext" -out "$WORK/tls/cert.pem" 2>/dev/null
 HOME="$WORK/home" DUET_VAULT="$WORK/vault/duet.vault" BASE="$BASE" ADMIN_KEY="$ADMIN_KEY" DUET="$DUET" \
-  SO="$SO" DUET_PAM="$DUET_PAM" AUTH_LOG="$WORK/auth.log" PAM_USERS="$PAM_USERS" SERVER_PID="$SERVER_PID" \
+  SO="$SO" DUET_PAM="$DUET_PAM" TLS_DIR="$WORK/tls" AUTH_LOG="$WORK/auth.log" PAM_USERS="$PAM_USERS" SERVER_PID="$SERVER_PID" \
   python tests/pam/pam_test.py
 took scenarios
 
