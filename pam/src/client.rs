@@ -201,6 +201,18 @@ fn hidden(c: char) -> bool {
         || matches!(c as u32, 0x200B..=0x200F | 0x2028..=0x202E | 0x2060..=0x206F | 0xFEFF | 0x061C | 0x00AD | 0xFFF9..=0xFFFB)
 }
 
+/// The command sudo runs, from sudo's own `/proc/self/cmdline` (NUL-separated, `sudo` first),
+/// as one line for the phone; `None` when there is no command (`sudo -v`, `sudo -i` alone).
+pub fn sudo_command(cmdline: &[u8]) -> Option<String> {
+    let words: Vec<String> = cmdline
+        .split(|b| *b == 0)
+        .skip(1)
+        .filter(|w| !w.is_empty())
+        .map(|w| String::from_utf8_lossy(w).into_owned())
+        .collect();
+    (!words.is_empty()).then(|| words.join(" "))
+}
+
 /// Seconds to sleep between status calls when the server answers at once (it waits itself).
 pub const POLL_FLOOR: Duration = Duration::from_millis(200);
 
@@ -215,6 +227,16 @@ mod tests {
         assert_eq!(field("a\u{202e}b").as_deref(), Some("a?b"));
         assert_eq!(field("  ").as_deref(), None);
         assert_eq!(field(&"é".repeat(200)).unwrap().len(), 256);
+    }
+
+    #[test]
+    fn sudo_command_line() {
+        assert_eq!(sudo_command(b"sudo\0systemctl\0restart\0nginx\0").as_deref(), Some("systemctl restart nginx"));
+        assert_eq!(sudo_command(b"sudo\0").as_deref(), None);
+        assert_eq!(sudo_command(b"").as_deref(), None);
+        // Through `field`, a hostile argument cannot put control characters on the phone.
+        let cmd = sudo_command(b"sudo\0echo\0\x1b[2J\xff\0").unwrap();
+        assert_eq!(field(&format!("sudo on h: {cmd}")).as_deref(), Some("sudo on h: echo ?[2J\u{fffd}"));
     }
 
     proptest! {

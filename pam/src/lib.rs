@@ -114,7 +114,15 @@ fn authenticate(pamh: &mut PamHandle, args: &[&CStr]) -> PamResultCode {
     let mut info = client::ClientInfo::default();
     if cfg.pushinfo {
         let host = system::hostname();
-        info.app = client::field(&format!("{service} on {host}"));
+        // For sudo the phone also shows the command (sudo's own command line, cut and cleaned).
+        let command = (service == "sudo")
+            .then(|| std::fs::read("/proc/self/cmdline").ok())
+            .flatten()
+            .and_then(|c| client::sudo_command(&c));
+        info.app = match command {
+            Some(cmd) => client::field(&format!("{service} on {host}: {cmd}")),
+            None => client::field(&format!("{service} on {host}")),
+        };
         info.ip = item_str::<pam::items::RHost>(pamh).and_then(|s| client::field(&s));
         info.browser = item_str::<pam::items::Tty>(pamh).and_then(|s| client::field(&s));
     }
