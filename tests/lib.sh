@@ -25,9 +25,10 @@ need_apt() {
 
 # need_server_build: what building the server, or anything that links it (the CLI, duet-tests),
 # needs besides Rust: the system's OpenSSL, which its WebAuthn crate links through openssl-sys
-# (found with pkg-config). The mobile library does not link it.
+# (found with pkg-config), and the PAM module's libpam (libpam0g-dev). The mobile library links
+# neither.
 need_server_build() {
-  need_apt libssl-dev pkg-config
+  need_apt libssl-dev pkg-config libpam0g-dev
 }
 
 # py_venv: creates (once) and activates the test venv with the given PyPI packages.
