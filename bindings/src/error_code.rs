@@ -186,6 +186,8 @@ error_codes! {
     AppNoSuchAccount,
     AppFingerprintMismatch,
     FfiCallback,
+    FfiKeyLocked,
+    FfiKeyLost,
     FfiClock,
 }
 
