@@ -27,6 +27,9 @@ interface PushEnvironment {
     /** Where calls that reach the network run (never the main thread on a phone). */
     val background: Executor
 
+    /** The phone's clock, in Unix seconds. */
+    fun nowSeconds(): Long = System.currentTimeMillis() / 1000
+
     /** Seconds between polls while the request screen is visible. */
     val pollSeconds: Long get() = 5
 

@@ -43,7 +43,7 @@ class RequestActivity : Activity() {
         super.onCreate(savedInstanceState)
         title = RequestText.SCREEN_TITLE
         env = PushEnvironment.current()
-        model = RequestModel({ env.app() })
+        model = RequestModel({ env.app() }, { env.nowSeconds() })
         model.focus(intent.getStringExtra(EXTRA_REQUEST_ID))
         content = LinearLayout(this).apply {
             orientation = LinearLayout.VERTICAL

@@ -51,7 +51,11 @@ class ToSign(
  * typed or picked, the two-step answer, and the outcome in plain words. The calls that reach the
  * server ([refresh], [submit]) run off the main thread; every method is safe to call from any thread.
  */
-class RequestModel(private val openApp: () -> DuetApp, private val zone: ZoneId = ZoneId.systemDefault()) {
+class RequestModel(
+    private val openApp: () -> DuetApp,
+    private val nowSeconds: () -> Long,
+    private val zone: ZoneId = ZoneId.systemDefault(),
+) {
     /** The open vault; [openApp] unlocks it once and hands back the same object after. */
     private val app: DuetApp get() = openApp()
 
@@ -68,6 +72,7 @@ class RequestModel(private val openApp: () -> DuetApp, private val zone: ZoneId 
     private var keyLost: RequestScreen.KeyLost? = null
     private var problem: RequestScreen.Problem? = null
     private var pollProblem: String? = null
+    private var clockOffset = 0L
 
     @get:Synchronized
     val screen: RequestScreen
@@ -117,6 +122,7 @@ class RequestModel(private val openApp: () -> DuetApp, private val zone: ZoneId 
         }
         synchronized(this) {
             pollProblem = summary.failures.firstOrNull()?.let { "${it.label}: ${it.error.reason()}" }
+            summary.clockOffsetSecs?.let { clockOffset = it }
             val shown = request
             val busy = phase == Phase.CONFIRMING || phase == Phase.CLOSED || phase == Phase.KEY_LOST ||
                 phase == Phase.LOCKED || phase == Phase.PROBLEM
@@ -127,7 +133,9 @@ class RequestModel(private val openApp: () -> DuetApp, private val zone: ZoneId 
                     return
                 }
                 if (summary.requests.none { it.requestId == shown.requestId }) {
-                    finish(Outcome.CLOSED, RequestText.GONE)
+                    // Servers drop expired requests from the poll; the request's own expiry says why it went.
+                    val expired = shown.expiresAt?.let { nowSeconds() + clockOffset >= it } ?: false
+                    if (expired) finish(Outcome.EXPIRED) else finish(Outcome.CLOSED, RequestText.GONE)
                     return
                 }
             }

@@ -17,6 +17,8 @@ data class RequestView(
     /** privacyIDEA's own question, shown as the server wrote it. */
     val message: String?,
     val matching: NumberMatching,
+    /** Server time the request expires at. */
+    val expiresAt: Long?,
 ) {
     /** A request without number matching: approving it cannot prove the user sees the sign-in. */
     val weaker: Boolean get() = matching is NumberMatching.None
@@ -37,7 +39,7 @@ data class RequestView(
                 p.client?.let { RequestText.LABEL_CLIENT to it },
                 p.issuedAt?.let { RequestText.LABEL_TIME to TIME.format(Instant.ofEpochSecond(it).atZone(zone)) },
             ).filter { it.second.isNotBlank() }
-            return RequestView(p.requestId, p.protocol, heading, details, p.message?.takeIf { it.isNotBlank() }, p.matching)
+            return RequestView(p.requestId, p.protocol, heading, details, p.message?.takeIf { it.isNotBlank() }, p.matching, p.expiresAt)
         }
     }
 }

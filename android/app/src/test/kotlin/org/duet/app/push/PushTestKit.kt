@@ -247,6 +247,7 @@ class TestPushEnvironment(val server: HelperServer, val clock: TestClock) : Push
         opened = null
     }
 
+    override fun nowSeconds(): Long = clock.now
     override val answerKeys: AnswerKeys get() = keys
     override fun gate(activity: Activity): BiometricGate = FrameworkBiometricGate(activity)
     override val background: Executor get() = Inline

@@ -120,7 +120,8 @@ class RequestActivityTest {
         assertEquals("Near: Berlin, DE", a.text("detail-Near"))
         assertEquals("Browser: Firefox on Windows", a.text("detail-Browser"))
         assertNotNull(a.text("detail-Organisation"))
-        assertTrue(a.text("detail-Time")!!.matches(Regex("\\d\\d:\\d\\d:\\d\\d, \\d+ \\w+")))
+        val time = a.text("detail-Time")!!
+        assertTrue(time, time.matches(Regex("Time: \\d\\d:\\d\\d:\\d\\d, \\d+ \\w+\\.?")))
         assertEquals("Type the 2-digit number shown on the sign-in screen", a.text("type-hint"))
         assertNull(a.requestView("weaker"))
 
