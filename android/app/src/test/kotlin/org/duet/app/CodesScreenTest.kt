@@ -74,28 +74,36 @@ class CodesActionsTest {
 
         s.click("menu:${ids[0]}")
         shadowOf(latestDialog()).clickOnItem(0)
+        idle()
         val rename = latestDialog()
         rename.window!!.decorView.findViewWithTag<android.widget.EditText>("rename-issuer").setText("Uno")
         rename.window!!.decorView.findViewWithTag<android.widget.EditText>("rename-name").setText("alpha")
         rename.getButton(android.app.AlertDialog.BUTTON_POSITIVE).performClick()
+        idle()
         assertEquals(listOf("Uno:alpha", "Two:b", "Three:c"), labels())
         assertEquals("Uno:alpha", s.textOf("label:${ids[0]}"))
 
         s.click("menu:${ids[0]}")
         shadowOf(latestDialog()).clickOnItem(2) // move down
+        idle()
         assertEquals(listOf("Two:b", "Uno:alpha", "Three:c"), labels())
         s.click("menu:${ids[2]}")
         shadowOf(latestDialog()).clickOnItem(1) // move up
+        idle()
         assertEquals(listOf("Two:b", "Three:c", "Uno:alpha"), labels())
 
         s.click("menu:${ids[1]}")
         shadowOf(latestDialog()).clickOnItem(3)
+        idle()
         val confirm = latestDialog()
         confirm.getButton(android.app.AlertDialog.BUTTON_NEGATIVE).performClick()
+        idle()
         assertEquals("cancel keeps it", 3, labels().size)
         s.click("menu:${ids[1]}")
         shadowOf(latestDialog()).clickOnItem(3)
+        idle()
         latestDialog().getButton(android.app.AlertDialog.BUTTON_POSITIVE).performClick()
+        idle()
         assertEquals(listOf("Three:c", "Uno:alpha"), labels())
         assertFalse(s.has("row:${ids[1]}"))
     }
@@ -163,12 +171,12 @@ class CodesActionsTest {
     fun theNextCodeShowsInTheLastSecondsOfAPeriod() {
         add("Next:me")
         val id = t.app.accounts().single().id
-        t.clock.now = 1_700_000_010L // 20 s left in its period
+        t.clock.now = 1_699_999_990L // 20 s left in its period
         val s = screen()
         assertFalse(s.has("next:$id"))
-        t.clock.now = 1_700_000_027L // 3 s left
+        t.clock.now = 1_700_000_007L // 3 s left
         shadowOf(android.os.Looper.getMainLooper()).idleFor(java.time.Duration.ofSeconds(1))
-        assertEquals(Strings.nextCode(Otp.totp(Otp.base32(secret), 1_700_000_040L).let { it.substring(0, 3) + " " + it.substring(3) }), s.textOf("next:$id"))
+        assertEquals(Strings.nextCode(Otp.totp(Otp.base32(secret), 1_700_000_010L).let { it.substring(0, 3) + " " + it.substring(3) }), s.textOf("next:$id"))
         assertEquals("3s", s.textOf("left:$id"))
     }
 }

@@ -16,3 +16,6 @@ fun Activity.has(tag: String): Boolean = window.decorView.findViewWithTag<View>(
 fun Activity.type(tag: String, text: String) = tagged<EditText>(tag).setText(text)
 
 fun Activity.click(tag: String) = check(tagged<View>(tag).performClick()) { "$tag did not take the click" }
+
+/** Runs what the main looper has due now (dialog button clicks arrive as messages). */
+fun idle() = org.robolectric.Shadows.shadowOf(android.os.Looper.getMainLooper()).idle()

@@ -60,7 +60,7 @@ class ScreenshotTest {
     @Test
     fun everyScreen() {
         accounts()
-        t.clock.now = t0 + 27 // the last seconds of a period: next codes show
+        t.clock.now = t0 + 7 // 3 s before a 30 s period ends: next codes show
         shoot("codes", Robolectric.buildActivity(CodesActivity::class.java).setup().get())
         t.settings.hideCodes = true
         shoot("codes-hidden", Robolectric.buildActivity(CodesActivity::class.java).setup().get())
