@@ -1,12 +1,12 @@
 package org.duet.app.platform
 
+import org.duet.app.Strings
 import android.app.Notification
 import android.app.NotificationChannel
 import android.app.NotificationManager
 import android.app.PendingIntent
 import android.content.Context
 import org.duet.app.push.RequestActivity
-import org.duet.app.push.RequestText
 import org.duet.core.ClosedSignIn
 import org.duet.core.PendingRequest
 
@@ -19,8 +19,8 @@ class Notifier(private val context: Context) {
     private val manager: NotificationManager = checkNotNull(context.getSystemService(NotificationManager::class.java))
 
     fun ensureChannel() {
-        val channel = NotificationChannel(CHANNEL, RequestText.NOTIFY_CHANNEL, NotificationManager.IMPORTANCE_HIGH).apply {
-            description = RequestText.NOTIFY_CHANNEL_DETAIL
+        val channel = NotificationChannel(CHANNEL, Strings.Request.NOTIFY_CHANNEL, NotificationManager.IMPORTANCE_HIGH).apply {
+            description = Strings.Request.NOTIFY_CHANNEL_DETAIL
             lockscreenVisibility = Notification.VISIBILITY_PRIVATE
         }
         manager.createNotificationChannel(channel)
@@ -36,15 +36,15 @@ class Notifier(private val context: Context) {
                 RequestActivity.intent(context, r.requestId),
                 PendingIntent.FLAG_IMMUTABLE or PendingIntent.FLAG_UPDATE_CURRENT,
             )
-            val what = r.service ?: r.title ?: r.issuer ?: RequestText.NOTIFY_TITLE
+            val what = r.service ?: r.title ?: r.issuer ?: Strings.Request.NOTIFY_TITLE
             val public = Notification.Builder(context, CHANNEL)
                 .setSmallIcon(android.R.drawable.ic_lock_lock)
-                .setContentTitle(RequestText.NOTIFY_TITLE)
+                .setContentTitle(Strings.Request.NOTIFY_TITLE)
                 .build()
             val b = Notification.Builder(context, CHANNEL)
                 .setSmallIcon(android.R.drawable.ic_lock_lock)
-                .setContentTitle(RequestText.NOTIFY_TITLE)
-                .setContentText(RequestText.NOTIFY_TEXT.format(what))
+                .setContentTitle(Strings.Request.NOTIFY_TITLE)
+                .setContentText(Strings.Request.NOTIFY_TEXT.format(what))
                 .setContentIntent(open)
                 .setAutoCancel(true)
                 .setOnlyAlertOnce(true)

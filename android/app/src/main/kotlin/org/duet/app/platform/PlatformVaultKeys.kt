@@ -1,24 +1,26 @@
 package org.duet.app.platform
 
 import android.content.Context
-import org.duet.core.DuetException
+import android.content.pm.PackageManager
 import org.duet.core.PlatformKeystore
 import org.duet.core.VaultKeyProvider
 
 /**
- * Where the phone's vault key and device keys come from. The vault key is kept wrapped by an
- * AndroidKeyStore key behind the biometric gate; until that wrapping is wired in here, opening the
- * vault on a phone is refused with a typed error rather than keyed by anything weaker.
+ * Where the phone's vault key and device keys come from: the vault key wrapped by an
+ * AndroidKeyStore AES key ([VaultKeyWrapper], bound to the user's biometric or screen lock when
+ * app lock is on), device keys in the AndroidKeyStore ([KeystoreKeys]).
  */
 object PlatformVaultKeys {
-    fun provider(@Suppress("UNUSED_PARAMETER") context: Context): VaultKeyProvider = object : VaultKeyProvider {
-        override fun vaultKey(vaultPath: String): ByteArray =
-            throw DuetException.Callback("E_FFI_CALLBACK", "no keystore-wrapped vault key is available on this build")
+    fun provider(context: Context): VaultKeyWrapper {
+        val appLock = SharedPreferencesSettings(context.getSharedPreferences("duet", Context.MODE_PRIVATE)).appLock
+        return VaultKeyWrapper(KeystoreWrappingKey(appLock, strongBox(context)))
     }
 
-    /** Device keys for push accounts; `null` makes the core keep software keys sealed in the vault. */
-    fun keystore(@Suppress("UNUSED_PARAMETER") context: Context): PlatformKeystore? = null
+    /** Device keys for push accounts. */
+    fun keystore(context: Context): PlatformKeystore = KeystoreKeys(context)
 
     /** How this phone describes its key storage when it enrolls. */
-    fun keystoreKind(@Suppress("UNUSED_PARAMETER") context: Context): String = "software"
+    fun keystoreKind(context: Context): String = if (strongBox(context)) "strongbox" else "tee"
+
+    private fun strongBox(context: Context) = context.packageManager.hasSystemFeature(PackageManager.FEATURE_STRONGBOX_KEYSTORE)
 }

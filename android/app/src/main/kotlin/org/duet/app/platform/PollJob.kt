@@ -60,8 +60,8 @@ class PeriodicPollJob : WakeUpSource {
 /** The job itself: polls on a background thread and reports when done. */
 class PollJobService : JobService() {
     override fun onStartJob(params: JobParameters): Boolean {
-        val env = PushEnvironment.current()
-        val runner = PollRunner(env, Notifier(this)) { System.currentTimeMillis() / 1000 }
+        val env = PushEnvironment.current(this)
+        val runner = PollRunner(env, Notifier(this)) { env.nowSeconds() }
         env.background.execute {
             // A locked vault or an unreachable server waits for the next period, not a retry storm.
             runner.pollOnce()

@@ -73,12 +73,19 @@ class VaultKeyWrapper(
         return vaultKey
     }
 
+    /** Why the last [vaultKey] call was refused, typed, for the screen that explains it. */
+    @Volatile
+    var lastRefusal: Exception? = null
+        private set
+
     override fun vaultKey(vaultPath: String): ByteArray =
         try {
-            unwrap(vaultPath)
+            unwrap(vaultPath).also { lastRefusal = null }
         } catch (e: VaultLockedException) {
+            lastRefusal = e
             throw DuetException.Callback("E_FFI_KEY_LOCKED", "the vault key needs the app to be unlocked")
         } catch (e: KeyLostException) {
+            lastRefusal = e
             throw DuetException.Callback("E_FFI_KEY_LOST", "the Keystore key that wraps the vault key is gone (${e.loss})")
         } catch (e: IOException) {
             throw DuetException.Callback("E_FFI_CALLBACK", "the vault key file could not be read")

@@ -1,5 +1,6 @@
 package org.duet.app.push
 
+import org.duet.app.Strings
 import java.security.GeneralSecurityException
 import java.util.concurrent.Executor
 import org.duet.app.platform.AnswerKeys
@@ -38,7 +39,7 @@ class AnswerFlow(
             return
         }
         val text = GateText(
-            if (toSign.approving) RequestText.PROMPT_APPROVE else RequestText.PROMPT_DENY,
+            if (toSign.approving) Strings.Request.PROMPT_APPROVE else Strings.Request.PROMPT_DENY,
             model.screen.let { (it as? RequestScreen.Confirming)?.request?.heading ?: "" },
         )
         changed()

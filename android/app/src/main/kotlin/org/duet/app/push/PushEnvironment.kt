@@ -1,7 +1,9 @@
 package org.duet.app.push
 
 import android.app.Activity
+import android.content.Context
 import java.util.concurrent.Executor
+import org.duet.app.DuetApplication
 import org.duet.app.platform.AnswerKeys
 import org.duet.app.platform.BiometricGate
 import org.duet.core.DuetApp
@@ -41,6 +43,8 @@ interface PushEnvironment {
             installed = env
         }
 
-        fun current(): PushEnvironment = checkNotNull(installed) { "no push environment installed" }
+        /** The installed environment, or the one on the application's [org.duet.app.AppGraph]. */
+        fun current(context: Context): PushEnvironment = installed
+            ?: GraphPushEnvironment((context.applicationContext as DuetApplication).graph).also { installed = it }
     }
 }

@@ -1,5 +1,6 @@
 package org.duet.app.push
 
+import org.duet.app.Strings
 import android.app.Activity
 import android.content.Context
 import android.content.Intent
@@ -41,8 +42,8 @@ class RequestActivity : Activity() {
 
     override fun onCreate(savedInstanceState: Bundle?) {
         super.onCreate(savedInstanceState)
-        title = RequestText.SCREEN_TITLE
-        env = PushEnvironment.current()
+        title = Strings.Request.SCREEN_TITLE
+        env = PushEnvironment.current(this)
         model = RequestModel({ env.app() }, { env.nowSeconds() })
         model.focus(intent.getStringExtra(EXTRA_REQUEST_ID))
         content = LinearLayout(this).apply {
@@ -90,42 +91,42 @@ class RequestActivity : Activity() {
         rendered = screen
         content.removeAllViews()
         when (screen) {
-            RequestScreen.Checking -> text(RequestText.CHECKING, "checking")
+            RequestScreen.Checking -> text(Strings.Request.CHECKING, "checking")
             is RequestScreen.Nothing -> {
-                text(RequestText.NOTHING_WAITING, "nothing")
+                text(Strings.Request.NOTHING_WAITING, "nothing")
                 screen.problem?.let { text(it, "poll-problem").setTextColor(WARN) }
             }
             is RequestScreen.Ask -> ask(screen)
             is RequestScreen.DenyReason -> {
                 heading(screen.request.heading)
-                heading(RequestText.WAS_IT_YOU).tag = "was-it-you"
-                text(RequestText.WAS_IT_YOU_DETAIL, "was-it-you-detail")
-                button(RequestText.NOT_ME, "not-me") { answer(model.denyBecause(notMe = true)) }
-                button(RequestText.MISTAKE, "mistake") { answer(model.denyBecause(notMe = false)) }
-                button(RequestText.BACK, "back") { model.back(); render() }
+                heading(Strings.Request.WAS_IT_YOU).tag = "was-it-you"
+                text(Strings.Request.WAS_IT_YOU_DETAIL, "was-it-you-detail")
+                button(Strings.Request.NOT_ME, "not-me") { answer(model.denyBecause(notMe = true)) }
+                button(Strings.Request.MISTAKE, "mistake") { answer(model.denyBecause(notMe = false)) }
+                button(Strings.Request.BACK, "back") { model.back(); render() }
             }
             is RequestScreen.Confirming -> {
                 heading(screen.request.heading)
-                text(RequestText.CONFIRMING, "confirming")
+                text(Strings.Request.CONFIRMING, "confirming")
             }
             is RequestScreen.Closed -> {
                 heading(screen.text).tag = "outcome"
-                button(RequestText.DONE, "done") { finish() }
+                button(Strings.Request.DONE, "done") { finish() }
             }
             is RequestScreen.KeyLost -> {
-                heading(RequestText.KEY_LOST_TITLE).tag = "key-lost"
+                heading(Strings.Request.KEY_LOST_TITLE).tag = "key-lost"
                 text(screen.text, "key-lost-text")
                 screen.waysBack.forEachIndexed { i, w -> text("• $w", "way-back-$i") }
-                button(RequestText.DONE, "done") { finish() }
+                button(Strings.Request.DONE, "done") { finish() }
             }
             RequestScreen.Locked -> {
-                text(RequestText.LOCKED, "locked")
-                button(RequestText.UNLOCK, "unlock") { model.retry(); render(); refresh() }
+                text(Strings.Request.LOCKED, "locked")
+                button(Strings.Request.UNLOCK, "unlock") { model.retry(); render(); refresh() }
             }
             is RequestScreen.Problem -> {
                 text(screen.text, "problem").setTextColor(WARN)
                 text(screen.code, "problem-code").setTextColor(Color.GRAY)
-                button(RequestText.TRY_AGAIN, "try-again") { model.retry(); render(); refresh() }
+                button(Strings.Request.TRY_AGAIN, "try-again") { model.retry(); render(); refresh() }
             }
         }
     }
@@ -142,7 +143,7 @@ class RequestActivity : Activity() {
         }
         when (val m = r.matching) {
             is NumberMatching.TypeShown -> {
-                text(RequestText.TYPE_NUMBER.format(m.digits.toInt()), "type-hint")
+                text(Strings.Request.TYPE_NUMBER.format(m.digits.toInt()), "type-hint")
                 val field = EditText(this).apply {
                     tag = "number"
                     inputType = InputType.TYPE_CLASS_NUMBER
@@ -161,7 +162,7 @@ class RequestActivity : Activity() {
                 content.addView(field)
             }
             is NumberMatching.Pick -> {
-                text(RequestText.PICK_NUMBER, "pick-hint")
+                text(Strings.Request.PICK_NUMBER, "pick-hint")
                 val row = LinearLayout(this).apply { orientation = LinearLayout.HORIZONTAL }
                 for (c in m.choices) {
                     row.addView(Button(this).apply {
@@ -176,14 +177,14 @@ class RequestActivity : Activity() {
                 }
                 content.addView(row)
             }
-            NumberMatching.None -> text(RequestText.WEAKER, "weaker").setTextColor(WARN)
+            NumberMatching.None -> text(Strings.Request.WEAKER, "weaker").setTextColor(WARN)
         }
         s.note?.let { text(it, "note").setTextColor(WARN) }
-        button(RequestText.APPROVE, "approve") {
+        button(Strings.Request.APPROVE, "approve") {
             val toSign = model.approve()
             if (toSign == null) render() else answer(toSign)
         }
-        button(RequestText.DENY, "deny") { model.deny(); render() }
+        button(Strings.Request.DENY, "deny") { model.deny(); render() }
     }
 
     private fun answer(toSign: ToSign?) {

@@ -1,5 +1,6 @@
 package org.duet.app.push
 
+import org.duet.app.Strings
 import java.time.ZoneId
 import org.duet.android.code
 import org.duet.app.platform.KeyLoss
@@ -135,7 +136,7 @@ class RequestModel(
                 if (summary.requests.none { it.requestId == shown.requestId }) {
                     // Servers drop expired requests from the poll; the request's own expiry says why it went.
                     val expired = shown.expiresAt?.let { nowSeconds() + clockOffset >= it } ?: false
-                    if (expired) finish(Outcome.EXPIRED) else finish(Outcome.CLOSED, RequestText.GONE)
+                    if (expired) finish(Outcome.EXPIRED) else finish(Outcome.CLOSED, Strings.Request.GONE)
                     return
                 }
             }
@@ -182,8 +183,8 @@ class RequestModel(
         val r = request?.takeIf { phase == Phase.ASK } ?: return null
         val number = when (val m = r.matching) {
             is NumberMatching.TypeShown -> typed.takeIf { it.length == m.digits.toInt() }
-                ?: return null.also { note = RequestText.NEED_DIGITS.format(m.digits.toInt()) }
-            is NumberMatching.Pick -> picked ?: return null.also { note = RequestText.NEED_PICK }
+                ?: return null.also { note = Strings.Request.NEED_DIGITS.format(m.digits.toInt()) }
+            is NumberMatching.Pick -> picked ?: return null.also { note = Strings.Request.NEED_PICK }
             NumberMatching.None -> null
         }
         return prepare(r, PushAnswer.Approve(number), approving = true)
@@ -226,7 +227,7 @@ class RequestModel(
     fun promptEnded(failure: String?) {
         if (phase != Phase.CONFIRMING) return
         phase = Phase.ASK
-        note = if (failure == null) RequestText.NOT_SENT else RequestText.NOT_SENT_FAILED.format(failure)
+        note = if (failure == null) Strings.Request.NOT_SENT else Strings.Request.NOT_SENT_FAILED.format(failure)
     }
 
     /** Sends the answer signed inside the prompt. Network: not on the main thread. */
@@ -269,11 +270,11 @@ class RequestModel(
     /** The key to sign with is unusable: explain, offer the ways back, delete nothing. */
     @Synchronized
     fun keyLost(e: KeyLostException) {
-        val text = (if (e.loss == KeyLoss.INVALIDATED) RequestText.KEY_INVALIDATED else RequestText.KEY_MISSING) +
-            " " + RequestText.KEY_NOTHING_DELETED
+        val text = (if (e.loss == KeyLoss.INVALIDATED) Strings.Request.KEY_INVALIDATED else Strings.Request.KEY_MISSING) +
+            " " + Strings.Request.KEY_NOTHING_DELETED
         val ways = when (e.use) {
-            KeyUse.PUSH_ACCOUNT -> listOf(RequestText.WAY_BACK_PUSH)
-            KeyUse.VAULT -> listOf(RequestText.WAY_BACK_VAULT, RequestText.WAY_BACK_PUSH)
+            KeyUse.PUSH_ACCOUNT -> listOf(Strings.Request.WAY_BACK_PUSH)
+            KeyUse.VAULT -> listOf(Strings.Request.WAY_BACK_VAULT, Strings.Request.WAY_BACK_PUSH)
         }
         keyLost = RequestScreen.KeyLost(e.use, e.loss, text, ways)
         phase = Phase.KEY_LOST
@@ -304,7 +305,7 @@ class RequestModel(
     private fun failed(e: DuetException) {
         when (e.code()) {
             "E_PUSH_EXPIRED" -> finish(Outcome.EXPIRED)
-            "E_APP_REQUEST_NOT_WAITING", "E_PUSH_REPLAYED" -> finish(Outcome.CLOSED, RequestText.GONE)
+            "E_APP_REQUEST_NOT_WAITING", "E_PUSH_REPLAYED" -> finish(Outcome.CLOSED, Strings.Request.GONE)
             "E_PUSH_NUMBER_INVALID", "E_PUSH_NUMBER_REQUIRED" -> {
                 phase = Phase.ASK
                 note = e.reason()
@@ -324,13 +325,13 @@ class RequestModel(
         closed = RequestScreen.Closed(
             outcome,
             text ?: when (outcome) {
-                Outcome.APPROVED -> RequestText.APPROVED
-                Outcome.DENIED_NOT_ME -> RequestText.DENIED_NOT_ME
-                Outcome.DENIED_MISTAKE -> RequestText.DENIED_MISTAKE
-                Outcome.EXPIRED -> RequestText.EXPIRED
-                Outcome.ANSWERED_ELSEWHERE -> RequestText.ANSWERED_ELSEWHERE
-                Outcome.WRONG_NUMBER -> RequestText.WRONG_NUMBER
-                Outcome.CLOSED -> RequestText.GONE
+                Outcome.APPROVED -> Strings.Request.APPROVED
+                Outcome.DENIED_NOT_ME -> Strings.Request.DENIED_NOT_ME
+                Outcome.DENIED_MISTAKE -> Strings.Request.DENIED_MISTAKE
+                Outcome.EXPIRED -> Strings.Request.EXPIRED
+                Outcome.ANSWERED_ELSEWHERE -> Strings.Request.ANSWERED_ELSEWHERE
+                Outcome.WRONG_NUMBER -> Strings.Request.WRONG_NUMBER
+                Outcome.CLOSED -> Strings.Request.GONE
             },
         )
         phase = Phase.CLOSED

@@ -1,5 +1,6 @@
 package org.duet.app.push
 
+import org.duet.app.Strings
 import java.time.Instant
 import java.time.ZoneId
 import java.time.format.DateTimeFormatter
@@ -28,16 +29,16 @@ data class RequestView(
 
         fun of(p: PendingRequest, zone: ZoneId): RequestView {
             val heading = p.title?.takeIf { it.isNotBlank() }
-                ?: p.service?.takeIf { it.isNotBlank() }?.let { RequestText.HEADING_SERVICE.format(it) }
-                ?: RequestText.HEADING_PLAIN
+                ?: p.service?.takeIf { it.isNotBlank() }?.let { Strings.Request.HEADING_SERVICE.format(it) }
+                ?: Strings.Request.HEADING_PLAIN
             val details = listOfNotNull(
-                p.service?.let { RequestText.LABEL_SERVICE to it },
-                p.user?.let { RequestText.LABEL_ACCOUNT to it },
-                p.issuer?.let { RequestText.LABEL_ISSUER to it },
-                p.ip?.let { RequestText.LABEL_IP to it },
-                p.location?.let { RequestText.LABEL_PLACE to it },
-                p.client?.let { RequestText.LABEL_CLIENT to it },
-                p.issuedAt?.let { RequestText.LABEL_TIME to TIME.format(Instant.ofEpochSecond(it).atZone(zone)) },
+                p.service?.let { Strings.Request.LABEL_SERVICE to it },
+                p.user?.let { Strings.Request.LABEL_ACCOUNT to it },
+                p.issuer?.let { Strings.Request.LABEL_ISSUER to it },
+                p.ip?.let { Strings.Request.LABEL_IP to it },
+                p.location?.let { Strings.Request.LABEL_PLACE to it },
+                p.client?.let { Strings.Request.LABEL_CLIENT to it },
+                p.issuedAt?.let { Strings.Request.LABEL_TIME to TIME.format(Instant.ofEpochSecond(it).atZone(zone)) },
             ).filter { it.second.isNotBlank() }
             return RequestView(p.requestId, p.protocol, heading, details, p.message?.takeIf { it.isNotBlank() }, p.matching, p.expiresAt)
         }

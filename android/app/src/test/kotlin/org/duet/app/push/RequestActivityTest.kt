@@ -1,5 +1,6 @@
 package org.duet.app.push
 
+import org.duet.app.Strings
 import android.hardware.biometrics.BiometricPrompt
 import android.os.Looper
 import android.widget.Button
@@ -13,6 +14,7 @@ import org.duet.core.AppServices
 import org.duet.core.DeviceInfo
 import org.duet.core.DuetApp
 import org.duet.core.PushAnswer
+import org.duet.app.DuetTestRunner
 import org.junit.After
 import org.junit.Assert.assertArrayEquals
 import org.junit.Assert.assertEquals
@@ -24,7 +26,6 @@ import org.junit.Before
 import org.junit.Test
 import org.junit.runner.RunWith
 import org.robolectric.Robolectric
-import org.robolectric.RobolectricTestRunner
 import org.robolectric.Shadows.shadowOf
 import org.robolectric.android.controller.ActivityController
 import org.robolectric.shadows.ShadowBiometricPrompt
@@ -34,7 +35,7 @@ import org.robolectric.shadows.ShadowBiometricPrompt
  * the test helper, the framework BiometricPrompt through Robolectric's shadow, and Keystore doubles
  * that let an answer be signed only inside a prompt that succeeded.
  */
-@RunWith(RobolectricTestRunner::class)
+@RunWith(DuetTestRunner::class)
 class RequestActivityTest {
     private val t0 = 1_790_000_000L
     private lateinit var server: HelperServer
@@ -134,12 +135,12 @@ class RequestActivityTest {
         a.click("approve")
         // The prompt is up; nothing is signed or sent yet.
         assertNotNull(ShadowBiometricPrompt.getCurrentPrompt())
-        assertEquals(RequestText.CONFIRMING, a.text("confirming"))
+        assertEquals(Strings.Request.CONFIRMING, a.text("confirming"))
         assertEquals(0, env.http.answersSent())
         assertEquals("pending", status(cid))
 
         promptSucceeds()
-        assertEquals(RequestText.APPROVED, a.text("outcome"))
+        assertEquals(Strings.Request.APPROVED, a.text("outcome"))
         assertEquals("approved", status(cid))
         assertEquals(1, env.keys.signedAnswers)
         assertEquals(0, env.keys.refused)
@@ -152,13 +153,13 @@ class RequestActivityTest {
         val a = open(cid)
         assertEquals("Tap the number shown on the sign-in screen", a.text("pick-hint"))
         a.click("deny")
-        assertEquals(RequestText.WAS_IT_YOU, a.text("was-it-you"))
-        assertEquals(RequestText.NOT_ME, a.text("not-me"))
-        assertEquals(RequestText.MISTAKE, a.text("mistake"))
+        assertEquals(Strings.Request.WAS_IT_YOU, a.text("was-it-you"))
+        assertEquals(Strings.Request.NOT_ME, a.text("not-me"))
+        assertEquals(Strings.Request.MISTAKE, a.text("mistake"))
         a.click("not-me")
         assertEquals(0, env.http.answersSent())
         promptSucceeds()
-        assertEquals(RequestText.DENIED_NOT_ME, a.text("outcome"))
+        assertEquals(Strings.Request.DENIED_NOT_ME, a.text("outcome"))
         assertEquals("denied", status(cid))
         // The server recorded a fraud report and paused pushes for the user.
         assertEquals("fraud", server.cmd("record", cid)[0])
@@ -177,7 +178,7 @@ class RequestActivityTest {
         a.click("deny")
         a.click("mistake")
         promptSucceeds()
-        assertEquals(RequestText.DENIED_MISTAKE, a.text("outcome"))
+        assertEquals(Strings.Request.DENIED_MISTAKE, a.text("outcome"))
         assertEquals("denied", server.cmd("record", cid)[0])
         assertTrue(server.line("signin", "alice", "VPN", "none", "${clock.now + 1}").startsWith("ok"))
     }
@@ -188,28 +189,28 @@ class RequestActivityTest {
         val (cid, _) = signIn("none")
         val a = open()
         // This request cannot prove the user sees the sign-in, and the screen says so.
-        assertEquals(RequestText.WEAKER, a.text("weaker"))
+        assertEquals(Strings.Request.WEAKER, a.text("weaker"))
 
         a.click("approve")
         ShadowBiometricPrompt.cancelCurrentSession()
         idle()
-        assertEquals(RequestText.NOT_SENT, a.text("note"))
+        assertEquals(Strings.Request.NOT_SENT, a.text("note"))
         assertEquals("pending", status(cid))
 
         a.click("approve")
         // An unrecognised finger keeps the prompt up and sends nothing.
         ShadowBiometricPrompt.failCurrentSessionOnce()
         idle()
-        assertEquals(RequestText.CONFIRMING, a.text("confirming"))
+        assertEquals(Strings.Request.CONFIRMING, a.text("confirming"))
         ShadowBiometricPrompt.authenticateCurrentSessionWithError(BiometricPrompt.BIOMETRIC_ERROR_LOCKOUT, "Too many attempts")
         idle()
-        assertEquals(RequestText.NOT_SENT_FAILED.format("Too many attempts"), a.text("note"))
+        assertEquals(Strings.Request.NOT_SENT_FAILED.format("Too many attempts"), a.text("note"))
 
         a.click("deny")
         a.click("not-me")
         ShadowBiometricPrompt.authenticateCurrentSessionWithError(BiometricPrompt.BIOMETRIC_ERROR_USER_CANCELED, "Cancelled")
         idle()
-        assertEquals(RequestText.NOT_SENT, a.text("note"))
+        assertEquals(Strings.Request.NOT_SENT, a.text("note"))
 
         // Nothing signed, nothing sent, and the server still waits.
         assertEquals(0, env.keys.signedAnswers)
@@ -219,7 +220,7 @@ class RequestActivityTest {
         // The request stays answerable.
         a.click("approve")
         promptSucceeds()
-        assertEquals(RequestText.APPROVED, a.text("outcome"))
+        assertEquals(Strings.Request.APPROVED, a.text("outcome"))
         assertEquals("approved", status(cid))
     }
 
@@ -232,7 +233,7 @@ class RequestActivityTest {
         clock.now += 3600
         server.cmd("advance", "3600")
         a.click("approve")
-        assertEquals(RequestText.EXPIRED, a.text("outcome"))
+        assertEquals(Strings.Request.EXPIRED, a.text("outcome"))
         assertNull(ShadowBiometricPrompt.getCurrentPrompt())
         assertEquals(0, env.http.answersSent())
         assertEquals("expired", status(cid))
@@ -246,7 +247,7 @@ class RequestActivityTest {
         assertEquals("Sign in to VPN?", a.text("heading"))
         clock.now += 3600
         shadowOf(Looper.getMainLooper()).idleFor(java.time.Duration.ofSeconds(env.pollSeconds))
-        assertEquals(RequestText.EXPIRED, a.text("outcome"))
+        assertEquals(Strings.Request.EXPIRED, a.text("outcome"))
         assertEquals("expired", status(cid))
     }
 
@@ -258,7 +259,7 @@ class RequestActivityTest {
         a.type("%02d".format((number.toInt() + 1) % 100))
         a.click("approve")
         promptSucceeds()
-        assertEquals(RequestText.WRONG_NUMBER, a.text("outcome"))
+        assertEquals(Strings.Request.WRONG_NUMBER, a.text("outcome"))
         assertEquals("failed", status(cid))
         assertEquals("failed_number", server.cmd("record", cid)[0])
     }
@@ -280,7 +281,7 @@ class RequestActivityTest {
             assertEquals(AnswerOutcome.ACCEPTED, it.answer(cid, PushAnswer.DenyMistake))
             a.click("approve")
             promptSucceeds()
-            assertEquals(RequestText.ANSWERED_ELSEWHERE, a.text("outcome"))
+            assertEquals(Strings.Request.ANSWERED_ELSEWHERE, a.text("outcome"))
             assertEquals("denied", status(cid))
         }
     }
@@ -292,7 +293,7 @@ class RequestActivityTest {
         val (_, _) = signIn("none")
         env.wrapping.locked = true
         val a = open()
-        assertEquals(RequestText.LOCKED, a.text("locked"))
+        assertEquals(Strings.Request.LOCKED, a.text("locked"))
         assertEquals(0, env.http.sent.count { it.endsWith("/poll") })
         env.wrapping.locked = false
         a.click("unlock")
@@ -306,9 +307,9 @@ class RequestActivityTest {
         val a = open()
         env.keys.invalidated = true
         a.click("approve")
-        assertEquals(RequestText.KEY_LOST_TITLE, a.text("key-lost"))
-        assertEquals(RequestText.KEY_INVALIDATED + " " + RequestText.KEY_NOTHING_DELETED, a.text("key-lost-text"))
-        assertEquals("• " + RequestText.WAY_BACK_PUSH, a.text("way-back-0"))
+        assertEquals(Strings.Request.KEY_LOST_TITLE, a.text("key-lost"))
+        assertEquals(Strings.Request.KEY_INVALIDATED + " " + Strings.Request.KEY_NOTHING_DELETED, a.text("key-lost-text"))
+        assertEquals("• " + Strings.Request.WAY_BACK_PUSH, a.text("way-back-0"))
         assertNull(ShadowBiometricPrompt.getCurrentPrompt())
         assertEquals("pending", status(cid))
         // The account and its key handle are still stored.
@@ -326,9 +327,9 @@ class RequestActivityTest {
         val before = vault.readBytes() to wrapped.readBytes()
         env.wrapping.invalidated = true
         val a = open()
-        assertEquals(RequestText.KEY_LOST_TITLE, a.text("key-lost"))
-        assertEquals("• " + RequestText.WAY_BACK_VAULT, a.text("way-back-0"))
-        assertEquals("• " + RequestText.WAY_BACK_PUSH, a.text("way-back-1"))
+        assertEquals(Strings.Request.KEY_LOST_TITLE, a.text("key-lost"))
+        assertEquals("• " + Strings.Request.WAY_BACK_VAULT, a.text("way-back-0"))
+        assertEquals("• " + Strings.Request.WAY_BACK_PUSH, a.text("way-back-1"))
         // The vault and its wrapped key are untouched.
         assertArrayEquals(before.first, vault.readBytes())
         assertArrayEquals(before.second, wrapped.readBytes())

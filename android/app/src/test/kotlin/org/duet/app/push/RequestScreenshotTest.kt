@@ -7,13 +7,13 @@ import android.view.View
 import android.widget.EditText
 import java.io.File
 import org.duet.core.AddResult
+import org.duet.app.DuetTestRunner
 import org.junit.After
 import org.junit.Assert.assertTrue
 import org.junit.Before
 import org.junit.Test
 import org.junit.runner.RunWith
 import org.robolectric.Robolectric
-import org.robolectric.RobolectricTestRunner
 import org.robolectric.RuntimeEnvironment
 import org.robolectric.Shadows.shadowOf
 import org.robolectric.annotation.Config
@@ -25,7 +25,7 @@ import org.robolectric.shadows.ShadowBiometricPrompt
  * each one is checked to hold real pixels, and written as docs/screenshots/android-request-NAME.png
  * when `-Dduet.screenshots=DIR` names a folder (scripts/android-screenshots.sh).
  */
-@RunWith(RobolectricTestRunner::class)
+@RunWith(DuetTestRunner::class)
 @GraphicsMode(GraphicsMode.Mode.NATIVE)
 @Config(qualifiers = "w411dp-h891dp-xxhdpi")
 class RequestScreenshotTest {
