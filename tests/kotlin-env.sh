@@ -1,18 +1,21 @@
 # The Kotlin toolchain and the Kotlin bindings, shared by the stages that compile Kotlin against
 # the duet library (60-kotlin, 62-android-app). Source it after tests/lib.sh; do not run it.
 # Installs into $DUET_CACHE: kotlinc (npm package kotlin-compiler, ships kotlinx-coroutines),
-# JNA and the JUnit console launcher (Maven Central; Debian packages as a fallback).
+# JNA, the JUnit console launcher and qrcodegen (Maven Central; Debian packages as a fallback).
 
 KOTLIN_VERSION=2.2.21
 # 5.18.1: fixes a Structure-constructor deadlock (5.18.0, jna#1681) and a sortFields race
 # (jna#1686) that the multi-threaded code test could hit.
 JNA_VERSION=5.18.1
 JUNIT_VERSION=1.11.4
+# Nayuki's QR Code generator: tests draw QR codes with it, independently of the Rust encoder.
+QRCODEGEN_VERSION=1.8.0
 KOTLIN_HOME="$DUET_CACHE/kotlin-$KOTLIN_VERSION/package"
 KOTLINC="$KOTLIN_HOME/bin/kotlinc"
 COROUTINES="$KOTLIN_HOME/lib/kotlinx-coroutines-core-jvm.jar"
 STDLIB="$KOTLIN_HOME/lib/kotlin-stdlib.jar"
 JARS="$DUET_CACHE/jars"
+QRGEN="$JARS/qrcodegen-$QRCODEGEN_VERSION.jar"
 MAVEN=https://repo1.maven.org/maven2
 
 install_kotlin() {
@@ -31,6 +34,8 @@ install_kotlin() {
   ln -sfn "jna-$JNA_VERSION.jar" "$JARS/jna.jar"
   fetch_jar "$MAVEN/org/junit/platform/junit-platform-console-standalone/$JUNIT_VERSION/junit-platform-console-standalone-$JUNIT_VERSION.jar" \
     "$JARS/junit-console.jar" junit5 /usr/share/java/junit-platform-console-standalone.jar
+  fetch_jar "$MAVEN/io/nayuki/qrcodegen/$QRCODEGEN_VERSION/qrcodegen-$QRCODEGEN_VERSION.jar" \
+    "$QRGEN" libqrcodegen-java /usr/share/java/qrcodegen.jar
 }
 
 # fetch_jar URL DEST DEBIAN_PKG DEBIAN_JAR: Maven Central first, the Debian package if it does not answer.

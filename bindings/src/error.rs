@@ -75,6 +75,14 @@ pub enum DuetError {
         /// Sentence for the user.
         reason: String,
     },
+    /// Reading a QR code from a camera frame or picture (`E_QR_...`).
+    #[error("{code}: {reason}")]
+    Qr {
+        /// Stable code, `E_QR_...`.
+        code: String,
+        /// Sentence for the user.
+        reason: String,
+    },
     /// A callback the app implements (signer, key provider, transport, clock) failed.
     #[error("{code}: {reason}")]
     Callback {
@@ -97,6 +105,7 @@ impl DuetError {
             | DuetError::Transfer { code, .. }
             | DuetError::Transport { code, .. }
             | DuetError::App { code, .. }
+            | DuetError::Qr { code, .. }
             | DuetError::Callback { code, .. } => code,
         }
     }
@@ -112,6 +121,7 @@ impl DuetError {
             | DuetError::Transfer { reason, .. }
             | DuetError::Transport { reason, .. }
             | DuetError::App { reason, .. }
+            | DuetError::Qr { reason, .. }
             | DuetError::Callback { reason, .. } => reason,
         }
     }
@@ -140,6 +150,7 @@ from_core!(duet_core::vault::VaultError => Vault);
 from_core!(duet_core::transfer::TransferError => Transfer);
 from_core!(duet_core::migration::MigrationError => Migration);
 from_core!(duet_core::transport::TransportError => Transport);
+from_core!(duet_core::qr::QrError => Qr);
 
 /// privacyIDEA push errors are push errors, except the transport failures they wrap, which keep
 /// their `Transport` kind (apps handle "no network" once, whatever the protocol).

@@ -18,6 +18,7 @@ pub mod http;
 pub mod otp;
 pub mod pipush;
 pub mod push;
+pub mod qr;
 pub mod transfer;
 pub mod vault;
 

@@ -99,26 +99,8 @@ pub static CODES: &[duet_core::error::CodeDoc] = &[
     duet_core::error::CodeDoc {
         code: "E_CLI_QR_IMAGE_UNREADABLE",
         section: &CLI,
-        when: "the file given to `duet add` is missing, not a PNG or JPEG, damaged, or over 10,000 pixels on a side",
+        when: "the file given to `duet add` or `duet enroll` is missing, not a PNG or JPEG, damaged, or over 10,000 pixels on a side (what the picture shows is reported with the `E_QR_...` codes)",
         tell: "check the path, or save the QR code as a PNG screenshot.",
-    },
-    duet_core::error::CodeDoc {
-        code: "E_CLI_QR_NOT_FOUND",
-        section: &CLI,
-        when: "the image given to `duet add` shows no QR code",
-        tell: "crop the screenshot to the QR code, or paste the otpauth:// link instead.",
-    },
-    duet_core::error::CodeDoc {
-        code: "E_CLI_QR_DAMAGED",
-        section: &CLI,
-        when: "a QR code was found in the image but its data could not be read",
-        tell: "take a sharper, straight-on screenshot.",
-    },
-    duet_core::error::CodeDoc {
-        code: "E_CLI_QR_MULTIPLE",
-        section: &CLI,
-        when: "the image shows several different QR codes, so which one to add is unclear",
-        tell: "crop it to the one QR code to add.",
     },
     duet_core::error::CodeDoc {
         code: "E_CLI_PUSH_NONE_PENDING",

@@ -1,19 +1,20 @@
-//! Reads the text of a QR code from a PNG or JPEG file, for `duet add IMAGE`
-//! (a screenshot of a sign-up page, or a photo of a QR code on another screen).
+//! Reads the text of a QR code from a PNG or JPEG file, for `duet add IMAGE` and `duet enroll
+//! IMAGE` (a screenshot of a sign-up page, or a photo of a QR code on another screen).
 //!
-//! Decoding is done by `image` (PNG/JPEG only) and `rqrr` (a Rust port of quirc);
-//! this module only bounds the work and turns every outcome into a coded error.
-//! The decoded text usually holds a secret, so it is returned zeroizing and never
-//! appears in an error message.
+//! Only the file is this module's concern: `image` (PNG/JPEG only) turns it into a greyscale
+//! plane, bounded; the core's decoder (`duet_core::qr`, shared with the phone apps' cameras)
+//! finds and reads the code. The decoded text usually holds a secret, so it stays zeroizing and
+//! never appears in an error message.
 
 use duet_core::ErrorCode;
+use duet_core::qr::{self, QrError};
 use std::io::BufReader;
 use std::path::Path;
 use zeroize::Zeroizing;
 
-/// Largest width or height accepted: a phone photo is about 4000 px on a side;
-/// bigger files would only cost memory and time in the detector.
-const MAX_SIDE: u32 = 10_000;
+/// Largest width or height accepted: the core decoder's own limit, checked by the image decoder
+/// before it allocates anything.
+const MAX_SIDE: u32 = qr::MAX_SIDE as u32;
 /// Decoder allocation cap, so a crafted header cannot make us reserve gigabytes.
 const MAX_ALLOC: u64 = 512 * 1024 * 1024;
 
@@ -26,37 +27,24 @@ pub enum QrImageError {
         /// What the decoder said, e.g. "unsupported format"; never file content.
         reason: String,
     },
-    /// The picture contains nothing that looks like a QR code.
-    #[error("No QR code was found in the image; crop the screenshot to the QR code, or paste the otpauth:// link instead.")]
-    NotFound,
-    /// Something QR-shaped was found but its data could not be decoded.
-    #[error("A QR code was found in the image but could not be read; take a sharper, straight-on screenshot of it.")]
-    Damaged,
-    /// Several different QR codes: which account the user meant is unclear.
-    #[error("The image holds {count} different QR codes; crop it so only the one to add is visible.")]
-    Multiple {
-        /// How many distinct codes were read.
-        count: usize,
-    },
+    /// The picture was read; the QR decoder found no single readable code in it.
+    #[error(transparent)]
+    Qr(#[from] QrError),
 }
 
 impl ErrorCode for QrImageError {
     fn code(&self) -> &'static str {
         match self {
             QrImageError::Unreadable { .. } => "E_CLI_QR_IMAGE_UNREADABLE",
-            QrImageError::NotFound => "E_CLI_QR_NOT_FOUND",
-            QrImageError::Damaged => "E_CLI_QR_DAMAGED",
-            QrImageError::Multiple { .. } => "E_CLI_QR_MULTIPLE",
+            QrImageError::Qr(e) => e.code(),
         }
     }
 }
 
 /// Reads the one QR code in the PNG or JPEG file at `path`.
 ///
-/// The same code seen twice (e.g. a screenshot that shows it twice) counts once.
-///
 /// # Errors
-/// Any [`QrImageError`].
+/// `E_CLI_QR_IMAGE_UNREADABLE` for the file, or the core's `E_QR_...` codes for its picture.
 pub fn read_qr_file(path: &Path) -> Result<Zeroizing<String>, QrImageError> {
     let file = std::fs::File::open(path).map_err(|e| QrImageError::Unreadable {
         reason: match e.kind() {
@@ -73,48 +61,18 @@ pub fn read_qr_file(path: &Path) -> Result<Zeroizing<String>, QrImageError> {
     // The format comes from the bytes, not the file name: screenshots are often renamed.
     let reader = reader.with_guessed_format().map_err(|e| QrImageError::Unreadable { reason: e.kind().to_string() })?;
     let img = reader.decode().map_err(|e| QrImageError::Unreadable { reason: short_reason(&e) })?;
-    decode_luma(&img.to_luma8())
+    let luma = img.to_luma8();
+    let (width, height) = (luma.width() as usize, luma.height() as usize);
+    Ok(quietly(|| qr::decode_luma(width, height, width, luma.as_raw()))?)
 }
 
-/// Finds and decodes the QR code in a greyscale picture.
-///
-/// # Errors
-/// `E_CLI_QR_NOT_FOUND`, `E_CLI_QR_DAMAGED` or `E_CLI_QR_MULTIPLE`.
-pub fn decode_luma(img: &image::GrayImage) -> Result<Zeroizing<String>, QrImageError> {
-    let (w, h) = (img.width() as usize, img.height() as usize);
-    let texts = detect_quietly(|| {
-        let mut prepared = rqrr::PreparedImage::prepare_from_greyscale(w, h, |x, y| img.get_pixel(x as u32, y as u32).0[0]);
-        let grids = prepared.detect_grids();
-        let found = grids.len();
-        let mut texts: Vec<Zeroizing<String>> = Vec::new();
-        for g in &grids {
-            if let Ok((_, text)) = g.decode() {
-                let text = Zeroizing::new(text);
-                if !texts.contains(&text) {
-                    texts.push(text);
-                }
-            }
-        }
-        (found, texts)
-    });
-    match texts {
-        None | Some((0, _)) => Err(QrImageError::NotFound),
-        Some((_, t)) if t.is_empty() => Err(QrImageError::Damaged),
-        Some((_, mut t)) if t.len() == 1 => Ok(t.remove(0)),
-        Some((_, t)) => Err(QrImageError::Multiple { count: t.len() }),
-    }
-}
-
-/// Runs the detector, turning a panic inside it into `None`.
-///
-/// rqrr is a port of C code fed with arbitrary pixels; should it ever hit an
-/// internal assertion on a strange picture, the user must get a coded error, not a
-/// crash report. The panic hook is silenced meanwhile so nothing odd is printed;
-/// the CLI is single-threaded here, so swapping the global hook is safe.
-fn detect_quietly<T>(f: impl FnOnce() -> T) -> Option<T> {
+/// Runs `f` with the panic hook silenced. The core decoder turns a panic inside the QR detector
+/// into a coded error, but the default hook would still print a crash message before that; the
+/// CLI is single-threaded here, so swapping the global hook is safe.
+fn quietly<T>(f: impl FnOnce() -> T) -> T {
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(|_| {}));
-    let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).ok();
+    let out = f();
     std::panic::set_hook(previous);
     out
 }

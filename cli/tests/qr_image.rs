@@ -133,7 +133,7 @@ fn bad_images_give_coded_errors_and_add_nothing() {
     }
     let blank_path = h.join("blank.png");
     blank.save(&blank_path).unwrap();
-    fails_with(&duet(h, &["add", blank_path.to_str().unwrap()]), "E_CLI_QR_NOT_FOUND");
+    fails_with(&duet(h, &["add", blank_path.to_str().unwrap()]), "E_QR_NOT_FOUND");
 
     // Two different codes side by side: which one is meant is unclear.
     let a = format!("otpauth://totp/A:one?secret={RFC_SHA1_B32}");
@@ -145,12 +145,12 @@ fn bad_images_give_coded_errors_and_add_nothing() {
     draw_qr(&mut two, &b, 6, side + 40, 0);
     let two_path = h.join("two.png");
     two.save(&two_path).unwrap();
-    fails_with(&duet(h, &["add", two_path.to_str().unwrap()]), "E_CLI_QR_MULTIPLE");
+    fails_with(&duet(h, &["add", two_path.to_str().unwrap()]), "E_QR_MULTIPLE");
 
     // A bad image among good arguments adds nothing at all.
     let good = h.join("good.png");
     qr_image(&format!("otpauth://totp/New:one?secret={RFC_SHA1_B32}")).save(&good).unwrap();
-    fails_with(&duet(h, &["add", good.to_str().unwrap(), blank_path.to_str().unwrap()]), "E_CLI_QR_NOT_FOUND");
+    fails_with(&duet(h, &["add", good.to_str().unwrap(), blank_path.to_str().unwrap()]), "E_QR_NOT_FOUND");
     assert_eq!(account_count(h), 1);
 }
 

@@ -1,4 +1,5 @@
-//! duet-core: `app` (the application layer the CLI and apps use) over `otp` · `uri` · `migration` · `transfer` · `push` · `pipush` · `vault` · `keys` · `transport` · `secret` · `error`.
+//! duet-core: `app` (the application layer the CLI and apps use) over `otp` · `uri` · `migration` · `transfer` · `push` · `pipush` · `vault` · `keys` · `transport` · `secret` · `error`,
+//! and `qr` (QR codes in camera frames and pictures, feature `qr`).
 //!
 //! The pure-Rust domain of the duet authenticator, one module per concern. Time, randomness, storage and signing are passed
 //! in by the caller so every function here is deterministic under test.
@@ -15,6 +16,8 @@ pub mod migration;
 pub mod otp;
 pub mod pipush;
 pub mod push;
+#[cfg(feature = "qr")]
+pub mod qr;
 pub mod secret;
 pub mod transfer;
 pub mod transport;

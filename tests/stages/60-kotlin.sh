@@ -18,11 +18,11 @@ rm -rf "$OUT" && mkdir -p "$OUT"
 build_kotlin_bindings "$OUT"
 
 step "kotlinc -Werror: tests"
-"$KOTLINC" -Werror -jvm-target 17 -cp "$OUT/bindings.jar:$JARS/jna.jar:$JARS/junit-console.jar:$COROUTINES" \
+"$KOTLINC" -Werror -jvm-target 17 -cp "$OUT/bindings.jar:$JARS/jna.jar:$JARS/junit-console.jar:$QRGEN:$COROUTINES" \
   -d "$OUT/tests.jar" android/src/test/kotlin/org/duet/tests/*.kt android/src/main/kotlin/org/duet/android/*.kt
 
 step "JUnit on the JVM against $LIB"
-CP="$OUT/tests.jar:$OUT/bindings.jar:$JARS/jna.jar:$COROUTINES:$STDLIB"
+CP="$OUT/tests.jar:$OUT/bindings.jar:$JARS/jna.jar:$QRGEN:$COROUTINES:$STDLIB"
 export DUET_TEST_HELPER="$BUILD/duet-test-helper"
 # DUET_KOTLIN_TEST=Class or Class#method runs one test class or one test (docs/testing.md).
 if [ -n "${DUET_KOTLIN_TEST:-}" ]; then

@@ -65,12 +65,12 @@ step "kotlinc -Werror: the app"
   -d "$OUT/app.jar" $(find android/app/src/main/kotlin -name '*.kt') android/src/main/kotlin/org/duet/android/*.kt
 
 step "kotlinc -Werror: the Robolectric tests"
-"$KOTLINC" -Werror -jvm-target 17 -cp "$OUT/app.jar:$OUT/bindings.jar:$JARS/jna.jar:$COROUTINES:$JVM_CP" \
+"$KOTLINC" -Werror -jvm-target 17 -cp "$OUT/app.jar:$OUT/bindings.jar:$JARS/jna.jar:$QRGEN:$COROUTINES:$JVM_CP" \
   -d "$OUT/tests.jar" $(find android/app/src/test/kotlin -name '*.kt') android/src/test/kotlin/org/duet/tests/Harness.kt
 
 step "Robolectric (SDK $SDK) against $LIB"
 export DUET_TEST_HELPER="$BUILD/duet-test-helper"
-CP="$OUT/config:$OUT/tests.jar:$OUT/app.jar:$OUT/bindings.jar:$JARS/jna.jar:$COROUTINES:$STDLIB:$JVM_CP"
+CP="$OUT/config:$OUT/tests.jar:$OUT/app.jar:$OUT/bindings.jar:$JARS/jna.jar:$QRGEN:$COROUTINES:$STDLIB:$JVM_CP"
 if [ -n "${DUET_ANDROID_TEST:-}" ]; then
   case "$DUET_ANDROID_TEST" in
     *'#'*) SELECT=(--select-method "org.duet.app.$DUET_ANDROID_TEST") ;;

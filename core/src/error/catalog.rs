@@ -11,6 +11,7 @@ mod migration;
 mod otp;
 mod pipush;
 mod push;
+mod qr;
 mod transfer;
 mod transport;
 mod uri;
@@ -52,6 +53,7 @@ pub static CATALOG: &[&[CodeDoc]] = &[
     transfer::CODES,
     pipush::CODES,
     transport::CODES,
+    qr::CODES,
     app::CODES,
 ];
 

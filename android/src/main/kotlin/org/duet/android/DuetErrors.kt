@@ -12,6 +12,7 @@ fun DuetException.code(): String = when (this) {
     is DuetException.Transfer -> code
     is DuetException.Transport -> code
     is DuetException.App -> code
+    is DuetException.Qr -> code
     is DuetException.Callback -> code
 }
 
@@ -25,5 +26,6 @@ fun DuetException.reason(): String = when (this) {
     is DuetException.Transfer -> reason
     is DuetException.Transport -> reason
     is DuetException.App -> reason
+    is DuetException.Qr -> reason
     is DuetException.Callback -> reason
 }

@@ -44,8 +44,8 @@ object Strings {
     const val SETUP_KEY = "Setup key"
     const val SETUP_KEY_ADD = "Add account"
     const val MANUAL_TITLE = "Push sign-in with an activation code"
-    const val MANUAL_CODE = "Activation code (server and code)"
-    const val FINGERPRINT = "Server key fingerprint the helpdesk read out"
+    const val MANUAL_CODE = "Activation code"
+    const val FINGERPRINT = "Fingerprint the helpdesk read out"
     const val ENROLL = "Enroll"
     const val TRANSFER_NEXT = "Scan the next transfer QR code."
     const val CAMERA_REFUSED =

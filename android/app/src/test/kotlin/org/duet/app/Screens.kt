@@ -19,3 +19,14 @@ fun Activity.click(tag: String) = check(tagged<View>(tag).performClick()) { "$ta
 
 /** Runs what the main looper has due now (dialog button clicks arrive as messages). */
 fun idle() = org.robolectric.Shadows.shadowOf(android.os.Looper.getMainLooper()).idle()
+
+/** Every text under the view tagged [tag], for failure messages. */
+fun Activity.allText(tag: String): String {
+    val out = StringBuilder()
+    fun walk(v: View) {
+        if (v is TextView) out.append(v.text).append(" | ")
+        if (v is android.view.ViewGroup) for (i in 0 until v.childCount) walk(v.getChildAt(i))
+    }
+    walk(tagged(tag))
+    return out.toString()
+}

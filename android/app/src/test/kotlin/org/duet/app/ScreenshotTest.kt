@@ -37,7 +37,14 @@ class ScreenshotTest {
     }
 
     private fun shoot(name: String, activity: Activity) {
+        idle()
         val view = activity.window.decorView
+        // What changed since the last frame (a status line, an error) is laid out before drawing.
+        view.measure(
+            android.view.View.MeasureSpec.makeMeasureSpec(view.width, android.view.View.MeasureSpec.EXACTLY),
+            android.view.View.MeasureSpec.makeMeasureSpec(view.height, android.view.View.MeasureSpec.EXACTLY),
+        )
+        view.layout(0, 0, view.width, view.height)
         val bitmap = Bitmap.createBitmap(view.width, view.height, Bitmap.Config.ARGB_8888)
         view.draw(Canvas(bitmap))
         val colours = HashSet<Int>()

@@ -7,6 +7,7 @@ import org.duet.app.model.QrDecoder
 import org.duet.app.model.Settings
 import org.duet.app.platform.Background
 import org.duet.app.platform.ContentDocuments
+import org.duet.app.platform.CoreQrDecoder
 import org.duet.app.platform.FrameSource
 import org.duet.app.platform.FrameworkClipboard
 import org.duet.app.platform.HandlerScheduler
@@ -51,7 +52,8 @@ object NoCamera : FrameSource {
 class TestApp(
     startTime: Long = 1_700_000_000L,
     transport: (MutableClock) -> HttpTransport = { Offline },
-    qr: QrDecoder = QrDecoder { _, _, _, _ -> error("no QR decoder in this test") },
+    qr: QrDecoder = CoreQrDecoder,
+    camera: FrameSource = NoCamera,
 ) : AutoCloseable {
     val dir = Files.createTempDirectory("duet-app-test")
     /** The time the test sets: the core reads it for every code and request. */
@@ -70,7 +72,7 @@ class TestApp(
         background = SameThread,
         settings = settings,
         qrDecoder = qr,
-        frames = { NoCamera },
+        frames = { camera },
         documents = { ContentDocuments(it.contentResolver) },
     )
 

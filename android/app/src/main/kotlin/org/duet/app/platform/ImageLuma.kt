@@ -14,7 +14,9 @@ object ImageLuma {
     fun read(resolver: ContentResolver, uri: Uri): Frame? {
         val bounds = BitmapFactory.Options().apply { inJustDecodeBounds = true }
         try {
-            resolver.openInputStream(uri)?.use { BitmapFactory.decodeStream(it, null, bounds) } ?: return null
+            // With inJustDecodeBounds the result is always null; only the bounds tell.
+            val input = resolver.openInputStream(uri) ?: return null
+            input.use { BitmapFactory.decodeStream(it, null, bounds) }
         } catch (e: IOException) {
             return null
         }

@@ -41,6 +41,7 @@ class Camera2Frames(context: Context) : FrameSource {
     private var session: CameraCaptureSession? = null
     @Volatile private var running = false
 
+    @Synchronized
     override fun start(preview: SurfaceTexture?, onFrame: (Frame) -> Boolean, onError: () -> Unit) {
         stop()
         val id = manager.cameraIdList.firstOrNull {
@@ -111,6 +112,7 @@ class Camera2Frames(context: Context) : FrameSource {
         }
     }
 
+    @Synchronized
     override fun stop() {
         running = false
         session?.close()

@@ -15,6 +15,7 @@ import android.text.InputType
 import android.text.TextWatcher
 import android.view.Gravity
 import android.view.View
+import android.view.WindowManager
 import android.widget.Button
 import android.widget.EditText
 import android.widget.LinearLayout
@@ -42,6 +43,8 @@ class RequestActivity : Activity() {
 
     override fun onCreate(savedInstanceState: Bundle?) {
         super.onCreate(savedInstanceState)
+        // Always: this screen answers sign-ins, whatever the screen-capture setting of the other screens.
+        window.addFlags(WindowManager.LayoutParams.FLAG_SECURE)
         title = Strings.Request.SCREEN_TITLE
         env = PushEnvironment.current(this)
         model = RequestModel({ env.app() }, { env.nowSeconds() })

@@ -35,7 +35,7 @@ class AddActivity : DuetActivity() {
         status = Views.column(this, padding = 0).apply { tag = "status" }
         root.addView(status, Views.fill())
 
-        preview = TextureView(this).apply { visibility = View.GONE }
+        preview = TextureView(this).apply { visibility = View.GONE; tag = "preview" }
         root.addView(preview, LinearLayout.LayoutParams(LinearLayout.LayoutParams.MATCH_PARENT, Views.dp(this, 280)))
         scanButton = Views.button(this, Strings.SCAN, tag = "scan") { if (scanning) stopScan() else startScan() }
         root.addView(scanButton, Views.fill())
@@ -142,9 +142,13 @@ class AddActivity : DuetActivity() {
         frames.start(texture, onFrame = { frame ->
             // On the camera thread: frames without a readable QR code are skipped.
             val outcome = model.addFrame(frame.width, frame.height, frame.rowStride, frame.luminance)
-            if (outcome != null) runOnUiThread { show(outcome) }
             // A finished add stops the camera; a transfer part keeps it running for the next.
-            outcome != null && outcome !is AddOutcome.Progress && outcome !is AddOutcome.Failed
+            val finished = outcome is AddOutcome.Added
+            if (outcome != null) runOnUiThread {
+                show(outcome)
+                if (finished) stopScan()
+            }
+            finished
         }, onError = {
             runOnUiThread {
                 stopScan()

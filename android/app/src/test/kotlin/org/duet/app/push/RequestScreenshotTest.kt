@@ -21,13 +21,13 @@ import org.robolectric.annotation.GraphicsMode
 import org.robolectric.shadows.ShadowBiometricPrompt
 
 /**
- * The request screen's states drawn with Robolectric's native graphics, on a phone-sized screen:
+ * The request screen's states drawn with Robolectric's native graphics on a 1080x1920 phone:
  * each one is checked to hold real pixels, and written as docs/screenshots/android-request-NAME.png
  * when `-Dduet.screenshots=DIR` names a folder (scripts/android-screenshots.sh).
  */
 @RunWith(DuetTestRunner::class)
 @GraphicsMode(GraphicsMode.Mode.NATIVE)
-@Config(qualifiers = "w411dp-h891dp-xxhdpi")
+@Config(qualifiers = "w360dp-h640dp-xxhdpi")
 class RequestScreenshotTest {
     private val t0 = 1_790_000_000L
     private lateinit var server: HelperServer
@@ -67,8 +67,9 @@ class RequestScreenshotTest {
 
     private fun shoot(a: RequestActivity, name: String) {
         val root: View = a.window.decorView
-        val w = 1080
-        val h = 2000
+        // What changed since the last frame is laid out before drawing.
+        val w = root.width
+        val h = root.height
         root.measure(View.MeasureSpec.makeMeasureSpec(w, View.MeasureSpec.EXACTLY), View.MeasureSpec.makeMeasureSpec(h, View.MeasureSpec.EXACTLY))
         root.layout(0, 0, w, h)
         val bmp = Bitmap.createBitmap(w, h, Bitmap.Config.ARGB_8888)
