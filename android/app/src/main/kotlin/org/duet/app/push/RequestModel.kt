@@ -3,6 +3,7 @@ package org.duet.app.push
 import org.duet.app.Strings
 import java.time.ZoneId
 import org.duet.android.code
+import org.duet.android.reason
 import org.duet.app.platform.KeyLoss
 import org.duet.app.platform.KeyLostException
 import org.duet.app.platform.KeyUse
@@ -336,17 +337,4 @@ class RequestModel(
         )
         phase = Phase.CLOSED
     }
-}
-
-/** The core's sentence for the user, whatever the kind of error. */
-fun DuetException.reason(): String = when (this) {
-    is DuetException.Otp -> reason
-    is DuetException.Uri -> reason
-    is DuetException.Migration -> reason
-    is DuetException.Push -> reason
-    is DuetException.Vault -> reason
-    is DuetException.Transfer -> reason
-    is DuetException.Transport -> reason
-    is DuetException.App -> reason
-    is DuetException.Callback -> reason
 }
