@@ -28,7 +28,7 @@ step "Robolectric classpath from Maven Central (checksums verified)"
 M2="$DUET_CACHE/m2"
 # -C: a checksum mismatch fails the build instead of warning. Offline after the first run.
 mvn -B -q -C -Dmaven.repo.local="$M2" -f android/app/robolectric/pom.xml \
-  dependency:build-classpath -Dmdep.outputFile="$OUT/maven.cp" -Dmdep.includeScope=runtime | sed 's/\x1b\[[0-9;]*m//g'
+  dependency:build-classpath -Dmdep.outputFile="$OUT/maven.cp" -Dmdep.includeScope=runtime 2>&1 | sed 's/\x1b\[[0-9;]*m//g'
 MAVEN_CP="$(cat "$OUT/maven.cp")"
 # androidx.test ships as .aar; a plain JVM classpath takes the classes.jar inside.
 JVM_CP=""
