@@ -28,7 +28,7 @@ step "Robolectric classpath from Maven Central (checksums verified)"
 M2="$DUET_CACHE/m2"
 # -C: a checksum mismatch fails the build instead of warning. Offline after the first run.
 mvn -B -q -C -Dmaven.repo.local="$M2" -f android/app/robolectric/pom.xml \
-  dependency:build-classpath -Dmdep.outputFile="$OUT/maven.cp" -Dmdep.includeScope=runtime
+  dependency:build-classpath -Dmdep.outputFile="$OUT/maven.cp" -Dmdep.includeScope=runtime 2>&1 | sed 's/\x1b\[[0-9;]*m//g'
 MAVEN_CP="$(cat "$OUT/maven.cp")"
 # androidx.test ships as .aar; a plain JVM classpath takes the classes.jar inside.
 JVM_CP=""
@@ -80,9 +80,11 @@ if [ -n "${DUET_ANDROID_TEST:-}" ]; then
 else
   SELECT=(--scan-class-path "$OUT/tests.jar" --include-classname '.*Test')
 fi
-java -Xmx2g -Djna.library.path="$BUILD" \
+# ParcelFileDescriptor (files the user picks) reaches into java.io.FileDescriptor.
+java -Xmx2g --add-opens=java.base/java.io=ALL-UNNAMED -Djna.library.path="$BUILD" \
   -Drobolectric.offline=true -Drobolectric.dependency.dir="$DEPS_DIR" \
   -Drobolectric.logging.enabled=false \
   ${DUET_ANDROID_SCREENSHOTS:+-Dduet.screenshots="$DUET_ANDROID_SCREENSHOTS"} \
   -cp "$CP:$JARS/junit-console.jar" org.junit.platform.console.ConsoleLauncher execute \
   "${SELECT[@]}" --disable-banner --details=summary --fail-if-no-tests
+step "done"

@@ -73,3 +73,29 @@ class PushSettingsTest {
         assertEquals(Strings.NO_PUSH_ACCOUNTS, (s.tagged<android.widget.LinearLayout>("push").getChildAt(0) as android.widget.TextView).text.toString())
     }
 }
+
+/** Enrollment links that cannot be used: the core's code and sentence, nothing stored. */
+@RunWith(DuetTestRunner::class)
+class EnrollmentErrorTest {
+    private val t0 = 1_790_000_000L
+    private val server = TestServerProcess()
+    private val t = TestApp(startTime = t0, transport = { HelperTransport(server, it) })
+
+    @After fun close() {
+        t.close()
+        server.close()
+    }
+
+    @Test
+    fun anExpiredEnrollmentLinkIsRefused() {
+        val link = server.cmd("enroll", "alice", "$t0")[0]
+        t.clock.now = t0 + 30 * 86_400
+        val add = Robolectric.buildActivity(org.duet.app.ui.AddActivity::class.java).setup().get()
+        add.type("paste", link)
+        add.click("paste-add")
+        assertTrue(add.allText("status"), add.textOf("error-line").startsWith("E_PUSH_LINK_EXPIRED: "))
+        assertTrue(add.has("error-next"))
+        assertTrue(t.app.pushAccounts().isEmpty())
+        assertTrue(t.app.accounts().isEmpty())
+    }
+}

@@ -8,6 +8,7 @@ import org.duet.app.model.Settings
 import org.duet.app.platform.Background
 import org.duet.app.platform.ContentDocuments
 import org.duet.app.platform.CoreQrDecoder
+import org.duet.app.platform.Documents
 import org.duet.app.platform.FrameSource
 import org.duet.app.platform.FrameworkClipboard
 import org.duet.app.platform.HandlerScheduler
@@ -54,6 +55,7 @@ class TestApp(
     transport: (MutableClock) -> HttpTransport = { Offline },
     qr: QrDecoder = CoreQrDecoder,
     camera: FrameSource = NoCamera,
+    documents: ((Context) -> Documents)? = null,
 ) : AutoCloseable {
     val dir = Files.createTempDirectory("duet-app-test")
     /** The time the test sets: the core reads it for every code and request. */
@@ -73,7 +75,7 @@ class TestApp(
         settings = settings,
         qrDecoder = qr,
         frames = { camera },
-        documents = { ContentDocuments(it.contentResolver) },
+        documents = documents ?: { ContentDocuments(it.contentResolver) },
     )
 
     init {

@@ -44,7 +44,7 @@ class CodesActivity : DuetActivity() {
             }
         })
         root.addView(search, Views.fill())
-        status = Views.column(this, padding = 0)
+        status = Views.column(this, padding = 0).apply { tag = "status" }
         root.addView(status, Views.fill())
         list = Views.column(this, padding = 0).apply { tag = "codes" }
         root.addView(list, Views.fill())
