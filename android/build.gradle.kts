@@ -1,6 +1,7 @@
 // Android library wrapping libduet_bindings.so (built by build-rust.sh) and the generated Kotlin.
 plugins {
     id("com.android.library") version "8.7.3"
+    id("com.android.application") version "8.7.3" apply false
     id("org.jetbrains.kotlin.android") version "2.2.21"
 }
 

@@ -1,4 +1,5 @@
-// The duet core as an Android library (AAR): Rust in jniLibs/<abi>/, UniFFI Kotlin on JNA.
+// The duet core as an Android library (AAR): Rust in jniLibs/<abi>/, UniFFI Kotlin on JNA; and the
+// app (app/) on it.
 pluginManagement {
     repositories { google(); mavenCentral(); gradlePluginPortal() }
 }
@@ -6,3 +7,4 @@ dependencyResolutionManagement {
     repositories { google(); mavenCentral() }
 }
 rootProject.name = "duet-core-android"
+include(":app")

@@ -40,7 +40,14 @@ py_venv() {
   if [ $# -gt 0 ]; then pip install -q --disable-pip-version-check "$@"; fi
 }
 
-step() { echo; echo "=== $* ==="; }
+# step NAME: starts a named step; prints how long the previous one took.
+_step_name=""; _step_start=0
+step() {
+  local now; now=$(date +%s)
+  [ -n "$_step_name" ] && echo "--- $_step_name: $((now - _step_start)) s"
+  _step_name="$*"; _step_start=$now
+  echo; echo "=== $* ==="
+}
 
 # start_duet_server DUET WORK [LISTEN [ARG...]]: runs `DUET serve` on LISTEN (default a free port
 # of 127.0.0.1) with its data in WORK/server, the first admin's password in WORK/admin.pw and the

@@ -280,6 +280,19 @@ impl From<core::push::AnswerOutcome> for AnswerOutcome {
     }
 }
 
+/// The newest offset between the phone's clock and a server's, from a signed request.
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+pub struct ClockOffsetInfo {
+    /// Server time minus phone time, in seconds (positive: the phone is behind).
+    pub offset_secs: i64,
+    /// Where it was seen.
+    pub source: String,
+    /// Phone time (Unix seconds) of the observation.
+    pub observed_at: u64,
+    /// The offset is large enough to tell the user their clock is off.
+    pub warn: bool,
+}
+
 /// What an import stored.
 #[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
 pub struct ImportSummary {
@@ -484,6 +497,16 @@ impl DuetApp {
                 },
             })
             .collect())
+    }
+
+    /// The newest clock offset seen in a signed request; `None` before the first.
+    pub fn clock_offset(&self) -> Result<Option<ClockOffsetInfo>, DuetError> {
+        Ok(self.lock().clock_offset()?.map(|c| ClockOffsetInfo {
+            warn: c.offset_secs.unsigned_abs() > corepush::clock::CLOCK_WARNING_SECS.unsigned_abs(),
+            offset_secs: c.offset_secs,
+            source: c.source,
+            observed_at: c.observed_at,
+        }))
     }
 
     /// Polls every push account.

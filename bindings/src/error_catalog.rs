@@ -19,6 +19,18 @@ pub static CODES: &[duet_core::error::CodeDoc] = &[
         tell: "restart the app and try again; if it keeps happening, report the app version to support.",
     },
     duet_core::error::CodeDoc {
+        code: "E_FFI_KEY_LOCKED",
+        section: &BINDINGS,
+        when: "the app's vault key provider needs the user first: app lock is on and the phone's fingerprint, face or screen lock was not confirmed recently",
+        tell: "unlock the app with your fingerprint, face or screen lock and try again.",
+    },
+    duet_core::error::CodeDoc {
+        code: "E_FFI_KEY_LOST",
+        section: &BINDINGS,
+        when: "the phone's keystore key that wraps the vault key is gone or was invalidated (a new fingerprint or face was enrolled, the screen lock was removed, or the app's data came from another phone); the vault and its wrapped key are kept",
+        tell: "restore your codes from a backup, and ask the helpdesk to enroll this phone again for sign-in requests.",
+    },
+    duet_core::error::CodeDoc {
         code: "E_FFI_CLOCK",
         section: &BINDINGS,
         when: "the device clock reads a time before 1970",

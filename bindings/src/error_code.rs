@@ -190,6 +190,8 @@ error_codes! {
     AppNoSuchAccount,
     AppFingerprintMismatch,
     FfiCallback,
+    FfiKeyLocked,
+    FfiKeyLost,
     FfiClock,
 }
 
@@ -237,6 +239,26 @@ pub fn parse_error_code(code: String) -> ErrorCode {
     ErrorCode::from_code(&code)
 }
 
+/// What a stable code means and what to tell the user: the error catalogue's lines
+/// (docs/errors.md), for codes that arrive without their sentence (`CodeProblem`, a notice).
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+pub struct ErrorHelp {
+    /// The code.
+    pub code: String,
+    /// When it happens.
+    pub when: String,
+    /// What to tell the user: the next step.
+    pub tell: String,
+}
+
+/// The catalogue's lines for `code`; `None` for a code this version does not list.
+#[uniffi::export]
+pub fn error_help(code: String) -> Option<ErrorHelp> {
+    duet_core::error::catalog::lookup(&code)
+        .or_else(|| crate::error_catalog::CODES.iter().find(|d| d.code == code))
+        .map(|d| ErrorHelp { code: d.code.to_string(), when: d.when.to_string(), tell: d.tell.to_string() })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -270,6 +292,17 @@ mod tests {
             assert_ne!(v, ErrorCode::Unknown, "{code}");
             assert!(seen.insert(format!("{v:?}")), "two codes share {v:?}");
         }
+    }
+
+    #[test]
+    fn help_for_every_catalog_code_and_none_for_others() {
+        for code in catalog_codes() {
+            let help = error_help(code.to_string()).expect(code);
+            assert_eq!(help.code, code);
+            assert!(!help.tell.is_empty() && !help.when.is_empty(), "{code}");
+        }
+        assert_eq!(error_help(["E", "SOMETHING", "NEWER"].join("_")), None);
+        assert_eq!(error_help(String::new()), None);
     }
 
     #[test]

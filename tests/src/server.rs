@@ -152,6 +152,11 @@ impl TestServer {
         self.sign_in(cid).map(|mut s| s.refresh(now as i64))
     }
 
+    /// A sign-in's status as the server's records keep it (`fraud`, `failed_number`, ...).
+    pub fn signin_status(&self, cid: &str) -> Option<&'static str> {
+        signins::get(&self.state().db(), cid).ok()?.map(|s| s.status.as_str())
+    }
+
     /// The exact request body the server sends device `aid` for sign-in `cid`.
     pub fn request_body(&self, cid: &str, aid: &str) -> Option<Vec<u8>> {
         self.sign_in(cid)?.request_for(aid).map(|i| i.body.clone())

@@ -6,7 +6,7 @@
 //! Every command with a NOW first sets the server's clock to NOW. The server's public URL is
 //! `https://mfa.example.com`; the phone side reaches it through the `http` command.
 //! One command per line, space-separated; binary values in lowercase hex; every command answers
-//! one line starting with `ok` or `err`:
+//! one line starting with `ok` or `err` (a server error: `err CODE sentence`):
 //!
 //! - `enroll USER NOW` -> `ok LINK`
 //! - `enrollcode USER NOW` -> `ok LINK HOST CODE` (the manual activation code as read out:
@@ -18,12 +18,15 @@
 //!   real HTTP request over loopback TCP
 //! - `signin USER SERVICE MODE NOW` (MODE `none`, `type2`, `pick3`) -> `ok CHALLENGE NUMBER|-`
 //! - `status CHALLENGE NOW` -> `ok approved|denied|pending|...`
+//! - `record CHALLENGE` -> `ok STATUS`, the sign-in as the server's records keep it (`fraud` for a
+//!   denial as not me, `failed_number` for a wrong number, ...)
 //! - `url` -> `ok http://127.0.0.1:PORT`, where the server listens
 //! - `advance SECS` -> `ok NOW`, the server's clock moved forward
 //! - `quit`
 
 use std::io::{BufRead, Write};
 
+use duet_core::ErrorCode;
 use duet_server::verifier::MatchMode;
 use duet_tests::server::TestServer;
 
@@ -52,7 +55,7 @@ fn mode(s: &str) -> Option<MatchMode> {
 
 fn run(server: &TestServer, words: &[&str]) -> Result<String, String> {
     let num = |s: &str| s.parse::<u64>().map_err(|_| format!("bad number {s}"));
-    let err = |e: duet_server::ServerError| e.to_string();
+    let err = |e: duet_server::ServerError| format!("{} {e}", e.code());
     match words {
         ["enroll", user, now] => Ok(server.enroll(user, num(now)?).map_err(err)?.link),
         ["enrollcode", user, now] => {
@@ -82,6 +85,7 @@ fn run(server: &TestServer, words: &[&str]) -> Result<String, String> {
             let st = server.status(cid, num(now)?).ok_or("unknown challenge")?;
             Ok(st.wire_name().to_string())
         }
+        ["record", cid] => Ok(server.signin_status(cid).ok_or("unknown challenge")?.to_string()),
         ["url"] => Ok(server.base_url()),
         ["advance", secs] => {
             server.advance(num(secs)?);

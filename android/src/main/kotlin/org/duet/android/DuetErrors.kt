@@ -15,3 +15,17 @@ fun DuetException.code(): String = when (this) {
     is DuetException.Qr -> code
     is DuetException.Callback -> code
 }
+
+/** The sentence to show with [code]; never holds a secret. */
+fun DuetException.reason(): String = when (this) {
+    is DuetException.Otp -> reason
+    is DuetException.Uri -> reason
+    is DuetException.Migration -> reason
+    is DuetException.Push -> reason
+    is DuetException.Vault -> reason
+    is DuetException.Transfer -> reason
+    is DuetException.Transport -> reason
+    is DuetException.App -> reason
+    is DuetException.Qr -> reason
+    is DuetException.Callback -> reason
+}

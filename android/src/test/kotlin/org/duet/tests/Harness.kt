@@ -3,7 +3,10 @@ package org.duet.tests
 import java.io.BufferedReader
 import java.io.BufferedWriter
 import java.nio.file.Files
+import java.security.KeyPair
+import java.security.KeyPairGenerator
 import java.security.SecureRandom
+import java.security.Signature
 import java.util.concurrent.TimeUnit
 import org.duet.android.JcaDeviceSigner
 import org.duet.core.AppServices
@@ -137,4 +140,13 @@ class TempVault : AutoCloseable {
 /** No network: a call is answered like an unreachable host. */
 object NoNetwork : HttpTransport {
     override fun send(request: HttpRequest): HttpResponse = throw DuetException.Transport("E_TRANSPORT_UNREACHABLE", "no network")
+}
+
+/** An RSA device key on java.security (what an Android Keystore RSA key does): SHA256withRSA. */
+class JcaRsaSigner(bits: Int = 4096) : DeviceSigner {
+    val pair: KeyPair = KeyPairGenerator.getInstance("RSA").apply { initialize(bits) }.generateKeyPair()
+    override fun algorithm() = SignerAlgorithm.RSA_PKCS1_SHA256
+    override fun publicKey(): ByteArray = pair.public.encoded
+    override fun sign(message: ByteArray): ByteArray =
+        Signature.getInstance("SHA256withRSA").run { initSign(pair.private); update(message); sign() }
 }

@@ -57,15 +57,6 @@ object B32 {
     }
 }
 
-/** An RSA device key on java.security (what an Android Keystore RSA key does): SHA256withRSA. */
-class JcaRsaSigner(bits: Int = 4096) : DeviceSigner {
-    val pair: KeyPair = KeyPairGenerator.getInstance("RSA").apply { initialize(bits) }.generateKeyPair()
-    override fun algorithm() = SignerAlgorithm.RSA_PKCS1_SHA256
-    override fun publicKey(): ByteArray = pair.public.encoded
-    override fun sign(message: ByteArray): ByteArray =
-        Signature.getInstance("SHA256withRSA").run { initSign(pair.private); update(message); sign() }
-}
-
 /**
  * A privacyIDEA server's /ttype/push endpoint written in Kotlin from privacyIDEA's
  * lib/tokens/pushtoken.py message formats, with its own RSA key: the peer the core must

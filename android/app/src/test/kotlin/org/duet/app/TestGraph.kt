@@ -1,0 +1,91 @@
+package org.duet.app
+
+import android.content.Context
+import java.nio.file.Files
+import java.security.SecureRandom
+import org.duet.app.model.QrDecoder
+import org.duet.app.model.Settings
+import org.duet.app.platform.Background
+import org.duet.app.platform.ContentDocuments
+import org.duet.app.platform.CoreQrDecoder
+import org.duet.app.platform.Documents
+import org.duet.app.platform.FrameSource
+import org.duet.app.platform.FrameworkClipboard
+import org.duet.app.platform.HandlerScheduler
+import org.duet.app.platform.SharedPreferencesSettings
+import org.duet.core.DeviceInfo
+import org.duet.core.DuetException
+import org.duet.core.HttpRequest
+import org.duet.core.HttpResponse
+import org.duet.core.HttpTransport
+import org.duet.core.VaultKeyProvider
+import org.duet.tests.MutableClock
+import org.robolectric.RuntimeEnvironment
+
+/** Stands in for the keystore-wrapped vault key: one random key per vault file, kept in memory. */
+class MemoryVaultKeys : VaultKeyProvider {
+    private val keys = mutableMapOf<String, ByteArray>()
+    override fun vaultKey(vaultPath: String): ByteArray = keys.getOrPut(vaultPath) { ByteArray(32).also { SecureRandom().nextBytes(it) } }
+}
+
+/** No network: every request fails like an unreachable host. */
+object Offline : HttpTransport {
+    override fun send(request: HttpRequest): HttpResponse =
+        throw DuetException.Transport("E_TRANSPORT_UNREACHABLE", "no network in this test")
+}
+
+/** Runs the work at once on the calling (main) thread, so a test sees its result on return. */
+object SameThread : Background {
+    override fun <T> run(work: () -> T, done: (Result<T>) -> Unit) = done(runCatching(work))
+}
+
+/** A camera that is never opened (tests feed frames to the model directly). */
+object NoCamera : FrameSource {
+    override fun start(preview: android.graphics.SurfaceTexture?, onFrame: (org.duet.app.platform.Frame) -> Boolean, onError: () -> Unit) = onError()
+    override fun stop() {}
+}
+
+/**
+ * The app graph of one test: a real vault file in a temp folder opened by the real core, the
+ * test's clock, the framework clipboard, main-looper scheduling and SharedPreferences of the
+ * Robolectric application; installed into the application the manifest names.
+ */
+class TestApp(
+    startTime: Long = 1_700_000_000L,
+    transport: (MutableClock) -> HttpTransport = { Offline },
+    qr: QrDecoder = CoreQrDecoder,
+    camera: FrameSource = NoCamera,
+    documents: ((Context) -> Documents)? = null,
+) : AutoCloseable {
+    val dir = Files.createTempDirectory("duet-app-test")
+    /** The time the test sets: the core reads it for every code and request. */
+    val clock = MutableClock(startTime)
+    val context: Context = RuntimeEnvironment.getApplication()
+    val settings: Settings = SharedPreferencesSettings(context.getSharedPreferences("duet-test", Context.MODE_PRIVATE))
+    val graph = AppGraph(
+        vaultPath = dir.resolve("vault.db").toString(),
+        vaultKeys = MemoryVaultKeys(),
+        clock = clock,
+        transport = transport(clock),
+        keystore = null,
+        device = DeviceInfo("Robolectric phone", "android", "software"),
+        clipboard = FrameworkClipboard(context),
+        scheduler = HandlerScheduler(),
+        background = SameThread,
+        settings = settings,
+        qrDecoder = qr,
+        frames = { camera },
+        documents = documents ?: { ContentDocuments(it.contentResolver) },
+    )
+
+    init {
+        (context as DuetApplication).graph = graph
+    }
+
+    val app get() = graph.app
+
+    override fun close() {
+        graph.app.close()
+        dir.toFile().deleteRecursively()
+    }
+}
