@@ -57,6 +57,8 @@ fetch_jar() {
 # OUT/bindings.jar. Sets BUILD (the cargo output folder) and LIB (the cdylib).
 build_kotlin_bindings() {
   local out="$1"
+  # The test helper links the reference server (OpenSSL for passkeys).
+  need_server_build
   # shellcheck disable=SC1091
   source "$ROOT/scripts/mobile-env.sh"
   BUILD="$CARGO_TARGET_DIR/debug"
