@@ -1,11 +1,11 @@
 package org.duet.app.model
 
 import org.duet.app.Strings
-import org.duet.android.code
 import org.duet.core.Account
 import org.duet.core.AddResult
 import org.duet.core.DuetApp
 import org.duet.core.DuetException
+import org.duet.core.ErrorCode
 import org.duet.core.otpParametersDefault
 
 /** What the Add screen shows after an attempt. */
@@ -35,7 +35,7 @@ class AddModel(private val app: DuetApp, private val qr: QrDecoder) {
         val text = try {
             qr.decode(width.toUInt(), height.toUInt(), rowStride.toUInt(), luminance)
         } catch (e: DuetException) {
-            if (e.code() == "E_QR_NOT_FOUND") return null
+            if (e.errorCode() == ErrorCode.QR_NOT_FOUND) return null
             return AddOutcome.Failed(UiError.of(e))
         }
         return addText(text)
