@@ -245,3 +245,34 @@ fn damaged_records_in_the_file_are_rows_with_id_and_code_and_never_hide_the_othe
     let summary = App::verify_backup(&backup.data, Some("backup password")).unwrap();
     assert_eq!(summary.totp, 2);
 }
+
+#[test]
+fn a_record_with_columns_of_the_wrong_type_is_one_damaged_row_and_hides_nothing() {
+    let d = tempfile::tempdir().unwrap();
+    let path = d.path().join("v.sqlite");
+    let ids: Vec<RecordId> = {
+        let mut app = app(d.path());
+        let uris: Vec<String> =
+            ["a", "b", "c"].iter().map(|n| format!("otpauth://totp/RFC:{n}?secret={SHA1}&digits=8&issuer=RFC")).collect();
+        app.add_otp_texts(&uris).unwrap().added.into_iter().map(|(id, _)| id).collect()
+    };
+    damage::retype_record(&path, "otp_accounts", &ids[1].0);
+    let vault = keys::unlock(LockedVault::open(&path).unwrap(), &[&pass()], None, VaultEnv::system()).unwrap().vault;
+    let mut app = App::new(vault, env());
+
+    // RFC 6238's SHA-1 vector at T = 59 for the two intact accounts; the retyped one sorts last
+    // (its position is no longer a number) and is named by its id.
+    let codes = app.codes_at(59).unwrap();
+    let rows: Vec<(&str, &str, Option<&str>)> = codes.iter().map(|c| (c.id.0.as_str(), c.code.as_str(), c.error)).collect();
+    assert_eq!(
+        rows,
+        [
+            (ids[0].0.as_str(), "94287082", None),
+            (ids[2].0.as_str(), "94287082", None),
+            (ids[1].0.as_str(), "", Some("E_VAULT_RECORD_CORRUPT")),
+        ]
+    );
+    assert_eq!(app.accounts().unwrap().len(), 3);
+    app.remove(&ids[1]).unwrap();
+    assert!(app.codes_at(59).unwrap().iter().all(|c| c.error.is_none()));
+}

@@ -445,10 +445,7 @@ impl Vault {
         check::table(&self.conn, table.checked()).map_err(|e| e.at(&self.path))?;
         let r = (|| {
             let mut st = self.conn.prepare_cached(table.select_sql())?;
-            st.query_map([], |r| {
-                Ok(Row { id: r.get(0)?, position: r.get(1)?, created_at: r.get(2)?, updated_at: r.get(3)?, sealed: r.get(4)? })
-            })?
-            .collect::<Result<Vec<_>, _>>()
+            st.query_map([], Row::read)?.collect::<Result<Vec<_>, _>>()
         })();
         self.storage(r)
     }
@@ -624,7 +621,10 @@ impl Vault {
         // the counter between the read and the write.
         self.write(Checked::Otp, |tx| {
             let sealed: Option<Vec<u8>> = tx
-                .query_row("SELECT sealed FROM otp_accounts WHERE id = ?1", [&id.0], |r| r.get(0))
+                // A sealed value of the wrong type is a damaged record, not a storage failure.
+                .query_row("SELECT sealed FROM otp_accounts WHERE id = ?1", [&id.0], |r| {
+                    Ok(r.get_ref(0)?.as_blob().map(<[u8]>::to_vec).unwrap_or_default())
+                })
                 .optional()?;
             let sealed = sealed.ok_or_else(|| VaultError::NotFound { query: id.0.clone() })?;
             let corrupt = || VaultError::RecordCorrupt { id: id.0.clone() };

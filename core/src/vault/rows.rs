@@ -63,6 +63,31 @@ pub(crate) struct Row {
 }
 
 impl Row {
+    /// Reads a row whatever its column types: SQLite lets another program store text where a
+    /// number or a blob belongs, and one such row must become a damaged record in its place, not
+    /// an error that hides every account. A sealed value that is not a blob cannot open, so the
+    /// row is listed as damaged; a position that is not an integer sorts last.
+    pub(crate) fn read(r: &rusqlite::Row) -> rusqlite::Result<Row> {
+        use rusqlite::types::ValueRef;
+        let int = |i: usize, missing: i64| -> rusqlite::Result<i64> {
+            Ok(match r.get_ref(i)? {
+                ValueRef::Integer(v) => v,
+                _ => missing,
+            })
+        };
+        let id = match r.get_ref(0)? {
+            ValueRef::Text(t) => String::from_utf8_lossy(t).into_owned(),
+            ValueRef::Integer(v) => v.to_string(),
+            // A NULL or blob id cannot be named; it still shows as one damaged row.
+            _ => String::new(),
+        };
+        let sealed = match r.get_ref(4)? {
+            ValueRef::Blob(b) => b.to_vec(),
+            _ => Vec::new(),
+        };
+        Ok(Row { id, position: int(1, i64::MAX)?, created_at: int(2, 0)?, updated_at: int(3, 0)?, sealed })
+    }
+
     pub(crate) fn damaged(self) -> DamagedRecord {
         DamagedRecord { id: RecordId(self.id), position: self.position, code: "E_VAULT_RECORD_CORRUPT" }
     }

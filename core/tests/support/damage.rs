@@ -37,3 +37,13 @@ pub fn damage_root_page(path: &Path, table: &str) {
     bytes[first_cell..first_cell + 2].copy_from_slice(&[0xff, 0xff]);
     std::fs::write(path, bytes).unwrap();
 }
+
+/// Stores values of the wrong type in record `id` of `table`, as another program writing to the
+/// file through SQLite could: text where the sealed blob and the position belong.
+pub fn retype_record(path: &Path, table: &str, id: &str) {
+    let c = rusqlite::Connection::open(path).unwrap();
+    let n = c
+        .execute(&format!("UPDATE {table} SET sealed = 'not a blob', position = 'first', created_at = x'00' WHERE id = ?1"), [id])
+        .unwrap();
+    assert_eq!(n, 1);
+}
