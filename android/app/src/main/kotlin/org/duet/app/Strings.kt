@@ -63,9 +63,23 @@ object Strings {
     fun nextStep(step: String) = "What to do: $step"
     const val NOTHING_LOST = "Nothing stored was changed."
 
+    // Locked vault (app lock), shown in place of any screen
+    const val LOCKED_TITLE = "duet is locked"
+    const val LOCKED = "Unlock it with your fingerprint, face or screen lock to see your codes."
+    const val UNLOCK = "Unlock"
+    const val UNLOCK_PROMPT_TITLE = "Unlock duet"
+    const val UNLOCK_PROMPT_SUBTITLE = "Confirm it is you to open your codes"
+    const val CANNOT_OPEN_TITLE = "duet cannot open your codes"
+
     // Settings screen
     const val SETTINGS_TITLE = "Settings"
     const val APP_LOCK = "Ask for fingerprint or screen lock to open duet"
+    const val APP_LOCK_ON_TITLE = "Turn on app lock"
+    const val APP_LOCK_OFF_TITLE = "Turn off app lock"
+    const val APP_LOCK_SUBTITLE = "Confirm it is you to change how your codes are locked"
+    const val APP_LOCK_ON = "App lock is on: duet asks for your fingerprint, face or screen lock when it opens."
+    const val APP_LOCK_OFF = "App lock is off."
+    const val APP_LOCK_UNCHANGED = "App lock was not changed."
     const val SCREEN_CAPTURE = "Block screenshots and screen recording"
     const val HIDE_CODES = "Hide codes until tapped"
     const val CLOCK_UNKNOWN = "Clock: no signed server time seen yet."

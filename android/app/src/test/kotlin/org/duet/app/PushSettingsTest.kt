@@ -98,4 +98,25 @@ class EnrollmentErrorTest {
         assertTrue(t.app.pushAccounts().isEmpty())
         assertTrue(t.app.accounts().isEmpty())
     }
+
+    @Test
+    fun aLinkNamingAnotherServersKeyIsRefusedAndStoresNothing() {
+        val link = server.cmd("enroll", "alice", "$t0")[0]
+        // The same server's address with another server's key (a fresh P-256 key, as SPKI): the
+        // registration names the key the phone will trust, and this server holds no such key.
+        val other = java.security.KeyPairGenerator.getInstance("EC")
+            .apply { initialize(java.security.spec.ECGenParameterSpec("secp256r1")) }.generateKeyPair().public.encoded
+        val sk = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(other)
+        val forged = link.replace(Regex("([#&])sk=[^&]*"), "$1sk=$sk")
+        assertTrue("the link carries its key in sk", forged != link)
+        t.clock.now = t0 + 5
+        val add = Robolectric.buildActivity(org.duet.app.ui.AddActivity::class.java).setup().get()
+        add.type("paste", forged)
+        add.click("paste-add")
+        val line = add.textOf("error-line")
+        assertTrue(add.allText("status"), line.startsWith("E_PUSH_SERVER: ") && line.contains("(E_VERIFIER_SERVER_KEY_UNKNOWN)"))
+        assertTrue(add.has("error-next"))
+        assertTrue(t.app.pushAccounts().isEmpty())
+        assertTrue(t.app.accounts().isEmpty())
+    }
 }

@@ -17,6 +17,7 @@ import org.junit.runner.RunWith
 import org.robolectric.Robolectric
 import org.robolectric.annotation.Config
 import org.robolectric.annotation.GraphicsMode
+import org.robolectric.shadows.ShadowBiometricPrompt
 
 /**
  * Renders every screen and state with real pixels (Robolectric's native graphics) on a
@@ -98,5 +99,17 @@ class ScreenshotTest {
         t.clock.now = t0 + 58
         t.app.poll()
         shoot("settings-clock-warning", Robolectric.buildActivity(SettingsActivity::class.java).setup().get())
+
+        // App lock on, the app started again: the locked screen under its prompt (cancelled here).
+        val settings = Robolectric.buildActivity(SettingsActivity::class.java).setup().get()
+        settings.tagged<android.widget.Switch>("app-lock").performClick()
+        t.lockKey.userAuthenticated()
+        ShadowBiometricPrompt.authenticateCurrentSessionSuccessfully()
+        idle()
+        t.lockKey.timeout()
+        t.restart()
+        val locked = Robolectric.buildActivity(CodesActivity::class.java).setup().get()
+        ShadowBiometricPrompt.cancelCurrentSession()
+        shoot("locked", locked)
     }
 }

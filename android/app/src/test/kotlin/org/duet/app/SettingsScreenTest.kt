@@ -39,13 +39,10 @@ class SettingsScreenTest {
     @Test
     fun switchesAreStored() {
         val s = Robolectric.buildActivity(SettingsActivity::class.java).setup().get()
-        assertFalse(t.settings.appLock)
-        s.tagged<Switch>("app-lock").performClick()
-        assertTrue(t.settings.appLock)
         s.tagged<Switch>("hide-codes").performClick()
         assertTrue(t.settings.hideCodes)
         val again = Robolectric.buildActivity(SettingsActivity::class.java).setup().get()
-        assertTrue(again.tagged<Switch>("app-lock").isChecked)
+        assertTrue(again.tagged<Switch>("hide-codes").isChecked)
     }
 
     @Test

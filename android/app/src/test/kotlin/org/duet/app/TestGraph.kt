@@ -2,7 +2,6 @@ package org.duet.app
 
 import android.content.Context
 import java.nio.file.Files
-import java.security.SecureRandom
 import org.duet.app.model.QrDecoder
 import org.duet.app.model.Settings
 import org.duet.app.platform.Background
@@ -13,20 +12,16 @@ import org.duet.app.platform.FrameSource
 import org.duet.app.platform.FrameworkClipboard
 import org.duet.app.platform.HandlerScheduler
 import org.duet.app.platform.SharedPreferencesSettings
+import org.duet.app.platform.VaultKeyWrapper
+import org.duet.app.platform.WrapperAppLock
+import org.duet.app.push.SoftWrappingKey
 import org.duet.core.DeviceInfo
 import org.duet.core.DuetException
 import org.duet.core.HttpRequest
 import org.duet.core.HttpResponse
 import org.duet.core.HttpTransport
-import org.duet.core.VaultKeyProvider
 import org.duet.tests.MutableClock
 import org.robolectric.RuntimeEnvironment
-
-/** Stands in for the keystore-wrapped vault key: one random key per vault file, kept in memory. */
-class MemoryVaultKeys : VaultKeyProvider {
-    private val keys = mutableMapOf<String, ByteArray>()
-    override fun vaultKey(vaultPath: String): ByteArray = keys.getOrPut(vaultPath) { ByteArray(32).also { SecureRandom().nextBytes(it) } }
-}
 
 /** No network: every request fails like an unreachable host. */
 object Offline : HttpTransport {
@@ -46,7 +41,8 @@ object NoCamera : FrameSource {
 }
 
 /**
- * The app graph of one test: a real vault file in a temp folder opened by the real core, the
+ * The app graph of one test: a real vault file in a temp folder opened by the real core, its key
+ * wrapped by the app's [VaultKeyWrapper] over software stand-ins for the two Keystore keys, the
  * test's clock, the framework clipboard, main-looper scheduling and SharedPreferences of the
  * Robolectric application; installed into the application the manifest names.
  */
@@ -62,9 +58,14 @@ class TestApp(
     val clock = MutableClock(startTime)
     val context: Context = RuntimeEnvironment.getApplication()
     val settings: Settings = SharedPreferencesSettings(context.getSharedPreferences("duet-test", Context.MODE_PRIVATE))
-    val graph = AppGraph(
-        vaultPath = dir.resolve("vault.db").toString(),
-        vaultKeys = MemoryVaultKeys(),
+    val vaultPath = dir.resolve("vault.db").toString()
+    /** The wrapping key while app lock is off, and the one that needs the user. */
+    val openKey = SoftWrappingKey()
+    val lockKey = SoftWrappingKey(requiresUser = true)
+    val wrapper = VaultKeyWrapper(openKey, lockKey)
+    private val makeGraph = { AppGraph(
+        vaultPath = vaultPath,
+        vaultKeys = wrapper,
         clock = clock,
         transport = transport(clock),
         keystore = null,
@@ -76,16 +77,26 @@ class TestApp(
         qrDecoder = qr,
         frames = { camera },
         documents = documents ?: { ContentDocuments(it.contentResolver) },
-    )
+        appLock = WrapperAppLock(wrapper, vaultPath),
+    ) }
+    var graph = makeGraph()
+        private set
 
     init {
+        (context as DuetApplication).graph = graph
+    }
+
+    /** The app started again on the same files: the vault is opened anew on first use. */
+    fun restart() {
+        runCatching { graph.app.close() }
+        graph = makeGraph()
         (context as DuetApplication).graph = graph
     }
 
     val app get() = graph.app
 
     override fun close() {
-        graph.app.close()
+        runCatching { graph.app.close() }
         dir.toFile().deleteRecursively()
     }
 }

@@ -7,8 +7,13 @@ import org.duet.core.ImportSummary
 import org.duet.core.PushAccountEntry
 import org.duet.core.verifyBackup
 
-/** The Settings screen: the app's switches, the core's clock offset, backups, push accounts. */
-class SettingsModel(private val app: DuetApp, val settings: Settings) {
+/** The Settings screen: app lock, the app's switches, the core's clock offset, backups, push accounts. */
+class SettingsModel(private val app: DuetApp, val settings: Settings, private val appLock: AppLock) {
+    fun appLockOn(): Outcome<Boolean> = attempt { appLock.isOn() }
+
+    /** After the user confirmed: the vault key stored behind the lock, or no longer. */
+    fun setAppLock(on: Boolean): Outcome<Unit> = attempt { appLock.turn(on) }
+
     fun clockOffset(): Outcome<ClockOffsetInfo?> = attempt { app.clockOffset() }
 
     /** An Aegis-compatible encrypted backup of every account, for the file the user picked. */

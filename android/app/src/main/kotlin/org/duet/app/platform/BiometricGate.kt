@@ -28,4 +28,17 @@ sealed interface GateResult {
  */
 interface BiometricGate {
     fun authorise(text: GateText, signature: Signature, done: (GateResult) -> Unit)
+
+    /**
+     * Asks for the user without a key operation, for a key that opens for a short while after any
+     * confirmation (the app-lock key). [done] runs once, on the main thread.
+     */
+    fun confirm(text: GateText, done: (Confirmation) -> Unit)
+}
+
+/** How a [BiometricGate.confirm] prompt ended. */
+sealed interface Confirmation {
+    data object Confirmed : Confirmation
+    data object Cancelled : Confirmation
+    data class Failed(val message: String) : Confirmation
 }

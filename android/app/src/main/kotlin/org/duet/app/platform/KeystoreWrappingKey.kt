@@ -16,12 +16,13 @@ import javax.crypto.spec.GCMParameterSpec
 /**
  * The vault key's wrapping key: AES-256-GCM in the AndroidKeyStore (StrongBox when present). With
  * [appLock] it opens only within [UNLOCK_SECONDS] of the user's fingerprint, face or screen lock and
- * is invalidated by a new biometric enrollment or by removing the screen lock.
+ * is invalidated by a new biometric enrollment or by removing the screen lock. [VaultKeyWrapper]
+ * holds one of each kind, under [OPEN_ALIAS] and [LOCK_ALIAS].
  */
 class KeystoreWrappingKey(
     private val appLock: Boolean,
     private val strongBox: Boolean,
-    private val alias: String = "duet-vault-wrap",
+    private val alias: String = if (appLock) LOCK_ALIAS else OPEN_ALIAS,
 ) : WrappingKey {
 
     override fun encrypter(): Cipher = init { Cipher.getInstance(TRANSFORMATION).apply { init(Cipher.ENCRYPT_MODE, existing() ?: generate()) } }
@@ -39,6 +40,10 @@ class KeystoreWrappingKey(
         } catch (e: UserNotAuthenticatedException) {
             throw VaultLockedException(e)
         }
+
+    override fun delete() {
+        KeyStore.getInstance(PROVIDER).apply { load(null) }.deleteEntry(alias)
+    }
 
     private fun existing(): SecretKey? =
         KeyStore.getInstance(PROVIDER).apply { load(null) }.getKey(alias, null) as? SecretKey
@@ -67,6 +72,8 @@ class KeystoreWrappingKey(
     companion object {
         private const val PROVIDER = "AndroidKeyStore"
         private const val TRANSFORMATION = "AES/GCM/NoPadding"
+        const val OPEN_ALIAS = "duet-vault-wrap"
+        const val LOCK_ALIAS = "duet-vault-wrap-lock"
 
         /** How long after the app-lock prompt the vault opens: the vault is opened once per unlock. */
         const val UNLOCK_SECONDS = 30

@@ -7,14 +7,12 @@ import org.duet.core.VaultKeyProvider
 
 /**
  * Where the phone's vault key and device keys come from: the vault key wrapped by an
- * AndroidKeyStore AES key ([VaultKeyWrapper], bound to the user's biometric or screen lock when
- * app lock is on), device keys in the AndroidKeyStore ([KeystoreKeys]).
+ * AndroidKeyStore AES key ([VaultKeyWrapper]: one key for app lock off, one bound to the user's
+ * biometric or screen lock for app lock on), device keys in the AndroidKeyStore ([KeystoreKeys]).
  */
 object PlatformVaultKeys {
-    fun provider(context: Context): VaultKeyWrapper {
-        val appLock = SharedPreferencesSettings(context.getSharedPreferences("duet", Context.MODE_PRIVATE)).appLock
-        return VaultKeyWrapper(KeystoreWrappingKey(appLock, strongBox(context)))
-    }
+    fun provider(context: Context): VaultKeyWrapper =
+        VaultKeyWrapper(KeystoreWrappingKey(appLock = false, strongBox(context)), KeystoreWrappingKey(appLock = true, strongBox(context)))
 
     /** Device keys for push accounts. */
     fun keystore(context: Context): PlatformKeystore = KeystoreKeys(context)

@@ -5,9 +5,6 @@ import org.duet.app.model.Settings
 
 /** The app's switches in SharedPreferences (not secrets: the vault holds those). */
 class SharedPreferencesSettings(private val prefs: SharedPreferences) : Settings {
-    override var appLock: Boolean
-        get() = prefs.getBoolean("app_lock", false)
-        set(v) = prefs.edit().putBoolean("app_lock", v).apply()
     override var blockScreenCapture: Boolean
         get() = prefs.getBoolean("block_screen_capture", true)
         set(v) = prefs.edit().putBoolean("block_screen_capture", v).apply()

@@ -29,6 +29,7 @@ class AddActivity : DuetActivity() {
 
     override fun onCreate(savedInstanceState: Bundle?) {
         super.onCreate(savedInstanceState)
+        if (!vaultReady()) return
         model = graph.addModel()
         val root = Views.column(this)
         root.addView(Views.title(this, Strings.ADD_TITLE))
@@ -71,12 +72,12 @@ class AddActivity : DuetActivity() {
 
     override fun onNewIntent(intent: Intent) {
         super.onNewIntent(intent)
-        handleLink(intent)
+        if (ready) handleLink(intent)
     }
 
     override fun onPause() {
         super.onPause()
-        stopScan()
+        if (ready) stopScan()
     }
 
     /** A link that opened the app: added straight away, with the outcome shown. */
@@ -173,7 +174,7 @@ class AddActivity : DuetActivity() {
 
     override fun onActivityResult(requestCode: Int, resultCode: Int, data: Intent?) {
         val uri = data?.data
-        if (requestCode != PICK_IMAGE || resultCode != RESULT_OK || uri == null) return
+        if (!ready || requestCode != PICK_IMAGE || resultCode != RESULT_OK || uri == null) return
         val resolver = contentResolver
         graph.background.run({
             val frame = ImageLuma.read(resolver, uri)

@@ -27,6 +27,7 @@ class CodesActivity : DuetActivity() {
 
     override fun onCreate(savedInstanceState: Bundle?) {
         super.onCreate(savedInstanceState)
+        if (!vaultReady()) return
         model = graph.codesModel()
         val root = Views.column(this)
         val top = Views.row(this)
@@ -53,7 +54,7 @@ class CodesActivity : DuetActivity() {
 
     override fun onResume() {
         super.onResume()
-        refresh()
+        if (ready) refresh()
     }
 
     override fun onPause() {

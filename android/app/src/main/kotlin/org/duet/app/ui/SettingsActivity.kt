@@ -6,11 +6,14 @@ import android.net.Uri
 import android.os.Bundle
 import android.widget.EditText
 import android.widget.LinearLayout
+import android.widget.Switch
 import java.io.IOException
 import org.duet.app.Strings
 import org.duet.app.model.Outcome
 import org.duet.app.model.SettingsModel
 import org.duet.app.model.UiError
+import org.duet.app.platform.Confirmation
+import org.duet.app.platform.GateText
 
 /**
  * Settings: the app lock switch, screen-capture blocking, hidden codes, the clock offset the core
@@ -22,17 +25,22 @@ class SettingsActivity : DuetActivity() {
     private lateinit var clock: LinearLayout
     private lateinit var push: LinearLayout
     private lateinit var password: EditText
+    private lateinit var appLock: Switch
+    /** Set while the switch is put back after a refused change, so that is not a change. */
+    private var revertingAppLock = false
     private val documents by lazy { graph.documents(this) }
 
     override fun onCreate(savedInstanceState: Bundle?) {
         super.onCreate(savedInstanceState)
+        if (!vaultReady()) return
         model = graph.settingsModel()
         val s = model.settings
         val root = Views.column(this)
         root.addView(Views.title(this, Strings.SETTINGS_TITLE))
         status = Views.column(this, padding = 0).apply { tag = "status" }
         root.addView(status, Views.fill())
-        root.addView(Views.switch(this, Strings.APP_LOCK, "app-lock", s.appLock) { s.appLock = it }, Views.fill())
+        val lockOn = (model.appLockOn() as? Outcome.Ok)?.value ?: false
+        root.addView(Views.switch(this, Strings.APP_LOCK, "app-lock", lockOn) { switchAppLock(it) }.also { appLock = it }, Views.fill())
         root.addView(Views.switch(this, Strings.SCREEN_CAPTURE, "screen-capture", s.blockScreenCapture) {
             s.blockScreenCapture = it
             applyScreenCapturePolicy()
@@ -59,8 +67,34 @@ class SettingsActivity : DuetActivity() {
 
     override fun onResume() {
         super.onResume()
+        if (!ready) return
         showClock()
         showPushAccounts()
+    }
+
+    /** The vault key is stored the other way only after the user confirmed it is them. */
+    private fun switchAppLock(on: Boolean) {
+        if (revertingAppLock) return
+        val title = if (on) Strings.APP_LOCK_ON_TITLE else Strings.APP_LOCK_OFF_TITLE
+        graph.gate(this).confirm(GateText(title, Strings.APP_LOCK_SUBTITLE)) { r ->
+            val failed = when (r) {
+                Confirmation.Confirmed -> when (val done = model.setAppLock(on)) {
+                    is Outcome.Ok -> null
+                    is Outcome.Failed -> done.error
+                }
+                Confirmation.Cancelled -> UiError("", Strings.APP_LOCK_UNCHANGED, null)
+                is Confirmation.Failed -> UiError("", r.message, Strings.APP_LOCK_UNCHANGED)
+            }
+            if (failed == null) {
+                status.removeAllViews()
+                status.addView(Views.text(this, if (on) Strings.APP_LOCK_ON else Strings.APP_LOCK_OFF, bold = true, tag = "done"))
+            } else {
+                revertingAppLock = true
+                appLock.isChecked = !on
+                revertingAppLock = false
+                showError(failed)
+            }
+        }
     }
 
     private fun open(request: Int) {
@@ -113,7 +147,7 @@ class SettingsActivity : DuetActivity() {
 
     override fun onActivityResult(requestCode: Int, resultCode: Int, data: Intent?) {
         val uri = data?.data
-        if (resultCode != RESULT_OK || uri == null) return
+        if (!ready || resultCode != RESULT_OK || uri == null) return
         when (requestCode) {
             EXPORT -> export(uri)
             IMPORT, VERIFY -> readBackup(uri, requestCode == VERIFY)

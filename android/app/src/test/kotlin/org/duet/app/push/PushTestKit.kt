@@ -184,28 +184,53 @@ private class SoftSigner(private val key: PrivateKey, private val pub: PublicKey
 }
 
 /**
- * Stands in for the AndroidKeyStore AES key that wraps the vault key: a javax.crypto AES-256 key
- * that can be [locked] (app lock not confirmed) or lost ([invalidated]).
+ * Stands in for an AndroidKeyStore AES key that wraps the vault key: a javax.crypto AES-256 key
+ * that can be [locked] (app lock not confirmed) or lost ([invalidated], [delete]). With
+ * [requiresUser] (the app-lock key) it is usable only after [userAuthenticated] ran while a prompt
+ * was showing, until [timeout], as the Keystore allows a time-bound key.
  */
-class SoftWrappingKey : WrappingKey {
-    private val key: SecretKey = KeyGenerator.getInstance("AES").apply { init(256) }.generateKey()
+class SoftWrappingKey(private val requiresUser: Boolean = false) : WrappingKey {
+    private var key: SecretKey? = newKey()
     var locked = false
     var invalidated = false
+    private var confirmed = false
+
+    private fun newKey() = KeyGenerator.getInstance("AES").apply { init(256) }.generateKey()
+
+    /** The user passed the prompt that is up: the key opens until [timeout]. */
+    fun userAuthenticated() {
+        check(ShadowBiometricPrompt.getCurrentPrompt() != null) { "no prompt is showing" }
+        confirmed = true
+    }
+
+    /** The short while after the prompt is over. */
+    fun timeout() {
+        confirmed = false
+    }
+
+    val exists: Boolean get() = key != null
 
     private fun usable() {
         if (invalidated) throw KeyLostException(KeyUse.VAULT, KeyLoss.INVALIDATED)
-        if (locked) throw VaultLockedException()
+        if (locked || (requiresUser && !confirmed)) throw VaultLockedException()
     }
 
     override fun encrypter(): Cipher {
         usable()
+        val k = key ?: newKey().also { key = it }
         val iv = ByteArray(12).also { SecureRandom().nextBytes(it) }
-        return Cipher.getInstance("AES/GCM/NoPadding").apply { init(Cipher.ENCRYPT_MODE, key, GCMParameterSpec(128, iv)) }
+        return Cipher.getInstance("AES/GCM/NoPadding").apply { init(Cipher.ENCRYPT_MODE, k, GCMParameterSpec(128, iv)) }
     }
 
     override fun decrypter(iv: ByteArray): Cipher {
+        val k = key ?: throw KeyLostException(KeyUse.VAULT, KeyLoss.MISSING)
         usable()
-        return Cipher.getInstance("AES/GCM/NoPadding").apply { init(Cipher.DECRYPT_MODE, key, GCMParameterSpec(128, iv)) }
+        return Cipher.getInstance("AES/GCM/NoPadding").apply { init(Cipher.DECRYPT_MODE, k, GCMParameterSpec(128, iv)) }
+    }
+
+    override fun delete() {
+        key = null
+        invalidated = false
     }
 }
 
@@ -223,7 +248,7 @@ class TestPushEnvironment(val server: HelperServer, val clock: TestClock) : Push
     val dir: File = Files.createTempDirectory("duet-push").toFile()
     val vaultPath = File(dir, "vault.db").path
     val wrapping = SoftWrappingKey()
-    val wrapper = VaultKeyWrapper(wrapping)
+    val wrapper = VaultKeyWrapper(wrapping, SoftWrappingKey(requiresUser = true))
     val keys = PromptOnlyKeys()
     val http = HelperTransport(server, clock)
     private var opened: DuetApp? = null
