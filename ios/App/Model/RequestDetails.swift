@@ -19,6 +19,10 @@ public struct RequestDetails: Equatable {
     public struct Detail: Equatable, Hashable {
         public let label: String
         public let value: String
+        public init(label: String, value: String) {
+            self.label = label
+            self.value = value
+        }
     }
 
     /// A request without number matching: approving it cannot prove the user sees the sign-in.
