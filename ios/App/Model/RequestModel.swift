@@ -286,9 +286,15 @@ public final class RequestModel {
         publish()
     }
 
+    /// On launch and on return to the foreground: look again when nothing is being answered, else
+    /// check the shown request is still waiting.
+    public func resume() {
+        if [.checking, .locked, .problem, .nothing, .closed].contains(phase) { retry() } else { refresh() }
+    }
+
     /// After an outcome, Locked or Problem: look again (the next waiting request, if any).
     public func retry() {
-        guard [.locked, .problem, .nothing, .closed].contains(phase) else { return }
+        guard [.checking, .locked, .problem, .nothing, .closed].contains(phase) else { return }
         request = nil
         phase = .checking
         publish()

@@ -341,6 +341,23 @@ func appModelTests(_ h: Harness) {
                                        text: Strings.Request.keyInvalidated + " " + Strings.Request.keyNothingDeleted,
                                        waysBack: [Strings.Request.wayBackVault, Strings.Request.wayBackPush]))
             h.equal(FileManager.default.contents(atPath: phone.path), before, "the vault file is untouched")
+            let launch = LaunchModel(session: phone.session, threads: phone.threads)
+            launch.open()
+            if case .keyLost(let text, let ways) = launch.state {
+                h.equal(text, Strings.Request.keyInvalidated + " " + Strings.Request.keyNothingDeleted)
+                h.equal(ways, [Strings.Request.wayBackVault, Strings.Request.wayBackPush])
+            } else { h.fail("launch: \(launch.state)") }
+            h.equal(FileManager.default.contents(atPath: phone.path), before, "still untouched")
+            phone.vaultKeys.invalidated = false
+            phone.vaultKeys.locked = true
+            launch.open()
+            if case .locked = launch.state {} else { h.fail("launch: \(launch.state)") }
+            phone.vaultKeys.locked = false
+            launch.open()
+            if case .open(let app) = launch.state { h.equal(try app.pushAccounts().count, 1) } else { h.fail("launch: \(launch.state)") }
+            phone.settings.appLock = true
+            launch.lockIfAsked(phone.settings)
+            if case .locked = launch.state {} else { h.fail("app lock: \(launch.state)") }
         }
     }
 
