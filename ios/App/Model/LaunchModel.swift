@@ -26,8 +26,9 @@ public final class LaunchModel {
         self.threads = threads
     }
 
-    /// Opens the vault (the Keychain may show the app-lock prompt first).
+    /// Opens the vault (the Keychain may show the app-lock prompt first); nothing to do when open.
     public func open() {
+        if case .open = state { return }
         state = .opening
         let session = self.session
         threads.run({ () -> State in

@@ -80,6 +80,12 @@ func appModelTests(_ h: Harness) {
         server.cmd("status", cid, String(clock.now)).first ?? ""
     }
 
+    /// Runs the approval flow on what the model prepared (fails the test when it prepared nothing).
+    func confirm(_ flow: ApproveFlow, _ toSign: ToSign?, _ m: RequestModel, line: UInt = #line) {
+        guard let toSign else { h.fail("nothing to sign: \(m.screen)", line: line); return }
+        flow.run(toSign)
+    }
+
     func asking(_ m: RequestModel) -> (RequestDetails, String, String?)? {
         if case .ask(let r, let typed, _, let note) = m.screen { return (r, typed, note) }
         h.fail("not asking: \(m.screen)")
@@ -210,14 +216,14 @@ func appModelTests(_ h: Harness) {
             h.check(asking(m)?.0.weaker == true, "no number to match: the screen says so")
             let flow = phone.flow(m)
             phone.gate.next = .cancel
-            flow.run(m.approve()!)
+            confirm(flow, m.approve(), m)
             h.equal(asking(m)?.2, Strings.Request.notSent)
             phone.gate.next = .fail("Biometry is locked out.")
-            flow.run(m.approve()!)
+            confirm(flow, m.approve(), m)
             h.equal(asking(m)?.2, Strings.Request.notSentFailed("Biometry is locked out."))
             phone.gate.next = .cancel
             m.deny()
-            flow.run(m.denyBecause(notMe: true)!)
+            confirm(flow, m.denyBecause(notMe: true), m)
             h.equal(asking(m)?.2, Strings.Request.notSent)
             // Nothing signed, nothing sent, and the server still waits.
             h.equal(phone.gate.prompts, 3)
@@ -226,9 +232,9 @@ func appModelTests(_ h: Harness) {
             h.equal(status(server, cid, clock), "pending")
             // A spent authorisation cannot sign a second answer.
             phone.gate.next = .pass
-            flow.run(m.approve()!)
+            confirm(flow, m.approve(), m)
             h.equal(m.screen, .closed(outcome: .approved, text: Strings.Request.approved))
-            let spent = phone.gate.issued[0]
+            guard let spent = phone.gate.issued.first else { h.fail("no prompt passed"); return }
             h.check(throwsAny { _ = try phone.keys.sign(handle: Data("duet-push-1".utf8), algorithm: .ecdsaP256Sha256, message: Data("x".utf8), authorisation: spent) },
                     "a spent authorisation is refused")
             h.equal(phone.keys.refused, 1)
@@ -273,7 +279,7 @@ func appModelTests(_ h: Harness) {
             h.equal(try tablet.app().poll().requests.map(\.requestId), [cid])
             // The tablet answers first (its keystore double signs polls and one-step answers without a prompt).
             h.equal(try tablet.app().answer(requestId: cid, answer: .denyMistake), .accepted)
-            phone.flow(m).run(m.approve()!)
+            confirm(phone.flow(m), m.approve(), m)
             h.equal(m.screen, .closed(outcome: .answeredElsewhere, text: Strings.Request.answeredElsewhere))
             h.equal(status(server, cid, clock), "denied")
         }
@@ -286,7 +292,7 @@ func appModelTests(_ h: Harness) {
             let m = phone.requestModel()
             m.refresh()
             m.type(String(format: "%02d", ((Int(number) ?? 0) + 1) % 100))
-            phone.flow(m).run(m.approve()!)
+            confirm(phone.flow(m), m.approve(), m)
             h.equal(m.screen, .closed(outcome: .wrongNumber, text: Strings.Request.wrongNumber))
             h.equal(status(server, cid, clock), "failed")
             h.equal(server.cmd("record", cid), ["failed_number"])
@@ -317,7 +323,7 @@ func appModelTests(_ h: Harness) {
             let m = phone.requestModel()
             m.refresh()
             phone.keys.invalidated = true
-            phone.flow(m).run(m.approve()!)
+            confirm(phone.flow(m), m.approve(), m)
             h.equal(m.screen, .keyLost(use: .pushAccount, loss: .invalidated,
                                        text: Strings.Request.keyInvalidated + " " + Strings.Request.keyNothingDeleted,
                                        waysBack: [Strings.Request.wayBackPush]))
@@ -355,6 +361,10 @@ func appModelTests(_ h: Harness) {
             phone.vaultKeys.locked = false
             launch.open()
             if case .open(let app) = launch.state { h.equal(try app.pushAccounts().count, 1) } else { h.fail("launch: \(launch.state)") }
+            phone.vaultKeys.locked = true
+            launch.open()
+            if case .open = launch.state {} else { h.fail("an open vault stays open on return: \(launch.state)") }
+            phone.vaultKeys.locked = false
             phone.settings.appLock = true
             launch.lockIfAsked(phone.settings)
             if case .locked = launch.state {} else { h.fail("app lock: \(launch.state)") }
@@ -375,7 +385,7 @@ func appModelTests(_ h: Harness) {
             h.equal(refresh.scheduled, [PushDelivery.refreshSeconds, PushDelivery.refreshSeconds])
             let token = Data((0..<32).map { UInt8($0) })
             h.equal(delivery.registerApnsToken(token), [])
-            let account = try phone.app().pushAccounts()[0].accountId
+            guard let account = try phone.app().pushAccounts().first?.accountId else { h.fail("no push account"); return }
             h.equal(server.cmd("pushtoken", account), ["apns", token.map { String(format: "%02x", $0) }.joined()])
         }
     }
@@ -393,7 +403,7 @@ func appModelTests(_ h: Harness) {
             h.check(settings.error != nil && settings.message == nil, "a wrong password is an error")
             settings.verify(data, password: "correct horse")
             h.equal(settings.message, Strings.verified(1, 0, true))
-            let account = settings.pushAccounts[0]
+            guard let account = settings.pushAccounts.first else { h.fail("no push account"); return }
             settings.unenroll(account.id)
             h.equal(settings.error, nil)
             h.equal(settings.pushAccounts.count, 0)
