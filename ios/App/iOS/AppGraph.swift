@@ -12,9 +12,9 @@ final class AppGraph {
     /// A link or notification asked for a screen; the root view shows it.
     var route: LinkRoute?
 
-    let threads = DispatchThreads()
-    let vaultKeys = KeychainVaultKeys()
-    let keystore = SecureEnclaveKeystore()
+    let threads: DispatchThreads
+    let vaultKeys: KeychainVaultKeys
+    let keystore: SecureEnclaveKeystore
     let gate = LocalAuthenticationGate()
     let settings: DefaultsSettings
     let session: VaultSession
@@ -26,13 +26,21 @@ final class AppGraph {
         let dir = FileManager.default.urls(for: .applicationSupportDirectory, in: .userDomainMask)[0]
         try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let path = dir.appendingPathComponent("vault.db").path
-        settings = DefaultsSettings(vaultKeys: vaultKeys, vaultPath: path)
-        let keystore = self.keystore
+        let threads = DispatchThreads()
+        let vaultKeys = KeychainVaultKeys()
+        let keystore = SecureEnclaveKeystore()
         let transport = URLSessionTransport()
-        session = VaultSession(path: path, keys: vaultKeys) {
+        // Read once here: the core asks for the services off the main thread.
+        let deviceName = UIDevice.current.name
+        let session = VaultSession(path: path, keys: vaultKeys) {
             AppServices(clock: systemClock(), transport: transport, keystore: keystore,
-                        device: DeviceInfo(name: UIDevice.current.name, platform: "ios", keystore: "secure_enclave"))
+                        device: DeviceInfo(name: deviceName, platform: "ios", keystore: "secure_enclave"))
         }
+        self.threads = threads
+        self.vaultKeys = vaultKeys
+        self.keystore = keystore
+        self.session = session
+        settings = DefaultsSettings(vaultKeys: vaultKeys, vaultPath: path)
         launch = LaunchModel(session: session, threads: threads)
         requests = RequestModel(session: session, threads: threads, clock: SystemWallClock())
         delivery = PushDelivery(session: session, notifier: UserNotifier(), refresh: AppRefresh())

@@ -101,7 +101,7 @@ private struct NumberEntry: View {
             HStack {
                 ForEach(choices, id: \.self) { c in
                     Button(c) { model.pick(c) }
-                        .buttonStyle(.bordered).tint(c == picked ? .accentColor : .secondary)
+                        .buttonStyle(.bordered).tint(c == picked ? Color.accentColor : Color.secondary)
                         .font(.system(.title, design: .monospaced))
                 }
             }
