@@ -69,6 +69,9 @@ public enum Strings {
     // Settings screen
     public static let settingsTitle = "Settings"
     public static let appLock = "Ask for Face ID, Touch ID or the passcode to open duet"
+    /// The system prompt's reason when app lock opens the vault, and when the switch changes.
+    public static let unlockReason = "Unlock duet"
+    public static let appLockChangeReason = "Change app lock"
     public static let hideCodes = "Hide codes until tapped"
     public static let clockUnknown = "Clock: no signed server time seen yet."
     public static func clockOffset(_ seconds: Int64) -> String {

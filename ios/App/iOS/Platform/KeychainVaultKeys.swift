@@ -13,7 +13,7 @@ final class KeychainVaultKeys: VaultKeyStore {
     func vaultKey(path: String, create: Bool) throws -> Data {
         do {
             if let key = try Keychain.read(service: Self.service, account: account(path), context: LAContext(),
-                                           prompt: "Unlock duet") {
+                                           prompt: Strings.unlockReason) {
                 return key
             }
         } catch let f as Keychain.Failure where f.status == errSecUserCanceled || f.status == errSecAuthFailed {
@@ -33,7 +33,7 @@ final class KeychainVaultKeys: VaultKeyStore {
     /// Turns app lock on or off: the same key is stored again with or without user presence.
     func protect(path: String, userPresence: Bool) throws {
         guard let key = try Keychain.read(service: Self.service, account: account(path), context: LAContext(),
-                                          prompt: "Change app lock") else { return }
+                                          prompt: Strings.appLockChangeReason) else { return }
         Keychain.delete(service: Self.service, account: account(path))
         var access: SecAccessControl?
         if userPresence {
