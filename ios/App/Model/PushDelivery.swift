@@ -13,7 +13,9 @@ public final class PushDelivery {
     private let session: VaultSession
     private let notifier: Notifier
     private let refresh: BackgroundRefresh
+    /// Requests already notified; the foreground poll and the background task may run at once.
     private var notified = Set<String>()
+    private let lock = NSLock()
 
     public init(session: VaultSession, notifier: Notifier, refresh: BackgroundRefresh) {
         self.session = session
@@ -29,8 +31,12 @@ public final class PushDelivery {
     public func pollAndNotify() -> [PendingRequest] {
         defer { refresh.schedule(earliestIn: Self.refreshSeconds) }
         guard let app = try? session.app(), let summary = try? app.poll() else { return [] }
-        for r in summary.requests where !notified.contains(r.requestId) {
-            notified.insert(r.requestId)
+        lock.lock()
+        let fresh = summary.requests.filter { !notified.contains($0.requestId) }
+        // Only the waiting ones are remembered: ids are never reused, so the set stays small.
+        notified = Set(summary.requests.map(\.requestId))
+        lock.unlock()
+        for r in fresh {
             let heading = RequestDetails(r).heading
             notifier.notify(requestId: r.requestId, title: Strings.Request.notifyTitle, body: Strings.Request.notifyText(heading))
         }
