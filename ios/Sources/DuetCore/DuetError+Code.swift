@@ -10,4 +10,14 @@ extension DuetError {
             return c
         }
     }
+
+    /// The core's sentence for the user, whatever the kind.
+    public var reason: String {
+        switch self {
+        case .Otp(_, let r), .Uri(_, let r), .Migration(_, let r), .Push(_, let r),
+             .Vault(_, let r), .Transfer(_, let r), .Transport(_, let r), .App(_, let r), .Qr(_, let r),
+             .Callback(_, let r):
+            return r
+        }
+    }
 }

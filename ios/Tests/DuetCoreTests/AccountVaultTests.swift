@@ -1,4 +1,5 @@
 import COpenSSL
+import DuetCore
 import Foundation
 
 final class ShortKeyProvider: VaultKeyProvider {

@@ -1,3 +1,4 @@
+import DuetCore
 import Foundation
 
 /// Per-call benchmarks through the Swift bindings (`duet-swift-tests bench [calls]`):

@@ -1,3 +1,4 @@
+import DuetCore
 import Foundation
 
 /// A minimal test harness: the Swift suite is one executable that exits non-zero on any failure

@@ -1,4 +1,5 @@
 import COpenSSL
+import DuetCore
 import Foundation
 
 /// A duet device signer in Swift on OpenSSL's libcrypto (Linux has no CryptoKit): P-256,

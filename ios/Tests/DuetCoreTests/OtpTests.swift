@@ -1,4 +1,5 @@
 import COpenSSL
+import DuetCore
 import Foundation
 
 /// Independent oracle: RFC 4226 truncation and Steam Guard on OpenSSL's HMAC, not on duet.

@@ -1,4 +1,5 @@
 import COpenSSL
+import DuetCore
 import Foundation
 
 /// RFC 4648 Base32, upper case and padded (privacyIDEA's signature encoding).

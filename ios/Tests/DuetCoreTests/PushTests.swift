@@ -1,3 +1,4 @@
+import DuetCore
 import Foundation
 
 /// duet push through `DuetApp` against the real reference server (tests/src/bin/duet-test-helper.rs):

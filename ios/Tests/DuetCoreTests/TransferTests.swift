@@ -1,3 +1,4 @@
+import DuetCore
 import Foundation
 
 /// Imports and exports against the committed fixtures of stage 35 (written by

@@ -1,3 +1,4 @@
+import DuetCore
 import Foundation
 
 // Entry point of the Swift suite: every test, then "N passed, N failed"; exit 1 on any failure.
@@ -14,4 +15,5 @@ harness.suite("AccountVaultTests", accountVaultTests)
 harness.suite("PushTests", pushTests)
 harness.suite("PiPushTests", pipushTests)
 harness.suite("TransferTests", transferTests)
+harness.suite("AppModelTests", appModelTests)
 harness.finish()
