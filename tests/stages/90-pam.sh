@@ -30,6 +30,7 @@ took build
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/duet-pam.XXXXXX")"
 chmod 755 "$WORK"
 PAM_USERS="dptalice dptsvc dptoutsider"
+SUDO_USER_NAME=dptdan
 RSYSLOG_PID=""
 SSHD_PID=""
 cleanup() {
@@ -38,7 +39,7 @@ cleanup() {
   for f in sshd sudo su; do [ -f "$WORK/pam.d-$f.orig" ] && cp "$WORK/pam.d-$f.orig" "/etc/pam.d/$f"; done
   rm -f /etc/sudoers.d/duet-test
   [ -n "$RSYSLOG_PID" ] && kill "$RSYSLOG_PID" 2>/dev/null
-  for u in $PAM_USERS; do userdel "$u" 2>/dev/null || true; done
+  for u in $PAM_USERS $SUDO_USER_NAME; do userdel "$u" 2>/dev/null || true; done
   groupdel duetmfa 2>/dev/null || true
   rm -rf /etc/pam.d/duet-test /etc/duet-test "$WORK"
 }
@@ -117,8 +118,10 @@ HOME="$WORK/home" DUET_VAULT="$WORK/vault/duet.vault" BASE="$BASE" ADMIN_KEY="$A
 took sshd
 step "sudo and su through their real PAM files"
 USER_PW="$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
-for u in dptalice dptoutsider; do echo "$u:$USER_PW" | chpasswd; usermod -s /bin/sh "$u"; done
-printf 'Defaults:dptalice timestamp_timeout=0, !lecture\ndptalice ALL=(root) /usr/bin/id\n' > /etc/sudoers.d/duet-test
+id "$SUDO_USER_NAME" >/dev/null 2>&1 || useradd -M -s /bin/sh "$SUDO_USER_NAME"
+for u in "$SUDO_USER_NAME" dptoutsider; do echo "$u:$USER_PW" | chpasswd; usermod -s /bin/sh "$u"; done
+printf 'Defaults:%s timestamp_timeout=0, !lecture\n%s ALL=(root) /usr/bin/id\n' "$SUDO_USER_NAME" "$SUDO_USER_NAME" \
+  > /etc/sudoers.d/duet-test
 chmod 440 /etc/sudoers.d/duet-test
 visudo -cq -f /etc/sudoers.d/duet-test
 for f in sudo su; do
@@ -128,7 +131,8 @@ for f in sudo su; do
   grep -q "pam_duet.so conf=" "/etc/pam.d/$f" || { echo "/etc/pam.d/$f has no @include common-auth line"; exit 1; }
 done
 HOME="$WORK/home" DUET_VAULT="$WORK/vault/duet.vault" BASE="$BASE" ADMIN_KEY="$ADMIN_KEY" DUET="$DUET" \
-  AUTH_LOG="$WORK/auth.log" PAM_USERS="$PAM_USERS" USER_PW="$USER_PW" python tests/pam/sudo_test.py
+  AUTH_LOG="$WORK/auth.log" PAM_USERS="$PAM_USERS" SUDO_USER_NAME="$SUDO_USER_NAME" USER_PW="$USER_PW" \
+  python tests/pam/sudo_test.py
 took sudo-su
 if grep -q "panicked" "$WORK/serve.log" "$WORK/auth.log"; then echo "a panic was logged"; exit 1; fi
 echo
