@@ -104,6 +104,25 @@ mod tests {
     use super::*;
 
     #[test]
+    fn create_file_writes_hashes_once_and_never_replaces() {
+        let dir = std::env::temp_dir().join(format!("duet-bg-new-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("codes");
+        assert!(create_file(&path, 0).is_err() && create_file(&path, MAX_CODES + 1).is_err());
+        assert!(!path.exists(), "a refused count writes nothing");
+        let codes = create_file(&path, 3).unwrap();
+        assert_eq!(codes.len(), 3);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert_eq!(text.matches("unused $argon2id$").count(), 3);
+        assert!(codes.iter().all(|c| !text.contains(&normalize(c))));
+        let mode = std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(&path).unwrap().permissions());
+        assert_eq!(mode & 0o777, 0o600);
+        assert!(create_file(&path, 1).unwrap_err().contains("must not exist yet"));
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), text, "the old file is untouched");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
     fn generated_codes_verify_once_and_only_once() {
         let dir = std::env::temp_dir().join(format!("duet-bg-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
