@@ -119,7 +119,7 @@ took sshd
 step "sudo and su through their real PAM files"
 USER_PW="$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 id "$SUDO_USER_NAME" >/dev/null 2>&1 || useradd -M -s /bin/sh "$SUDO_USER_NAME"
-for u in "$SUDO_USER_NAME" dptoutsider; do echo "$u:$USER_PW" | chpasswd; usermod -s /bin/sh "$u"; done
+for u in "$SUDO_USER_NAME" dptoutsider; do echo "$u:$USER_PW" | chpasswd; chsh -s /bin/sh "$u"; done
 printf 'Defaults:%s timestamp_timeout=0, !lecture\n%s ALL=(root) /usr/bin/id\n' "$SUDO_USER_NAME" "$SUDO_USER_NAME" \
   > /etc/sudoers.d/duet-test
 chmod 440 /etc/sudoers.d/duet-test
