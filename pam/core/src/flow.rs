@@ -72,8 +72,8 @@ impl<'a> Attempt<'a> {
             Err(e) => return self.first_call_failed(e),
             Ok(Reply::Refused(_, f)) => {
                 self.answered = true;
-                let Step::Done(o) = self.refused(&f) else { return Outcome::Deny };
-                return o;
+                self.refused(&f);
+                return Outcome::Deny;
             }
             Ok(Reply::Ok(p)) => {
                 self.answered = true;
@@ -97,32 +97,26 @@ impl<'a> Attempt<'a> {
         };
         let prompt = if push_possible { PROMPT } else { PASSCODE_ONLY };
         for round in 0..self.cfg.prompts {
-            let push = if push_possible && self.cfg.autopush && round == 0 {
-                true
-            } else {
+            if !(push_possible && self.cfg.autopush && round == 0) {
                 let Some(typed) = self.conv.ask(prompt, false) else {
                     self.fail(Level::Warning, codes::CONVERSATION, "the conversation failed; denied");
                     return Outcome::Deny;
                 };
-                let typed = typed.trim().to_string();
-                if typed.is_empty() || typed.eq_ignore_ascii_case("push") {
-                    if !push_possible {
-                        self.conv.tell("duet: no device for pushes is enrolled; type a passcode");
-                        continue;
-                    }
-                    true
-                } else {
-                    match self.passcode(&typed) {
+                let typed = typed.trim();
+                if !typed.is_empty() && !typed.eq_ignore_ascii_case("push") {
+                    match self.passcode(typed) {
                         Step::Done(o) => return o,
                         Step::Again => continue,
                     }
                 }
-            };
-            if push {
-                match self.push() {
-                    Step::Done(o) => return o,
-                    Step::Again => continue,
+                if !push_possible {
+                    self.conv.tell("duet: no device for pushes is enrolled; type a passcode");
+                    continue;
                 }
+            }
+            match self.push() {
+                Step::Done(o) => return o,
+                Step::Again => continue,
             }
         }
         self.fail(Level::Warning, codes::PROMPTS_USED, &format!("no success in {} prompts; denied", self.cfg.prompts));
