@@ -742,27 +742,27 @@ def _(mark):
     expect_log(mark, rf"user={CAROL} code=E_PAM_PUSH_WRONG_NUMBER signin=\S+ push wrong number typed in the app; denied")
 
 # --- the server library with a manual clock (duet-test-helper --own-url): mutes and expiry ---
-# The helper runs the same server code with a clock the test moves, so a 20-minute mute and a
+# It runs the same server code with a clock the test moves, so a 20-minute mute and a
 # push's expiry take no real time. Its public URL is its own loopback URL: the CLI phone enrolls
 # and answers against it directly.
 HELEN = "dpthelen"
-helper = subprocess.Popen([os.environ["HELPER"], "--own-url"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+clock_server = subprocess.Popen([os.environ["CLOCK_SERVER"], "--own-url"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                           text=True, bufsize=1)
 
 
 def ctl(*words):
-    helper.stdin.write(" ".join(str(w) for w in words) + "\n")
-    helper.stdin.flush()
-    reply = helper.stdout.readline().strip()
+    clock_server.stdin.write(" ".join(str(w) for w in words) + "\n")
+    clock_server.stdin.flush()
+    reply = clock_server.stdout.readline().strip()
     assert reply.startswith("ok "), reply
     return reply[3:]
 
 
-HELPER_URL = ctl("url")
-HELPER_KEY = f"{CONF_DIR}/helper.key"
-with open(HELPER_KEY, "w") as f:
+CLOCK_URL = ctl("url")
+CLOCK_KEY = f"{CONF_DIR}/clock.key"
+with open(CLOCK_KEY, "w") as f:
     f.write(ctl("apikey") + "\n")
-os.chmod(HELPER_KEY, 0o600)
+os.chmod(CLOCK_KEY, 0o600)
 HELEN_ENV = dict(os.environ, DUET_VAULT=os.environ["DUET_VAULT"] + ".helen")
 subprocess.run([DUET, "enroll", ctl("enroll", HELEN, int(time.time())).split()[0]],
                check=True, capture_output=True, env=HELEN_ENV, timeout=60)
@@ -772,13 +772,13 @@ def helen_duet(*args):
     return subprocess.run([DUET, *args], check=True, capture_output=True, text=True, env=HELEN_ENV, timeout=60).stdout
 
 
-def helper_conf(**extra):
-    write_conf(url=HELPER_URL, key_file=HELPER_KEY, **extra)
+def clock_conf(**extra):
+    write_conf(url=CLOCK_URL, key_file=CLOCK_KEY, **extra)
 
 
 @scenario("manual clock: fraud mutes pushes, the mute ends with time, then a push expires")
 def _(mark):
-    helper_conf(prompts=1)
+    clock_conf(prompts=1)
     try:
         child = pamtester(HELEN)
         child.expect_exact("Passcode, or press Enter for a push:")
@@ -810,9 +810,9 @@ def _(mark):
         write_conf()
 
 
-helper.stdin.write("quit\n")
-helper.stdin.close()
-helper.wait(timeout=30)
+clock_server.stdin.write("quit\n")
+clock_server.stdin.close()
+clock_server.wait(timeout=30)
 
 print()
 for name, secs in times:

@@ -22,7 +22,7 @@ step "build duet, the module and the manual-clock test server"
 cargo build -q --locked -p duet-cli --bin duet
 cargo build -q --locked -p pam_duet
 cargo build -q --locked -p duet-tests --bin duet-test-helper
-HELPER="$ROOT/target/debug/duet-test-helper"
+CLOCK_SERVER="$ROOT/target/debug/duet-test-helper"
 DUET="$ROOT/target/debug/duet"
 SO="$ROOT/target/debug/libpam_duet.so"
 took build
@@ -80,7 +80,7 @@ printf 'subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\n' > "$WORK/tls/e
 openssl x509 -req -in "$WORK/tls/req.pem" -CA "$WORK/tls/ca.pem" -CAkey "$WORK/tls/ca.key" -CAcreateserial \
   -days 2 -extfile "$WORK/tls/ext" -out "$WORK/tls/cert.pem" 2>/dev/null
 HOME="$WORK/home" DUET_VAULT="$WORK/vault/duet.vault" BASE="$BASE" ADMIN_KEY="$ADMIN_KEY" DUET="$DUET" \
-  SO="$SO" HELPER="$HELPER" TLS_DIR="$WORK/tls" AUTH_LOG="$WORK/auth.log" PAM_USERS="$PAM_USERS" SERVER_PID="$SERVER_PID" \
+  SO="$SO" CLOCK_SERVER="$CLOCK_SERVER" TLS_DIR="$WORK/tls" AUTH_LOG="$WORK/auth.log" PAM_USERS="$PAM_USERS" SERVER_PID="$SERVER_PID" \
   python tests/pam/pam_test.py
 took scenarios
 
