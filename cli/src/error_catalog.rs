@@ -85,6 +85,12 @@ pub static CODES: &[duet_core::error::CodeDoc] = &[
         tell: "choose a new path.",
     },
     duet_core::error::CodeDoc {
+        code: "E_CLI_BREAK_GLASS",
+        section: &CLI,
+        when: "`duet pam break-glass` cannot write its file (it already exists, or the folder is not writable or missing)",
+        tell: "remove the old file on purpose, or choose a new path; run it as root.",
+    },
+    duet_core::error::CodeDoc {
         code: "E_CLI_FORMAT",
         section: &CLI,
         when: "`duet import --format` names an unknown format",

@@ -9,6 +9,7 @@ mod cmd_admin_key;
 mod cmd_code;
 mod cmd_demo;
 mod cmd_migration;
+mod cmd_pam;
 mod cmd_push;
 mod cmd_serve;
 mod cmd_transfer;
@@ -88,6 +89,9 @@ enum Command {
     Approve(cmd_push::ApproveArgs),
     /// Deny a waiting sign-in request.
     Deny(cmd_push::DenyArgs),
+    /// The PAM module's tools (break-glass codes).
+    #[command(subcommand)]
+    Pam(cmd_pam::PamCommand),
 }
 
 fn main() -> ExitCode {
@@ -114,6 +118,7 @@ fn main() -> ExitCode {
         Command::Pending(a) => cmd_push::run(false, |v| cmd_push::pending(v, a)),
         Command::Approve(a) => cmd_push::run(false, |v| cmd_push::approve(v, a)),
         Command::Deny(a) => cmd_push::run(false, |v| cmd_push::deny(v, a)),
+        Command::Pam(c) => cmd_pam::run(c),
     }
 }
 

@@ -1,21 +1,14 @@
 //! `pam_duet`: a PAM module that asks duet's sign-in API for a second factor (a push with number
-//! matching, or a passcode) during `auth`. Configuration and the fail-mode rule are pure modules;
-//! the PAM glue is here. See docs/pam.md.
+//! matching, or a passcode) during `auth`. Only the PAM glue is here; the logic, free of libpam,
+//! is `duet-pam-core` (pam/core). See docs/pam.md.
 
-pub mod breakglass;
-pub mod client;
-pub mod config;
-pub mod decision;
-pub mod flow;
-pub mod groups;
-pub mod syslog;
-pub mod system;
+use duet_pam_core::{client, codes, config, flow, groups, syslog, system};
 
 use pam::constants::{PAM_ERROR_MSG, PAM_PROMPT_ECHO_OFF, PAM_PROMPT_ECHO_ON, PamFlag, PamResultCode};
 use pam::conv::Conv;
 use pam::module::{PamHandle, PamHooks};
 use std::ffi::CStr;
-use syslog::Level;
+use duet_pam_core::syslog::Level;
 
 struct PamDuet;
 pam::pam_hooks!(PamDuet);
@@ -72,7 +65,7 @@ fn authenticate(pamh: &mut PamHandle, args: &[&CStr]) -> PamResultCode {
     }) {
         Ok(c) => c,
         Err(e) => {
-            log(Level::Error, &format!("configuration refused: {e}; denied"));
+            log(Level::Error, &format!("code={} configuration refused: {e}; denied", codes::CONFIG));
             return PamResultCode::PAM_AUTH_ERR;
         }
     };
@@ -80,12 +73,13 @@ fn authenticate(pamh: &mut PamHandle, args: &[&CStr]) -> PamResultCode {
     let user = match pamh.get_user(None) {
         Ok(u) => u,
         Err(_) => {
-            log(Level::Error, "no user name from PAM; denied");
+            log(Level::Error, &format!("code={} no user name from PAM; denied", codes::USER_NAME));
             return PamResultCode::PAM_AUTH_ERR;
         }
     };
     if user.is_empty() || user.chars().any(char::is_control) || user.len() > 256 {
-        log(Level::Error, &format!("user name `{}` is empty, too long or holds control characters; denied", syslog::clean(&user)));
+        let why = "is empty, too long or holds control characters; denied";
+        log(Level::Error, &format!("code={} user name `{}` {why}", codes::USER_NAME, syslog::clean(&user)));
         return PamResultCode::PAM_AUTH_ERR;
     }
 
@@ -97,7 +91,7 @@ fn authenticate(pamh: &mut PamHandle, args: &[&CStr]) -> PamResultCode {
             }
             Ok(_) => {}
             Err(e) => {
-                log(Level::Error, &format!("user={}: {e}; denied", syslog::clean(&user)));
+                log(Level::Error, &format!("user={} code={} {e}; denied", syslog::clean(&user), codes::GROUPS));
                 return PamResultCode::PAM_AUTH_ERR;
             }
         }
@@ -106,7 +100,7 @@ fn authenticate(pamh: &mut PamHandle, args: &[&CStr]) -> PamResultCode {
     let client = match system::read_api_key(&cfg.api_key_file).and_then(|k| client::Client::new(&cfg, &k)) {
         Ok(c) => c,
         Err(e) => {
-            log(Level::Error, &format!("configuration refused: {e}; denied"));
+            log(Level::Error, &format!("code={} configuration refused: {e}; denied", codes::CONFIG));
             return PamResultCode::PAM_AUTH_ERR;
         }
     };

@@ -46,8 +46,8 @@ def duet(*args):
     return subprocess.run([DUET, *args], check=True, capture_output=True, text=True, timeout=60).stdout
 
 
-def write_conf(url=BASE, mode=0o644, timeout=6, **extra):
-    lines = [f"url = {url}", f"api_key_file = {KEY_FILE}", f"timeout = {timeout}"]
+def write_conf(url=BASE, mode=0o644, timeout=6, key_file=KEY_FILE, **extra):
+    lines = [f"url = {url}", f"api_key_file = {key_file}", f"timeout = {timeout}"]
     lines += [f"{k} = {v}" for k, v in extra.items()]
     with open(CONF, "w") as f:
         f.write("# pam_duet test configuration\n" + "\n".join(lines) + "\n")
@@ -106,7 +106,7 @@ USERS = os.environ["PAM_USERS"].split()
 ALICE, SVC, OUTSIDER = USERS
 alice = admin("POST", "/users", {"name": ALICE})
 svc = admin("POST", "/users", {"name": SVC, "service_account": True})
-admin("POST", "/users", {"name": OUTSIDER})
+outsider = admin("POST", "/users", {"name": OUTSIDER})
 app = admin("POST", "/applications", {"name": "pam test"})
 os.makedirs(CONF_DIR, exist_ok=True)
 with open(KEY_FILE, "w") as f:
@@ -148,7 +148,7 @@ def _(mark):
     child.expect_exact("Passcode, or press Enter for a push:")
     child.sendline(code)
     finish(child, OK)
-    expect_log(mark, rf"user={ALICE} passcode wrong \(E_SRV_PASSCODE_WRONG\)")
+    expect_log(mark, rf"user={ALICE} code=E_SRV_PASSCODE_WRONG passcode wrong")
 
 
 @scenario("passcode reused: a used bypass code is refused")
@@ -160,7 +160,7 @@ def _(mark):
         passcode_flow(ALICE, code, FAIL)
     finally:
         write_conf()
-    expect_log(mark, rf"user={ALICE} passcode (wrong|already used)")
+    expect_log(mark, rf"user={ALICE} code=E_SRV_PASSCODE_(WRONG|REUSED) passcode (wrong|already used)")
 
 
 @scenario("push approved with the number pamtester displayed")
@@ -213,13 +213,38 @@ def _(mark):
         finish(child, FAIL)
     finally:
         write_conf()
-    expect_log(mark, rf"user={ALICE} signin=\S+ push denied in the app; denied")
+    expect_log(mark, rf"user={ALICE} code=E_PAM_PUSH_DENIED signin=\S+ push denied in the app; denied")
 
 
-@scenario("service account passes, exempt and logged")
+@scenario("pre-check: a service account passes without a prompt, logged")
 def _(mark):
-    passcode_flow(SVC, "", OK)
-    expect_log(mark, rf"user={SVC} signin=\S+ push service account, exempt; allowed")
+    child = pamtester(SVC)
+    finish(child, OK)
+    assert "Passcode" not in child.before, child.before
+    expect_log(mark, rf"user={SVC} preauth: service account, exempt; allowed")
+
+
+@scenario("pre-check: a user unknown to the server is denied without a prompt, logged")
+def _(mark):
+    child = pamtester("dptghost")
+    child.expect_exact("duet: this user is not known to the sign-in server")
+    finish(child, FAIL)
+    expect_log(mark, r"user=dptghost code=E_SRV_USER_UNKNOWN preauth: the user is not known to the server; denied")
+
+
+@scenario("pre-check: a user without a device is offered passcodes only")
+def _(mark):
+    # dptoutsider exists on the server but never enrolled a phone.
+    child = pamtester(OUTSIDER)
+    child.expect_exact("Passcode: ")
+    child.sendline("")
+    child.expect_exact("duet: no device for pushes is enrolled; type a passcode")
+    child.expect_exact("Passcode: ")
+    child.sendline(bypass(outsider["id"]))
+    finish(child, OK)
+    assert "press Enter for a push" not in child.before
+    expect_log(mark, rf"user={OUTSIDER} preauth: no device for pushes; offering passcodes only")
+    expect_log(mark, rf"user={OUTSIDER} signin=\S+ passcode approved; allowed")
 
 
 @scenario("groups: a user outside the groups passes without a prompt")
@@ -244,24 +269,27 @@ def _(mark):
         write_conf()
 
 
-@scenario("server down, failmode=secure: denied")
+@scenario("server down, failmode=secure: denied at the pre-check, before any prompt")
 def _(mark):
     write_conf(url="http://127.0.0.1:9", failmode="secure")
     try:
-        passcode_flow(ALICE, "123456", FAIL, "duet: the sign-in server cannot be reached")
+        child = pamtester(ALICE)
+        child.expect_exact("duet: the sign-in server cannot be reached")
+        finish(child, FAIL)
+        assert "Passcode" not in child.before
     finally:
         write_conf()
-    expect_log(mark, rf"user={ALICE} server unreachable \(.*\); denied")
+    expect_log(mark, rf"user={ALICE} code=E_PAM_UNREACHABLE server unreachable \(.*\); denied")
 
 
 @scenario("server down, failmode=safe: allowed and logged")
 def _(mark):
     write_conf(url="http://127.0.0.1:9", failmode="safe")
     try:
-        passcode_flow(ALICE, "", OK)
+        finish(pamtester(ALICE), OK)
     finally:
         write_conf()
-    expect_log(mark, rf"user={ALICE} server unreachable \(.*\); allowed by failmode=safe")
+    expect_log(mark, rf"user={ALICE} code=W_PAM_FAILMODE_SAFE server unreachable \(.*\); allowed by failmode=safe")
 
 
 @scenario("server answers, then a later call fails: denied even with failmode=safe")
@@ -280,7 +308,7 @@ def _(mark):
             os.kill(int(os.environ["SERVER_PID"]), 18)  # SIGCONT
     finally:
         write_conf()
-    expect_log(mark, rf"user={ALICE} server failed \(.*\); denied")
+    expect_log(mark, rf"user={ALICE} code=E_PAM_SERVER_FAILED server failed \(.*\); denied")
     duet("deny")  # clears the push still pending on the phone
 
 
@@ -291,11 +319,14 @@ def _(mark):
     with open(KEY_FILE, "w") as f:
         f.write("duet_" + "0" * 40 + "\n")
     try:
-        passcode_flow(ALICE, "123456", FAIL)
+        # The pre-check is refused: no prompt.
+        child = pamtester(ALICE)
+        child.expect_exact("duet: sign-in refused (E_SRV_API_KEY_INVALID)")
+        finish(child, FAIL)
     finally:
         with open(KEY_FILE, "w") as f:
             f.write(good)
-    expect_log(mark, rf"user={ALICE} server refused: E_SRV_\w+ .*; denied")
+    expect_log(mark, rf"user={ALICE} code=E_SRV_API_KEY_INVALID server refused: .*; denied")
 
 
 @scenario("unsafe configuration mode refused")
@@ -305,7 +336,7 @@ def _(mark):
         finish(pamtester(ALICE), FAIL)
     finally:
         write_conf()
-    expect_log(mark, r"configuration refused: /etc/duet-test/pam.conf: unsafe mode 0666")
+    expect_log(mark, r"code=E_PAM_CONFIG configuration refused: /etc/duet-test/pam.conf: unsafe mode 0666")
 
 
 @scenario("API key file readable by others refused")
@@ -315,7 +346,7 @@ def _(mark):
         finish(pamtester(ALICE), FAIL)
     finally:
         os.chmod(KEY_FILE, 0o600)
-    expect_log(mark, r"configuration refused: /etc/duet-test/pam.key: unsafe mode 0644")
+    expect_log(mark, r"code=E_PAM_CONFIG configuration refused: /etc/duet-test/pam.key: unsafe mode 0644")
 
 
 @scenario("unknown key and bad value refused")
@@ -334,38 +365,46 @@ def _(mark):
 @scenario("user name with a control character denied")
 def _(mark):
     finish(pamtester(ALICE + "\t"), FAIL)
-    expect_log(mark, r"holds control characters; denied")
+    expect_log(mark, r"code=E_PAM_USER_NAME user name .* holds control characters; denied")
 
 
 
 BREAK_GLASS = f"{CONF_DIR}/break-glass"
-DUET_PAM = os.environ["DUET_PAM"]
+
+
+def glass_flow(code, want):
+    child = pamtester(ALICE)
+    child.expect_exact("duet: the sign-in server cannot be reached")
+    child.expect_exact("Break-glass code: ")
+    child.sendline(code)
+    finish(child, want)
 
 
 @scenario("break-glass: a code opens only while the server is unreachable, and only once")
 def _(mark):
-    out = subprocess.run([DUET_PAM, "break-glass", "--generate", "2", "--file", BREAK_GLASS],
-                         check=True, capture_output=True, text=True, timeout=60).stdout.split()
+    out = duet("pam", "break-glass", "--generate", "2", "--file", BREAK_GLASS).split()
     assert len(out) == 2 and all(re.fullmatch(r"[a-z2-9]{4}(-[a-z2-9]{4}){3}", c) for c in out), out
     assert oct(os.stat(BREAK_GLASS).st_mode & 0o777) == "0o600"
     with open(BREAK_GLASS) as f:
         text = f.read()
     assert out[0] not in text and text.count("unused $argon2id$") == 2, "the file holds hashes only"
-    again = subprocess.run([DUET_PAM, "break-glass", "--generate", "1", "--file", BREAK_GLASS], capture_output=True)
-    assert again.returncode != 0, "an existing code file was overwritten"
+    again = subprocess.run([DUET, "pam", "break-glass", "--generate", "1", "--file", BREAK_GLASS],
+                           capture_output=True, text=True)
+    assert again.returncode != 0 and "error E_CLI_BREAK_GLASS:" in again.stderr, again.stderr
     # Server up: a break-glass code is just a wrong passcode, and stays unspent.
     write_conf(break_glass_file=BREAK_GLASS, prompts=1)
     try:
         passcode_flow(ALICE, out[0], FAIL)
-        expect_log(mark, rf"user={ALICE} passcode wrong")
+        expect_log(mark, rf"user={ALICE} code=E_SRV_PASSCODE_WRONG passcode wrong")
         with open(BREAK_GLASS) as f:
             assert f.read().count("unused ") == 2, "a code was spent while the server was reachable"
         # Server unreachable, failmode secure: the code opens once.
         write_conf(url="http://127.0.0.1:9", break_glass_file=BREAK_GLASS, prompts=1)
-        passcode_flow(ALICE, out[0].upper(), OK)
-        expect_log(mark, rf"user={ALICE} BREAK-GLASS code used while the server is unreachable .*; allowed, code spent")
-        passcode_flow(ALICE, out[0], FAIL)
-        passcode_flow(ALICE, "aaaa-bbbb-cccc-dddd", FAIL)
+        glass_flow(out[0].upper(), OK)
+        expect_log(mark, rf"user={ALICE} code=W_PAM_BREAK_GLASS_USED BREAK-GLASS code used while the server is unreachable .*; allowed, code spent")
+        glass_flow(out[0], FAIL)
+        glass_flow("aaaa-bbbb-cccc-dddd", FAIL)
+        expect_log(mark, rf"user={ALICE} code=E_PAM_UNREACHABLE server unreachable \(.*\); denied")
         with open(BREAK_GLASS) as f:
             text = f.read()
         assert text.count("used ") - text.count("unused ") == 1 and text.count("unused ") == 1, text
@@ -416,7 +455,7 @@ def stub_case(mode, log_pattern):
         # failmode=safe: the stub answered (connected), so a bad answer must still deny.
         write_conf(url=STUB_URL, failmode="safe", timeout=5, prompts=1)
         try:
-            passcode_flow(ALICE, "123456", FAIL)
+            finish(pamtester(ALICE), FAIL)  # the pre-check already fails
         finally:
             write_conf()
         expect_log(mark, log_pattern)
@@ -424,11 +463,11 @@ def stub_case(mode, log_pattern):
 
 
 scenario("stub: malformed answer denied (failmode=safe)")(
-    stub_case("malformed", rf"user={ALICE} server failed \(malformed answer \(HTTP 200\): not a sign-in\); denied"))
+    stub_case("malformed", rf"user={ALICE} code=E_PAM_SERVER_FAILED server failed \(malformed answer \(HTTP 200\): not the expected object\); denied"))
 scenario("stub: 1 MiB answer denied (failmode=safe)")(
-    stub_case("oversized", rf"user={ALICE} server failed \(reading the answer: .*\); denied"))
+    stub_case("oversized", rf"user={ALICE} code=E_PAM_SERVER_FAILED server failed \(reading the answer: .*\); denied"))
 scenario("stub: slow answer, the timeout holds, denied (failmode=safe)")(
-    stub_case("slow", rf"user={ALICE} server failed \(timeout: .*\); denied"))
+    stub_case("slow", rf"user={ALICE} code=E_PAM_SERVER_FAILED server failed \(timeout: .*\); denied"))
 
 
 
@@ -441,7 +480,8 @@ TLS_DIR = os.environ["TLS_DIR"]  # ca.pem, and cert.pem/key.pem for 127.0.0.1, m
 class TlsStub(Stub):
     def do_POST(self):
         self.rfile.read(int(self.headers.get("Content-Length", 0)))
-        body = b'{"id":"tls0stub","status":"approved"}'
+        # The pre-check, then the passcode's sign-in.
+        body = b'{"result":"auth"}' if self.path.endswith("/preauth") else b'{"id":"tls0stub","status":"approved"}'
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))
@@ -461,11 +501,13 @@ TLS_URL = f"https://127.0.0.1:{tls_stub.server_address[1]}"
 def _(mark):
     write_conf(url=TLS_URL, failmode="secure", prompts=1)
     try:
-        passcode_flow(ALICE, "123456", FAIL, "duet: the sign-in server cannot be reached")
-        expect_log(mark, rf"user={ALICE} server unreachable \(.*\); denied")
+        child = pamtester(ALICE)
+        child.expect_exact("duet: the sign-in server cannot be reached")
+        finish(child, FAIL)
+        expect_log(mark, rf"user={ALICE} code=E_PAM_UNREACHABLE server unreachable \(.*\); denied")
         write_conf(url=TLS_URL, failmode="safe", prompts=1)
-        passcode_flow(ALICE, "123456", OK)
-        expect_log(mark, rf"user={ALICE} server unreachable \(.*\); allowed by failmode=safe")
+        finish(pamtester(ALICE), OK)
+        expect_log(mark, rf"user={ALICE} code=W_PAM_FAILMODE_SAFE server unreachable \(.*\); allowed by failmode=safe")
     finally:
         write_conf()
 
@@ -478,6 +520,98 @@ def _(mark):
     finally:
         write_conf()
     expect_log(mark, rf"user={ALICE} signin=tls0stub passcode approved; allowed")
+
+
+# --- http_proxy: a small forwarding proxy on 127.0.0.1 that records each request line --------
+import socket
+import socketserver
+
+PROXY_SEEN = []  # request lines the proxy received
+PROXY_CARRIED = []  # bytes it carried from the module to the server
+
+
+class Proxy(socketserver.BaseRequestHandler):
+    def handle(self):
+        client = self.request
+        head = b""
+        while b"\r\n\r\n" not in head:
+            data = client.recv(65536)
+            if not data:
+                return
+            head += data
+        head, rest = head.split(b"\r\n\r\n", 1)
+        line, *headers = head.decode("latin-1").split("\r\n")
+        PROXY_SEEN.append(line)
+        method, target, _ = line.split(" ", 2)
+        if method == "CONNECT":
+            host, port = target.rsplit(":", 1)
+            upstream = socket.create_connection((host, int(port)), timeout=10)
+            client.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
+        else:
+            # Absolute-form request: forwarded in origin form to the host it names.
+            _, _, hostport, path = target.split("/", 3)
+            host, port = hostport.rsplit(":", 1)
+            upstream = socket.create_connection((host, int(port)), timeout=10)
+            upstream.sendall(f"{method} /{path} HTTP/1.1\r\n".encode() + "".join(h + "\r\n" for h in headers).encode() + b"\r\n")
+        if rest:
+            PROXY_CARRIED.append(rest)
+            upstream.sendall(rest)
+
+        def pump(src, dst, record=None):
+            try:
+                while data := src.recv(65536):
+                    if record is not None:
+                        record.append(data)
+                    dst.sendall(data)
+            except OSError:
+                pass
+            finally:
+                try:
+                    dst.shutdown(socket.SHUT_WR)
+                except OSError:
+                    pass
+        t = threading.Thread(target=pump, args=(upstream, client), daemon=True)
+        t.start()
+        pump(client, upstream, PROXY_CARRIED)
+        t.join(timeout=30)
+        upstream.close()
+
+
+proxy = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Proxy)
+proxy.daemon_threads = True
+threading.Thread(target=proxy.serve_forever, daemon=True).start()
+PROXY_URL = f"http://127.0.0.1:{proxy.server_address[1]}"
+
+
+@scenario("http_proxy: the calls go through the proxy")
+def _(mark):
+    server_hostport = BASE.split("/")[2]
+    PROXY_SEEN.clear()
+    PROXY_CARRIED.clear()
+    write_conf(http_proxy=PROXY_URL, prompts=1)
+    try:
+        passcode_flow(ALICE, bypass(alice["id"]), OK)
+    finally:
+        write_conf()
+    expect_log(mark, rf"user={ALICE} signin=\S+ passcode approved; allowed")
+    # The module tunnels to the server through the proxy; the server's URL is plain http on
+    # loopback, so the proxy sees the calls inside the tunnel: the pre-check and the sign-in.
+    assert PROXY_SEEN and all(l == f"CONNECT {server_hostport} HTTP/1.1" for l in PROXY_SEEN), PROXY_SEEN
+    carried = b"".join(PROXY_CARRIED)
+    assert b"POST /api/v1/preauth " in carried and b"POST /api/v1/signins " in carried, carried[:300]
+    print(f"     proxy saw: {PROXY_SEEN}")
+
+
+@scenario("http_proxy: a proxy that cannot be reached counts as unreachable")
+def _(mark):
+    write_conf(http_proxy="http://127.0.0.1:9", failmode="secure")
+    try:
+        child = pamtester(ALICE)
+        child.expect_exact("duet: the sign-in server cannot be reached")
+        finish(child, FAIL)
+    finally:
+        write_conf()
+    expect_log(mark, rf"user={ALICE} code=E_PAM_UNREACHABLE server unreachable \(.*\); denied")
 
 
 # --- a second user with its own CLI phone: push outcomes that pause or mute pushes, and timing --
@@ -512,16 +646,18 @@ def _(mark):
         passcode_flow(CAROL, code, FAIL, "duet: passcode already used")
     finally:
         write_conf()
-    expect_log(mark, rf"user={CAROL} passcode already used \(E_SRV_PASSCODE_REUSED\)")
+    expect_log(mark, rf"user={CAROL} code=E_SRV_PASSCODE_REUSED passcode already used")
 
 
 @scenario("benchmark: time the module adds (passcode, push without the human)")
 def _(mark):
-    pass_ms, start_ms, finish_ms = [], [], []
+    pass_ms, start_ms, finish_ms, pre_ms = [], [], [], []
     for _ in range(10):
         code = bypass(carol["id"])
+        t = time.monotonic()
         child = pamtester(CAROL)
         child.expect_exact("Passcode, or press Enter for a push:")
+        pre_ms.append((time.monotonic() - t) * 1000)
         t = time.monotonic()
         child.sendline(code)
         child.expect_exact(OK)
@@ -540,6 +676,30 @@ def _(mark):
         child.expect_exact(OK)
         finish_ms.append((time.monotonic() - t) * 1000)
         child.expect(pexpect.EOF)
+    # The same start with no call at all (a user outside `groups` passes at once): the difference
+    # is what the pre-check adds.
+    bare_ms = []
+    write_conf(groups="duetmfa")
+    try:
+        for _ in range(10):
+            t = time.monotonic()
+            child = pamtester(OUTSIDER)
+            child.expect_exact(OK)
+            bare_ms.append((time.monotonic() - t) * 1000)
+            child.expect(pexpect.EOF)
+    finally:
+        write_conf()
+    # The pre-check's call alone, as any HTTP client makes it.
+    call_ms = []
+    for _ in range(10):
+        req = urllib.request.Request(f"{BASE}/api/v1/preauth", method="POST", data=json.dumps({"user": CAROL}).encode(),
+                                     headers={"Authorization": f"Bearer {app['api_key']}", "Content-Type": "application/json"})
+        t = time.monotonic()
+        with urllib.request.urlopen(req, timeout=10) as r:
+            assert json.load(r) == {"result": "auth"}
+        call_ms.append((time.monotonic() - t) * 1000)
+    print(f"     benchmark: pamtester started -> first prompt (pre-check included), median of 10: {median(pre_ms):.1f} ms; "
+          f"-> verdict without any call: {median(bare_ms):.1f} ms; the pre-check call alone: {median(call_ms):.1f} ms")
     print(f"     benchmark: passcode typed -> success, median of 10: {median(pass_ms):.1f} ms")
     print(f"     benchmark: Enter -> push number shown, median of 3: {median(start_ms):.1f} ms; "
           f"approved -> success, median of 3: {median(finish_ms):.1f} ms")
@@ -555,7 +715,7 @@ def _(mark):
     child.sendline("")
     child.expect_exact("duet: sign-in reported as fraud in the app")
     finish(child, FAIL)
-    expect_log(mark, rf"user={CAROL} signin=\S+ push reported as fraud in the app; denied")
+    expect_log(mark, rf"user={CAROL} code=E_PAM_PUSH_FRAUD signin=\S+ push reported as fraud in the app; denied")
     child = pamtester(CAROL)
     child.expect_exact("Passcode, or press Enter for a push:")
     child.sendline("")
@@ -563,7 +723,7 @@ def _(mark):
     child.expect_exact("Passcode, or press Enter for a push:")
     child.sendline(bypass(carol["id"]))
     finish(child, OK)
-    expect_log(mark, rf"user={CAROL} push refused \(E_SRV_PUSH_MUTED\); offering the passcode")
+    expect_log(mark, rf"user={CAROL} code=E_SRV_PUSH_MUTED push refused; offering the passcode")
     admin("POST", f"/users/{carol['id']}/unmute")
 
 
@@ -579,7 +739,80 @@ def _(mark):
     child.sendline("")
     child.expect_exact("duet: sign-in wrong number typed in the app")
     finish(child, FAIL)
-    expect_log(mark, rf"user={CAROL} signin=\S+ push wrong number typed in the app; denied")
+    expect_log(mark, rf"user={CAROL} code=E_PAM_PUSH_WRONG_NUMBER signin=\S+ push wrong number typed in the app; denied")
+
+# --- the server library with a manual clock (duet-test-helper --own-url): mutes and expiry ---
+# It runs the same server code with a clock the test moves, so a 20-minute mute and a
+# push's expiry take no real time. Its public URL is its own loopback URL: the CLI phone enrolls
+# and answers against it directly.
+HELEN = "dpthelen"
+clock_server = subprocess.Popen([os.environ["CLOCK_SERVER"], "--own-url"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                          text=True, bufsize=1)
+
+
+def ctl(*words):
+    clock_server.stdin.write(" ".join(str(w) for w in words) + "\n")
+    clock_server.stdin.flush()
+    reply = clock_server.stdout.readline().strip()
+    assert reply.startswith("ok "), reply
+    return reply[3:]
+
+
+CLOCK_URL = ctl("url")
+CLOCK_KEY = f"{CONF_DIR}/clock.key"
+with open(CLOCK_KEY, "w") as f:
+    f.write(ctl("apikey") + "\n")
+os.chmod(CLOCK_KEY, 0o600)
+HELEN_ENV = dict(os.environ, DUET_VAULT=os.environ["DUET_VAULT"] + ".helen")
+subprocess.run([DUET, "enroll", ctl("enroll", HELEN, int(time.time())).split()[0]],
+               check=True, capture_output=True, env=HELEN_ENV, timeout=60)
+
+
+def helen_duet(*args):
+    return subprocess.run([DUET, *args], check=True, capture_output=True, text=True, env=HELEN_ENV, timeout=60).stdout
+
+
+def clock_conf(**extra):
+    write_conf(url=CLOCK_URL, key_file=CLOCK_KEY, **extra)
+
+
+@scenario("manual clock: fraud mutes pushes, the mute ends with time, then a push expires")
+def _(mark):
+    clock_conf(prompts=1)
+    try:
+        child = pamtester(HELEN)
+        child.expect_exact("Passcode, or press Enter for a push:")
+        child.sendline("")
+        child.expect(r"duet: type (\d+) in the app, then press Enter")
+        helen_duet("deny", "--reason", "not_me")
+        child.sendline("")
+        child.expect_exact("duet: sign-in reported as fraud in the app")
+        finish(child, FAIL)
+        # Muted (20 minutes): the module says so and offers the passcode.
+        child = pamtester(HELEN)
+        child.expect_exact("Passcode, or press Enter for a push:")
+        child.sendline("")
+        child.expect_exact("duet: no push now")
+        finish(child, FAIL)
+        expect_log(mark, rf"user={HELEN} code=E_SRV_PUSH_MUTED push refused; offering the passcode")
+        ctl("advance", 20 * 60 + 1)
+        # The mute is over: a push goes out again; the phone does not answer, and it expires.
+        child = pamtester(HELEN)
+        child.expect_exact("Passcode, or press Enter for a push:")
+        child.sendline("")
+        child.expect(r"duet: type (\d+) in the app, then press Enter")
+        ctl("advance", 121)
+        child.sendline("")
+        child.expect_exact("duet: sign-in expired")
+        finish(child, FAIL)
+        expect_log(mark, rf"user={HELEN} code=E_PAM_PUSH_EXPIRED signin=\S+ push expired; denied")
+    finally:
+        write_conf()
+
+
+clock_server.stdin.write("quit\n")
+clock_server.stdin.close()
+clock_server.wait(timeout=30)
 
 print()
 for name, secs in times:

@@ -115,7 +115,7 @@ def key_and_push(mark):
 def key_and_wrong_passcode(mark):
     ok, seen, _ = login(ALICE, lambda p: "000000")
     assert not ok and len(seen) == 3, (ok, seen)
-    expect_log(mark, rf"user={ALICE} no success in 3 prompts; denied")
+    expect_log(mark, rf"user={ALICE} code=E_PAM_PROMPTS_USED no success in 3 prompts; denied")
 
 
 def batch_key_alone(mark):

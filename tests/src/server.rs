@@ -4,7 +4,9 @@
 //!
 //! Its public URL stays `https://mfa.example.com`: that is what enrollment links and signed
 //! requests name. A test's phone reaches the server through [`TestServer::http`], which sends
-//! the request over loopback TCP to the listening server.
+//! the request over loopback TCP to the listening server. [`TestServer::start_own_url`] instead
+//! names the server's own loopback URL, so a real client (the `duet` CLI phone) reaches it
+//! directly.
 
 use std::sync::Arc;
 
@@ -42,18 +44,33 @@ pub struct TestServer {
 impl TestServer {
     /// Starts a server whose clock stands at `now`.
     pub fn start(now: u64) -> Result<Self, ServerError> {
+        Self::start_at(now, ([127, 0, 0, 1], 0).into(), URL)
+    }
+
+    /// Starts a server whose clock stands at `now` and whose public URL is its own
+    /// `http://127.0.0.1:PORT`, so enrollment links lead a real client straight to it.
+    pub fn start_own_url(now: u64) -> Result<Self, ServerError> {
+        // A free port, released just before the server binds it (loopback, test machine).
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .map_err(|e| ServerError::Config(e.to_string()))?
+            .port();
+        Self::start_at(now, ([127, 0, 0, 1], port).into(), &format!("http://127.0.0.1:{port}"))
+    }
+
+    fn start_at(now: u64, listen: std::net::SocketAddr, public_url: &str) -> Result<Self, ServerError> {
         let dir = tempfile::tempdir().map_err(|e| ServerError::Config(e.to_string()))?;
         let pw = dir.path().join("admin-password");
         std::fs::write(&pw, "test-admin-password").map_err(|e| ServerError::Config(e.to_string()))?;
         let opts = Options {
-            listen: ([127, 0, 0, 1], 0).into(),
+            listen,
             db_path: dir.path().join("server.sqlite"),
             key_file: dir.path().join("server.key"),
             admin_name: "admin".into(),
             admin_password_file: Some(pw),
             admin_factor_file: None,
             tls: None,
-            public_url: Some(URL.into()),
+            public_url: Some(public_url.into()),
             rotate_key: false,
         };
         // Tests start many sign-ins in a short (manual) time: only the rate limit is lifted.

@@ -14,14 +14,15 @@ took() { echo "--- $1: $((SECONDS - T)) s"; T=$SECONDS; }
 
 step "install pamtester, rsyslog, openssh-server, pexpect and paramiko"
 need_server_build
-need_apt pamtester rsyslog openssh-server openssh-client openssl python3-venv
+need_apt pamtester rsyslog openssh-server openssh-client openssl python3-venv sudo
 py_venv pexpect paramiko
 took install
 
-step "build duet and the module"
+step "build duet, the module and the manual-clock test server"
 cargo build -q --locked -p duet-cli --bin duet
 cargo build -q --locked -p pam_duet
-DUET_PAM="$ROOT/target/debug/duet-pam"
+cargo build -q --locked -p duet-tests --bin duet-test-helper
+CLOCK_SERVER="$ROOT/target/debug/duet-test-helper"
 DUET="$ROOT/target/debug/duet"
 SO="$ROOT/target/debug/libpam_duet.so"
 took build
@@ -29,14 +30,16 @@ took build
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/duet-pam.XXXXXX")"
 chmod 755 "$WORK"
 PAM_USERS="dptalice dptsvc dptoutsider"
+SUDO_USER_NAME=dptdan
 RSYSLOG_PID=""
 SSHD_PID=""
 cleanup() {
   stop_duet_server
   [ -n "$SSHD_PID" ] && kill "$SSHD_PID" 2>/dev/null
-  [ -f "$WORK/pam.d-sshd.orig" ] && cp "$WORK/pam.d-sshd.orig" /etc/pam.d/sshd
+  for f in sshd sudo su; do [ -f "$WORK/pam.d-$f.orig" ] && cp "$WORK/pam.d-$f.orig" "/etc/pam.d/$f"; done
+  rm -f /etc/sudoers.d/duet-test
   [ -n "$RSYSLOG_PID" ] && kill "$RSYSLOG_PID" 2>/dev/null
-  for u in $PAM_USERS; do userdel "$u" 2>/dev/null || true; done
+  for u in $PAM_USERS $SUDO_USER_NAME; do userdel "$u" 2>/dev/null || true; done
   groupdel duetmfa 2>/dev/null || true
   rm -rf /etc/pam.d/duet-test /etc/duet-test "$WORK"
 }
@@ -77,7 +80,7 @@ printf 'subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\n' > "$WORK/tls/e
 openssl x509 -req -in "$WORK/tls/req.pem" -CA "$WORK/tls/ca.pem" -CAkey "$WORK/tls/ca.key" -CAcreateserial \
   -days 2 -extfile "$WORK/tls/ext" -out "$WORK/tls/cert.pem" 2>/dev/null
 HOME="$WORK/home" DUET_VAULT="$WORK/vault/duet.vault" BASE="$BASE" ADMIN_KEY="$ADMIN_KEY" DUET="$DUET" \
-  SO="$SO" DUET_PAM="$DUET_PAM" TLS_DIR="$WORK/tls" AUTH_LOG="$WORK/auth.log" PAM_USERS="$PAM_USERS" SERVER_PID="$SERVER_PID" \
+  SO="$SO" CLOCK_SERVER="$CLOCK_SERVER" TLS_DIR="$WORK/tls" AUTH_LOG="$WORK/auth.log" PAM_USERS="$PAM_USERS" SERVER_PID="$SERVER_PID" \
   python tests/pam/pam_test.py
 took scenarios
 
@@ -113,6 +116,24 @@ HOME="$WORK/home" DUET_VAULT="$WORK/vault/duet.vault" BASE="$BASE" ADMIN_KEY="$A
   AUTH_LOG="$WORK/auth.log" PAM_USERS="$PAM_USERS" SSH_PORT="$SSH_PORT" SSH_KEY="$WORK/user_key" \
   python tests/pam/ssh_test.py || { cat "$WORK/sshd.log"; exit 1; }
 took sshd
+step "sudo and su through their real PAM files"
+USER_PW="$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+id "$SUDO_USER_NAME" >/dev/null 2>&1 || useradd -M -s /bin/sh "$SUDO_USER_NAME"
+for u in "$SUDO_USER_NAME" dptoutsider; do echo "$u:$USER_PW" | chpasswd; chsh -s /bin/sh "$u"; done
+printf 'Defaults:%s timestamp_timeout=0, !lecture\n%s ALL=(root) /usr/bin/id\n' "$SUDO_USER_NAME" "$SUDO_USER_NAME" \
+  > /etc/sudoers.d/duet-test
+chmod 440 /etc/sudoers.d/duet-test
+visudo -cq -f /etc/sudoers.d/duet-test
+for f in sudo su; do
+  cp "/etc/pam.d/$f" "$WORK/pam.d-$f.orig"
+  # The module right after the password (common-auth), as docs/pam.md's recipes put it.
+  sed -i "s|^@include common-auth\$|@include common-auth\nauth required $SO conf=/etc/duet-test/pam.conf|" "/etc/pam.d/$f"
+  grep -q "pam_duet.so conf=" "/etc/pam.d/$f" || { echo "/etc/pam.d/$f has no @include common-auth line"; exit 1; }
+done
+HOME="$WORK/home" DUET_VAULT="$WORK/vault/duet.vault" BASE="$BASE" ADMIN_KEY="$ADMIN_KEY" DUET="$DUET" \
+  AUTH_LOG="$WORK/auth.log" PAM_USERS="$PAM_USERS" SUDO_USER_NAME="$SUDO_USER_NAME" USER_PW="$USER_PW" \
+  python tests/pam/sudo_test.py
+took sudo-su
 if grep -q "panicked" "$WORK/serve.log" "$WORK/auth.log"; then echo "a panic was logged"; exit 1; fi
 echo
 echo "module log lines:"

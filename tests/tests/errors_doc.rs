@@ -1,5 +1,5 @@
 //! `docs/errors.md` is rendered from the error catalogs in the code, and the catalogs match the
-//! sources: every code literal (`"E_..."`, `"W_..."`) in core/, server/, cli/ and bindings/ has an
+//! sources: every code literal (`"E_..."`, `"W_..."`) in core/, server/, cli/, bindings/ and pam/ has an
 //! entry, and every entry is a code some source uses. Codes are the API apps translate by; an
 //! undocumented or stale one is a bug.
 //!
@@ -18,6 +18,9 @@ mod cli_catalog {
 mod bindings_catalog {
     include!("../../bindings/src/error_catalog.rs");
 }
+mod pam_catalog {
+    include!("../../pam/core/src/error_catalog.rs");
+}
 
 const HEADER: &str = "\
 # Error codes
@@ -28,7 +31,8 @@ enum (`DuetError.errorCode()`, or `parseErrorCode(text)` for a notice's code); c
 version adds arrive as `Unknown`.
 
 This file is generated from the catalogs in the code: `core/src/error/catalog/`,
-`server/src/error_catalog.rs`, `cli/src/error_catalog.rs` and `bindings/src/error_catalog.rs`.
+`server/src/error_catalog.rs`, `cli/src/error_catalog.rs`, `bindings/src/error_catalog.rs` and
+`pam/core/src/error_catalog.rs`.
 Edit those, then run `DUET_WRITE_DOCS=1 cargo test -p duet-tests --test errors_doc`. The same
 test checks that every code in the source is in a catalog and every catalog code exists in the
 source.
@@ -46,6 +50,7 @@ fn catalog() -> Vec<&'static CodeDoc> {
         .chain(duet_server::error_catalog::CODES)
         .chain(cli_catalog::CODES)
         .chain(bindings_catalog::CODES)
+        .chain(pam_catalog::CODES)
         .collect()
 }
 
@@ -137,7 +142,7 @@ fn codes(text: &str) -> BTreeSet<String> {
 
 fn source_codes() -> BTreeSet<String> {
     let mut files = Vec::new();
-    for dir in ["core/src", "cli/src", "server/src", "bindings/src"] {
+    for dir in ["core/src", "cli/src", "server/src", "bindings/src", "pam/core/src", "pam/src"] {
         source_files(&root().join(dir), "rs", &mut files);
     }
     assert!(files.len() > 10, "sources not found under {}", root().display());

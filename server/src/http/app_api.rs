@@ -5,12 +5,15 @@
 //! check (an offline code from the app, or a helpdesk bypass code).
 //! `GET /api/v1/signins/{id}?wait=N` reports its status, waiting up to N seconds
 //! (at most 30) for a pending push to be answered.
+//! `POST /api/v1/preauth` tells, before any prompt, whether the user is exempt, can be asked for
+//! a push or a passcode, has no device (passcodes only) or is unknown.
 
 use super::extract::{ApiJson, ApiQuery};
 use crate::error::ServerError;
 use crate::services::signin_start::{self, PUSH_MATCHING, SigninView, StartSignin};
 use crate::services::signins::{self, Status};
 use crate::services::apps;
+use crate::services::preauth::{self, Preauth, PreauthView};
 use crate::state::State;
 use axum::Json;
 use axum::extract::{Path, State as AxState};
@@ -29,6 +32,17 @@ pub async fn start(
     let view = signin_start::start(&st, Some(app.id), &body, PUSH_MATCHING)?;
     st.changed.notify_waiters();
     Ok(Json(view))
+}
+
+/// `POST /api/v1/preauth`.
+pub async fn preauth(
+    AxState(st): AxState<Arc<State>>,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<Preauth>,
+) -> Result<Json<PreauthView>, ServerError> {
+    let auth = headers.get("authorization").and_then(|v| v.to_str().ok());
+    apps::authenticate(&st.db(), auth)?;
+    Ok(Json(preauth::check(&st, &body)?))
 }
 
 /// Query of `GET /api/v1/signins/{id}`.

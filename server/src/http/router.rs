@@ -37,6 +37,7 @@ pub fn build(state: Arc<State>) -> Router {
         .route("/helpdesk/enrollments/{id}/cancel", post(helpdesk::pages::cancel_enrollment))
         .route("/helpdesk/server-key/rotate", post(helpdesk::pages::rotate_key))
         .route("/helpdesk/audit", get(helpdesk::pages::audit))
+        .route("/api/v1/preauth", post(app_api::preauth))
         .route("/api/v1/signins", post(app_api::start))
         .route("/api/v1/signins/{id}", get(app_api::status))
         .merge(device_api::routes())

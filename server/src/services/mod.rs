@@ -8,8 +8,9 @@
 //! after a wrong number), `passcode_lockout`, `bypass`, `audit`, `throttle` (failure counters of
 //! rate limits and lockouts); `keys` makes and hashes the bearer secrets. Flows: `enrollments`
 //! (create, look up, register; `lookup_limits` caps wrong lookups), `signin_start`
-//! (push, passcode, service account), `device_messages` (polls, answers and other signed
-//! device calls), `server_key` (rotation).
+//! (push, passcode, service account), `preauth` (what a user can sign in with, before a
+//! prompt), `device_messages` (polls, answers and other signed device calls), `server_key`
+//! (rotation).
 
 pub mod admin;
 pub mod admin_factor;
@@ -25,6 +26,7 @@ pub mod enrollments;
 pub mod keys;
 pub mod lookup_limits;
 pub mod passcode_lockout;
+pub mod preauth;
 pub mod push_backoff;
 pub mod server_key;
 pub mod signin_start;

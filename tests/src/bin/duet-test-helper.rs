@@ -4,7 +4,10 @@
 //! database, a manual clock) through [`duet_tests::server::TestServer`], so the mobile tests
 //! approve real signed requests of the real server without any server code in the mobile API.
 //! Every command with a NOW first sets the server's clock to NOW. The server's public URL is
-//! `https://mfa.example.com`; the phone side reaches it through the `http` command.
+//! `https://mfa.example.com`; the phone side reaches it through the `http` command. With
+//! `--own-url` the public URL is the server's own `http://127.0.0.1:PORT` and the clock starts at
+//! the real time, so a real client (the `duet` CLI phone, the PAM module) talks to it directly
+//! while the test moves the clock with `advance`.
 //! One command per line, space-separated; binary values in lowercase hex; every command answers
 //! one line starting with `ok` or `err` (a server error: `err CODE sentence`):
 //!
@@ -21,6 +24,7 @@
 //! - `record CHALLENGE` -> `ok STATUS`, the sign-in as the server's records keep it (`fraud` for a
 //!   denial as not me, `failed_number` for a wrong number, ...)
 //! - `url` -> `ok http://127.0.0.1:PORT`, where the server listens
+//! - `apikey` -> `ok KEY`, the API key of the application created at start-up
 //! - `advance SECS` -> `ok NOW`, the server's clock moved forward
 //! - `quit`
 
@@ -87,6 +91,7 @@ fn run(server: &TestServer, words: &[&str]) -> Result<String, String> {
         }
         ["record", cid] => Ok(server.signin_status(cid).ok_or("unknown challenge")?.to_string()),
         ["url"] => Ok(server.base_url()),
+        ["apikey"] => Ok(server.api_key.clone()),
         ["advance", secs] => {
             server.advance(num(secs)?);
             Ok(server.state().clock.now().to_string())
@@ -96,7 +101,13 @@ fn run(server: &TestServer, words: &[&str]) -> Result<String, String> {
 }
 
 fn main() {
-    let server = match TestServer::start(0) {
+    let started = if std::env::args().nth(1).as_deref() == Some("--own-url") {
+        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+        TestServer::start_own_url(now)
+    } else {
+        TestServer::start(0)
+    };
+    let server = match started {
         Ok(s) => s,
         Err(e) => {
             eprintln!("duet-test-helper: the server did not start: {e}");

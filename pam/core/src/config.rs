@@ -1,7 +1,7 @@
 //! The module's configuration file: `key = value` lines, `#` comments.
 //!
 //! Parsing is pure (text in, typed value or error out) so every rule is unit-tested; the file
-//! checks that need the file system (owner, mode) live in [`crate::files`].
+//! checks that need the file system (owner, mode) live in [`crate::system`].
 
 use std::path::PathBuf;
 use std::time::Duration;

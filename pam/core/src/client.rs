@@ -27,11 +27,33 @@ pub struct Refusal {
     pub message: String,
 }
 
-/// What a call produced.
+/// What a call produced: the expected body, or the server's refusal.
 #[derive(Debug)]
-pub enum Answer {
-    Ok(Signin),
+pub enum Reply<T> {
+    Ok(T),
     Refused(u16, Refusal),
+}
+
+/// What a sign-in call produced.
+pub type Answer = Reply<Signin>;
+
+/// The pre-check's verdict (`POST /api/v1/preauth`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Preauth {
+    /// A service account: passes without a second factor.
+    Exempt,
+    /// Push or passcode.
+    Auth,
+    /// No device: passcodes only.
+    NoDevice,
+    /// No such user.
+    Unknown,
+}
+
+#[derive(Deserialize)]
+struct PreauthBody {
+    result: Preauth,
 }
 
 /// Why a call produced no answer; `detail` is for the log and holds no secret.
@@ -94,6 +116,16 @@ impl Client {
         Ok(Client { agent, base: cfg.url.clone(), auth: format!("Bearer {api_key}"), status_wait })
     }
 
+    /// `POST /api/v1/preauth`: what the user can sign in with, before any prompt.
+    pub fn preauth(&self, user: &str) -> Result<Reply<Preauth>, CallError> {
+        let body = serde_json::json!({"user": user});
+        let r = self.send("preauth", &body)?;
+        Ok(match r {
+            Reply::Ok(PreauthBody { result }) => Reply::Ok(result),
+            Reply::Refused(status, f) => Reply::Refused(status, f),
+        })
+    }
+
     /// `POST /api/v1/signins` for a push.
     pub fn start_push(&self, user: &str, client: &ClientInfo) -> Result<Answer, CallError> {
         let body = serde_json::json!({"user": user, "method": "push", "client": client});
@@ -117,7 +149,11 @@ impl Client {
     }
 
     fn post(&self, body: &serde_json::Value) -> Result<Answer, CallError> {
-        let url = format!("{}/api/v1/signins", self.base);
+        self.send("signins", body)
+    }
+
+    fn send<T: serde::de::DeserializeOwned>(&self, path: &str, body: &serde_json::Value) -> Result<Reply<T>, CallError> {
+        let url = format!("{}/api/v1/{path}", self.base);
         let r = self
             .agent
             .post(&url)
@@ -128,7 +164,7 @@ impl Client {
     }
 }
 
-fn read(r: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Result<Answer, CallError> {
+fn read<T: serde::de::DeserializeOwned>(r: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Result<Reply<T>, CallError> {
     let mut resp = r.map_err(classify)?;
     let status = resp.status().as_u16();
     let text = resp
@@ -142,14 +178,14 @@ fn read(r: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Result<Answ
         detail: format!("malformed answer (HTTP {status}): {what}"),
     };
     if status == 200 {
-        let s: Signin = serde_json::from_str(&text).map_err(|_| malformed("not a sign-in"))?;
-        Ok(Answer::Ok(s))
+        let s: T = serde_json::from_str(&text).map_err(|_| malformed("not the expected object"))?;
+        Ok(Reply::Ok(s))
     } else {
         let f: Refusal = serde_json::from_str(&text).map_err(|_| malformed("not an error object"))?;
         if !f.error.starts_with("E_") || f.error.len() > 64 {
             return Err(malformed("bad error code"));
         }
-        Ok(Answer::Refused(status, f))
+        Ok(Reply::Refused(status, f))
     }
 }
 
