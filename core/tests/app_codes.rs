@@ -194,9 +194,7 @@ fn damaged_records_in_the_file_are_rows_with_id_and_code_and_never_hide_the_othe
     let path = d.path().join("v.sqlite");
     let (otp, altered_push, unparsable_push) = {
         let mut app = app(d.path());
-        let uris: Vec<String> =
-            ["a", "b", "c"].iter().map(|n| format!("otpauth://totp/RFC:{n}?secret={SHA1}&digits=8&issuer=RFC")).collect();
-        let ids: Vec<RecordId> = app.add_otp_texts(&uris).unwrap().added.into_iter().map(|(id, _)| id).collect();
+        let ids = three_rfc_accounts(&mut app);
         // A sealed record of a known kind whose payload does not parse, and one whose bytes get altered.
         let unparsable = app.vault_mut().put_push_account("duet", b"{not json").unwrap();
         let altered = app.vault_mut().put_push_account("duet", b"{}").unwrap();
@@ -204,8 +202,7 @@ fn damaged_records_in_the_file_are_rows_with_id_and_code_and_never_hide_the_othe
     };
     damage::flip_record_byte(&path, "otp_accounts", &otp[1].0);
     damage::flip_record_byte(&path, "push_accounts", &altered_push.0);
-    let vault = keys::unlock(LockedVault::open(&path).unwrap(), &[&pass()], None, VaultEnv::system()).unwrap().vault;
-    let mut app = App::new(vault, env());
+    let mut app = reopen(&path);
 
     let codes = app.codes_at(59).unwrap();
     let rows: Vec<(&str, &str, Option<&str>)> = codes.iter().map(|c| (c.id.0.as_str(), c.code.as_str(), c.error)).collect();
@@ -251,14 +248,10 @@ fn a_record_with_columns_of_the_wrong_type_is_one_damaged_row_and_hides_nothing(
     let d = tempfile::tempdir().unwrap();
     let path = d.path().join("v.sqlite");
     let ids: Vec<RecordId> = {
-        let mut app = app(d.path());
-        let uris: Vec<String> =
-            ["a", "b", "c"].iter().map(|n| format!("otpauth://totp/RFC:{n}?secret={SHA1}&digits=8&issuer=RFC")).collect();
-        app.add_otp_texts(&uris).unwrap().added.into_iter().map(|(id, _)| id).collect()
+        three_rfc_accounts(&mut app(d.path()))
     };
     damage::retype_record(&path, "otp_accounts", &ids[1].0);
-    let vault = keys::unlock(LockedVault::open(&path).unwrap(), &[&pass()], None, VaultEnv::system()).unwrap().vault;
-    let mut app = App::new(vault, env());
+    let mut app = reopen(&path);
 
     // RFC 6238's SHA-1 vector at T = 59 for the two intact accounts; the retyped one sorts last
     // (its position is no longer a number) and is named by its id.
@@ -275,4 +268,17 @@ fn a_record_with_columns_of_the_wrong_type_is_one_damaged_row_and_hides_nothing(
     assert_eq!(app.accounts().unwrap().len(), 3);
     app.remove(&ids[1]).unwrap();
     assert!(app.codes_at(59).unwrap().iter().all(|c| c.error.is_none()));
+}
+
+/// Three TOTP accounts of RFC 6238's SHA-1 key (8 digits), in list order.
+fn three_rfc_accounts(app: &mut App) -> Vec<RecordId> {
+    let uris: Vec<String> =
+        ["a", "b", "c"].iter().map(|n| format!("otpauth://totp/RFC:{n}?secret={SHA1}&digits=8&issuer=RFC")).collect();
+    app.add_otp_texts(&uris).unwrap().added.into_iter().map(|(id, _)| id).collect()
+}
+
+/// The vault file opened again, as the next start of the app does.
+fn reopen(path: &std::path::Path) -> App {
+    let vault = keys::unlock(LockedVault::open(path).unwrap(), &[&pass()], None, VaultEnv::system()).unwrap().vault;
+    App::new(vault, env())
 }

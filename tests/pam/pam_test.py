@@ -14,6 +14,8 @@ import urllib.request
 
 import pexpect
 
+from admin_api import admin
+
 BASE = os.environ["BASE"]
 ADMIN_KEY = os.environ["ADMIN_KEY"]
 DUET = os.environ["DUET"]
@@ -31,15 +33,6 @@ failed = 0
 times = []
 
 
-def admin(method, path, body=None):
-    req = urllib.request.Request(
-        f"{BASE}/admin/api/v1{path}",
-        method=method,
-        data=None if body is None else json.dumps(body).encode(),
-        headers={"Authorization": f"Bearer {ADMIN_KEY}", "Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(req, timeout=10) as r:
-        return json.load(r)
 
 
 def duet(*args):

@@ -9,9 +9,10 @@ import re
 import subprocess
 import sys
 import time
-import urllib.request
 
 import paramiko
+
+from admin_api import admin
 
 PORT = int(os.environ["SSH_PORT"])
 KEY = paramiko.Ed25519Key.from_private_key_file(os.environ["SSH_KEY"])
@@ -23,13 +24,6 @@ ALICE, SVC, BATCH = os.environ["PAM_USERS"].split()
 passed = failed = 0
 
 
-def admin(method, path, body=None):
-    req = urllib.request.Request(
-        f"{BASE}/admin/api/v1{path}", method=method,
-        data=None if body is None else json.dumps(body).encode(),
-        headers={"Authorization": f"Bearer {ADMIN_KEY}", "Content-Type": "application/json"})
-    with urllib.request.urlopen(req, timeout=10) as r:
-        return json.load(r)
 
 
 def user_id(name):

@@ -11,9 +11,10 @@ import re
 import subprocess
 import sys
 import time
-import urllib.request
 
 import pexpect
+
+from admin_api import admin
 
 BASE = os.environ["BASE"]
 ADMIN_KEY = os.environ["ADMIN_KEY"]
@@ -27,13 +28,6 @@ passed = failed = 0
 DAN_ENV = dict(os.environ, DUET_VAULT=os.environ["DUET_VAULT"] + ".sudo")
 
 
-def admin(method, path, body=None):
-    req = urllib.request.Request(
-        f"{BASE}/admin/api/v1{path}", method=method,
-        data=None if body is None else json.dumps(body).encode(),
-        headers={"Authorization": f"Bearer {ADMIN_KEY}", "Content-Type": "application/json"})
-    with urllib.request.urlopen(req, timeout=10) as r:
-        return json.load(r)
 
 
 def log_lines(service):
