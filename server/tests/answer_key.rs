@@ -13,7 +13,6 @@ use duet_core::push::*;
 use ring::rand::SystemRandom;
 use serde_json::json;
 use server_support::phone::*;
-use server_support::*;
 use std::sync::Arc;
 
 fn new_key() -> SoftwareP256Signer {

@@ -283,7 +283,7 @@ impl App {
     pub fn enroll_duet(&mut self, link: &EnrollmentLink) -> Result<Added, AppError> {
         let on_platform = self.env.platform_keys.is_some();
         let (signer, device) = self.new_duet_key(on_platform, KeyPurpose::DeviceCalls)?;
-        let (answer_signer, answer) = self.new_duet_key(on_platform, KeyPurpose::Answers)?;
+        let (answer_signer, answer_key_store) = self.new_duet_key(on_platform, KeyPurpose::Answers)?;
         let answer_key = push::normalize_public_key(SignatureAlgorithm::EcdsaP256Sha256, &answer_signer.public_key())?;
         // Used only to open this answer's offline passcode secret: never stored, wiped on return.
         let agreement = push::AgreementKey::generate(self.env.rng.as_ref())?;
@@ -298,7 +298,7 @@ impl App {
         let answer = self.post_duet(&link.url, endpoints::REGISTER, body)?;
         let registered = push::finish_registration(link, signer.as_ref(), &agreement, &answer, self.now())?;
         let account = push::PushAccount { answer_key: Some(answer_key), ..registered.account };
-        let rec = PushRecord::new_duet(account, device, answer)?;
+        let rec = PushRecord::new_duet(account, device, answer_key_store)?;
         let id = self.store_new(&rec)?;
         let mut notices = Vec::new();
         if let Some(uri) = registered.otp_uri {
