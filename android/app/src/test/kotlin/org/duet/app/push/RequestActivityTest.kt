@@ -267,17 +267,17 @@ class RequestActivityTest {
     @Test
     fun answeredOnAnotherDevice() {
         enroll()
-        // The user's tablet, enrolled too, with its own vault and keys.
-        val tabletKeys = PromptOnlyKeys()
+        // The user's tablet, enrolled too, with its own vault and software keys in it (its answer
+        // key signs in one step, without a prompt).
         val tabletDir = File(env.dir, "tablet").apply { mkdirs() }
         val tablet = DuetApp.create(File(tabletDir, "vault.db").path, env.wrapper,
-            AppServices(clock, env.http, tabletKeys, DeviceInfo("Tablet", "android", "tee")))
+            AppServices(clock, env.http, null, DeviceInfo("Tablet", "android", "tee")))
         tablet.use {
             enroll(it)
             val (cid, _) = signIn("none")
             val a = open()
             assertEquals(cid, it.poll().requests.single().requestId)
-            // The tablet answers first (its keystore signs without a prompt in this test).
+            // The tablet answers first.
             assertEquals(AnswerOutcome.ACCEPTED, it.answer(cid, PushAnswer.DenyMistake))
             a.click("approve")
             promptSucceeds()
