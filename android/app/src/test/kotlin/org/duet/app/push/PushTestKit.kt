@@ -106,8 +106,8 @@ class HelperTransport(private val server: HelperServer, private val clock: TestC
  * ([KeyPurpose.ANSWERS]) signs only through the [Signature] handed to the prompt, and only once
  * [userAuthenticated] ran while that prompt was up, as the Keystore allows one operation per
  * authentication: any other attempt to sign with it (its [signer] too) throws and is counted in
- * [refused]. A prompt is never handed the device key. [invalidated] makes every key unusable, as a
- * new fingerprint does.
+ * [refused]. A prompt is never handed the device key. [invalidated] makes the answer keys unusable,
+ * as a new fingerprint does; the device key is not bound to the user, so polls go on.
  */
 class PromptOnlyKeys : PlatformKeystore, AnswerKeys {
     private val pairs = mutableMapOf<String, KeyPair>()
@@ -126,7 +126,6 @@ class PromptOnlyKeys : PlatformKeystore, AnswerKeys {
     }
 
     override fun signer(handle: ByteArray, algorithm: SignerAlgorithm): DeviceSigner {
-        if (invalidated) throw DuetException.Callback("E_PUSH_SIGNER_UNAVAILABLE", "key invalidated")
         val alias = String(handle)
         val kp = pairs[alias] ?: throw DuetException.Callback("E_PUSH_SIGNER_UNAVAILABLE", "no such key")
         return SoftSigner(kp.private, kp.public, needsUser = purposes[alias] == KeyPurpose.ANSWERS)
