@@ -16,14 +16,36 @@ use crate::http::{AppTransport, HttpTransport};
 use crate::push::{AppSigner, DeviceInfo, DeviceSigner, EnrollmentLink, ManualCode, PendingRequest, PushAnswer, PushProtocol, PushProvider, SignerAlgorithm};
 use crate::vault::{StoredAccount, VaultKeyProvider, app_key, env as vault_env};
 
+/// What a new key signs, which decides how the keystore guards it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, uniffi::Enum)]
+pub enum KeyPurpose {
+    /// Calls signed without the user (polls, push tokens, key rotation, unenrollment): no
+    /// per-use authentication. privacyIDEA's one key is of this kind.
+    DeviceCalls,
+    /// duet approve and deny answers only: the keystore demands the user (biometric or device
+    /// credential) for every use.
+    Answers,
+}
+
+impl From<core::KeyPurpose> for KeyPurpose {
+    fn from(p: core::KeyPurpose) -> Self {
+        match p {
+            core::KeyPurpose::DeviceCalls => KeyPurpose::DeviceCalls,
+            core::KeyPurpose::Answers => KeyPurpose::Answers,
+        }
+    }
+}
+
 /// The app's keystore for device keys (Android Keystore, iOS Secure Enclave / Keychain).
 #[uniffi::export(with_foreign)]
 pub trait PlatformKeystore: Send + Sync {
-    /// Creates a key for an account being enrolled (P-256 for duet, RSA for privacyIDEA) and
-    /// returns the handle (alias) the app finds it by; the handle is sealed in the vault.
-    fn create_key(&self, algorithm: SignerAlgorithm) -> Result<Vec<u8>, DuetError>;
+    /// Creates a key for an account being enrolled (P-256 for duet, RSA for privacyIDEA), guarded
+    /// as `purpose` says, and returns the handle (alias) the app finds it by; the handle is
+    /// sealed in the vault.
+    fn create_key(&self, algorithm: SignerAlgorithm, purpose: KeyPurpose) -> Result<Vec<u8>, DuetError>;
     /// A signer for the key with this handle, for calls signed without a prompt (polls, key
-    /// rotation, unenrollment, push tokens) and the registration proof.
+    /// rotation, unenrollment, push tokens) and the registration proof; for an answer key only
+    /// its public key is read (signing may fail outside the prompt).
     fn signer(&self, handle: Vec<u8>, algorithm: SignerAlgorithm) -> Result<Arc<dyn DeviceSigner>, DuetError>;
 }
 
@@ -45,8 +67,8 @@ fn signer_err(e: DuetError) -> corepush::SignerError {
 struct AppKeys(Arc<dyn PlatformKeystore>);
 
 impl core::PlatformKeys for AppKeys {
-    fn create_key(&self, algorithm: SignatureAlgorithm) -> Result<core::PlatformKey, corepush::SignerError> {
-        let handle = self.0.create_key(ffi_alg(algorithm)).map_err(signer_err)?;
+    fn create_key(&self, algorithm: SignatureAlgorithm, purpose: core::KeyPurpose) -> Result<core::PlatformKey, corepush::SignerError> {
+        let handle = self.0.create_key(ffi_alg(algorithm), purpose.into()).map_err(signer_err)?;
         let signer = self.signer(&handle, algorithm)?;
         Ok(core::PlatformKey { handle, signer })
     }
@@ -252,7 +274,8 @@ pub struct AnswerToSign {
     pub message: Vec<u8>,
     /// Algorithm.
     pub algorithm: SignerAlgorithm,
-    /// The platform key's handle; `None` when the key is a software key in the vault (then call
+    /// The handle of the platform key that must sign (the answer key, or the device key of accounts
+    /// registered without one); `None` when the key is a software key in the vault (then call
     /// `answer` instead, or sign with nothing: the core does it).
     pub key_handle: Option<Vec<u8>>,
     /// The platform key's public key as registered (duet), to find keys stored without a handle.
@@ -268,6 +291,8 @@ pub enum AnswerOutcome {
     AnsweredElsewhere,
     /// The request expired first.
     Expired,
+    /// The number did not match the sign-in screen; the sign-in failed (no second try).
+    WrongNumber,
 }
 
 impl From<core::push::AnswerOutcome> for AnswerOutcome {
@@ -276,6 +301,7 @@ impl From<core::push::AnswerOutcome> for AnswerOutcome {
             core::push::AnswerOutcome::Accepted => AnswerOutcome::Accepted,
             core::push::AnswerOutcome::AnsweredElsewhere => AnswerOutcome::AnsweredElsewhere,
             core::push::AnswerOutcome::Expired => AnswerOutcome::Expired,
+            core::push::AnswerOutcome::WrongNumber => AnswerOutcome::WrongNumber,
         }
     }
 }

@@ -98,6 +98,9 @@ pub enum PushCliError {
     /// The request expired before the answer arrived.
     #[error("This sign-in request expired before the answer arrived; start the sign-in again.")]
     Expired,
+    /// The number did not match the sign-in screen.
+    #[error("The number did not match the sign-in screen, so the sign-in failed; if you did not start it, someone else did. Otherwise start it again.")]
+    WrongNumber,
     /// The application layer.
     #[error(transparent)]
     App(#[from] AppError),
@@ -115,6 +118,7 @@ impl ErrorCode for PushCliError {
             PushCliError::FingerprintNotConfirmed => "E_CLI_ENROLL_FINGERPRINT_NOT_CONFIRMED",
             PushCliError::AnsweredElsewhere => "E_CLI_PUSH_ANSWERED_ELSEWHERE",
             PushCliError::Expired => "E_CLI_PUSH_EXPIRED",
+            PushCliError::WrongNumber => "E_CLI_PUSH_WRONG_NUMBER",
             PushCliError::App(e) => e.code(),
         }
     }
@@ -367,6 +371,7 @@ fn answer_cmd(app: &mut App, wanted: Option<&str>, answer: push::Answer, done: &
         }
         Ok((_, AnswerOutcome::AnsweredElsewhere)) => report::fail(&PushCliError::AnsweredElsewhere),
         Ok((_, AnswerOutcome::Expired)) => report::fail(&PushCliError::Expired),
+        Ok((_, AnswerOutcome::WrongNumber)) => report::fail(&PushCliError::WrongNumber),
         Err(e) => report::fail(&e),
     }
 }

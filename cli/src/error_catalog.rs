@@ -157,6 +157,12 @@ pub static CODES: &[duet_core::error::CodeDoc] = &[
         tell: "start the sign-in again and answer it promptly.",
     },
     duet_core::error::CodeDoc {
+        code: "E_CLI_PUSH_WRONG_NUMBER",
+        section: &PUSH_COMMANDS,
+        when: "the number given did not match the sign-in screen; the server closed the sign-in as failed",
+        tell: "start the sign-in again and give the number it shows; if nobody started it, someone else knows the password.",
+    },
+    duet_core::error::CodeDoc {
         code: "E_DEMO_COMMAND",
         section: &DEMO,
         when: "a `duet` command the demo runs (enroll, pending, approve, deny, code) failed",

@@ -44,6 +44,12 @@ pub static CODES: &[CodeDoc] = &[
         tell: "the device may be revoked or the request forged; re-enroll if the user's phone was reset (HTTP 401).",
     },
     CodeDoc {
+        code: "E_VERIFIER_ANSWER_KEY_REQUIRED",
+        section: &VERIFIER,
+        when: "an answer is signed by the device key of a device that registered an answer key (answers need the answer key, which needs the user for every use)",
+        tell: "the app signed with the wrong key: update it; nothing changed on the sign-in (HTTP 401).",
+    },
+    CodeDoc {
         code: "E_VERIFIER_ENROLLMENT_UNKNOWN",
         section: &VERIFIER,
         when: "the enrollment id or activation code is unknown",
@@ -112,7 +118,7 @@ pub static CODES: &[CodeDoc] = &[
     CodeDoc {
         code: "E_VERIFIER_KEY_INVALID",
         section: &VERIFIER,
-        when: "a device, agreement (`ek`) or server key is not a valid P-256 key",
+        when: "a device, answer (`ak`), agreement (`ek`) or server key is not a valid P-256 key, or the answer key is the device key",
         tell: "enroll again with a supported keystore (HTTP 400).",
     },
     CodeDoc {

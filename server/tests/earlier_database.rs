@@ -87,6 +87,7 @@ fn enrollments_and_devices_of_schema_1_keep_working_and_their_values_are_bound_t
         user: "alice".into(),
         alg: "ES256".into(),
         public_key: vec![4; 65],
+        answer_key: None,
         name: "Pixel".into(),
         platform: "android".into(),
         keystore: "tee".into(),
@@ -124,8 +125,11 @@ fn enrollments_and_devices_of_schema_1_keep_working_and_their_values_are_bound_t
         q.query_map([], |r| r.get(0)).unwrap().collect::<Result<_, _>>().unwrap()
     };
     assert!(!columns.contains(&"code".to_string()), "{columns:?}");
-    // The device's state opens and is the same record.
-    assert_eq!(devices::record(&state.db(), state.seal(), 3).unwrap(), record);
+    // The device's state opens and is the same record. Written before answer keys, it has none:
+    // its answers stay verified with its device key.
+    let stored = devices::record(&state.db(), state.seal(), 3).unwrap();
+    assert_eq!(stored, record);
+    assert_eq!(stored.answer_key, None);
     // Moving a device to another user (or its state to another device) no longer verifies.
     state.db().execute("INSERT INTO users (id, name, display_name, created_at) VALUES (8, 'mallory', 'Mallory', 1)", []).unwrap();
     state.db().execute("UPDATE devices SET user_id = 8 WHERE id = 3", []).unwrap();

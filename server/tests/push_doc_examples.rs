@@ -52,10 +52,12 @@ fn generate() -> BTreeMap<&'static str, String> {
     let mut ex = BTreeMap::new();
     let server_pkcs8 = fixed_pkcs8("server key");
     let device_pkcs8 = fixed_pkcs8("device key");
+    let answer_pkcs8 = fixed_pkcs8("answer key");
     let new_device_pkcs8 = fixed_pkcs8("new device key");
     let new_server_pkcs8 = fixed_pkcs8("new server key");
     let server_key = ServerKey::from_pkcs8(server_pkcs8.clone(), nonce_rng()).unwrap();
     let signer = SoftwareP256Signer::from_pkcs8(device_pkcs8.clone(), nonce_rng()).unwrap();
+    let answer_signer = SoftwareP256Signer::from_pkcs8(answer_pkcs8.clone(), nonce_rng()).unwrap();
     let new_signer = SoftwareP256Signer::from_pkcs8(new_device_pkcs8.clone(), nonce_rng()).unwrap();
     let new_server = ServerKey::from_pkcs8(new_server_pkcs8.clone(), nonce_rng()).unwrap();
     ex.insert("server_private_key_pkcs8", b64u(server_pkcs8.expose()));
@@ -63,6 +65,8 @@ fn generate() -> BTreeMap<&'static str, String> {
     ex.insert("server_key_fingerprint", fingerprint(&server_key.public_key()));
     ex.insert("device_private_key_pkcs8", b64u(device_pkcs8.expose()));
     ex.insert("device_public_key", b64u(&signer.public_key()));
+    ex.insert("answer_private_key_pkcs8", b64u(answer_pkcs8.expose()));
+    ex.insert("answer_public_key", b64u(&answer_signer.public_key()));
     ex.insert("new_device_private_key_pkcs8", b64u(new_device_pkcs8.expose()));
     ex.insert("new_device_public_key", b64u(&new_signer.public_key()));
     ex.insert("new_server_private_key_pkcs8", b64u(new_server_pkcs8.expose()));
@@ -94,7 +98,8 @@ fn generate() -> BTreeMap<&'static str, String> {
     let agreement_ikm = seed("agreement key");
     let agreement = AgreementKey::derive(&agreement_ikm);
     ex.insert("agreement_key_ikm", b64u(&agreement_ikm));
-    let reg_body = build_registration(&link, &signer, &agreement, &info, T + 30).unwrap();
+    let reg_body =
+        build_registration_with_answer_key(&link, &signer, &answer_signer.public_key(), &agreement, &info, T + 30).unwrap();
     let aid_bytes = &seed("account id")[..16];
     let ephemeral_ikm = seed("offline secret seal");
     let otp = "otpauth://totp/Example%20Corp:alice%40example.com?secret=JBSWY3DPEHPK3PXP&issuer=Example%20Corp";
@@ -105,7 +110,8 @@ fn generate() -> BTreeMap<&'static str, String> {
     drop(register_rng);
     let registered = finish_registration(&link, &signer, &agreement, &reg_resp, T + 32).unwrap();
     assert_eq!(registered.otp_uri.as_ref().map(Secret::expose), Some(otp.as_bytes()));
-    let account = registered.account;
+    assert_eq!(device.answer_key, Some(answer_signer.public_key()));
+    let account = PushAccount { answer_key: Some(answer_signer.public_key()), ..registered.account };
     ex.insert("register_body", s(&reg_body));
     ex.insert("register_payload", payload_of(&reg_body));
     ex.insert("registered_body", s(&reg_resp));
@@ -137,7 +143,7 @@ fn generate() -> BTreeMap<&'static str, String> {
 
     let store = MemoryReplayStore::new();
     let v1 = verify_request(&account, &req1, T + 102, &store).unwrap();
-    let ans1 = build_answer(&account, &v1, &Answer::Approve { number: Some(ex["shown_number"].clone()) }, &signer, T + 107, &store).unwrap();
+    let ans1 = build_answer(&account, &v1, &Answer::Approve { number: Some(ex["shown_number"].clone()) }, &answer_signer, T + 107, &store).unwrap();
     assert_eq!(verifier.verify_answer(&mut s1, &device, &ans1, T + 107), Ok(AnswerOutcome::Approved));
     ex.insert("answer_approve_body", s(&ans1));
     ex.insert("answer_approve_payload", payload_of(&ans1));
@@ -151,7 +157,7 @@ fn generate() -> BTreeMap<&'static str, String> {
     drop(seq);
     let req2 = s2.issued[0].body.clone();
     let v2 = verify_request(&account, &req2, T + 201, &store).unwrap();
-    let ans2 = build_answer(&account, &v2, &Answer::Deny { reason: DenyReason::NotMe }, &signer, T + 204, &store).unwrap();
+    let ans2 = build_answer(&account, &v2, &Answer::Deny { reason: DenyReason::NotMe }, &answer_signer, T + 204, &store).unwrap();
     assert_eq!(verifier.verify_answer(&mut s2, &device, &ans2, T + 204), Ok(AnswerOutcome::Denied(DenyReason::NotMe)));
     ex.insert("request_pick_body", s(&req2));
     ex.insert("request_pick_payload", payload_of(&req2));
@@ -249,13 +255,18 @@ fn protocol_doc_examples_are_current_and_verify() {
     let agreement = AgreementKey::derive(&key("agreement_key_ikm"));
     let registered = finish_registration(&link, &signer, &agreement, &d("registered_body"), T + 32).unwrap();
     assert_eq!(registered.otp_uri.as_ref().map(Secret::expose), Some(found["registered_otp_uri"].as_bytes()));
-    let account = registered.account;
+    let account = PushAccount { answer_key: Some(key("answer_public_key")), ..registered.account };
+    let answer_signer = SoftwareP256Signer::from_pkcs8(Secret::new(key("answer_private_key_pkcs8")), nonce_rng()).unwrap();
+    assert_eq!(answer_signer.public_key(), key("answer_public_key"));
+    let reg: serde_json::Value = serde_json::from_str(&found["register_payload"]).unwrap();
+    assert_eq!(reg["ak"], found["answer_public_key"]);
     let device = DeviceRecord {
         account_id: account.account_id.clone(),
         enrollment_id: link.enrollment_id.clone(),
         user: link.user.clone(),
         alg: "ES256".into(),
         public_key: key("device_public_key"),
+        answer_key: Some(key("answer_public_key")),
         name: "Pixel 8".into(),
         platform: "android".into(),
         keystore: "strongbox".into(),
@@ -273,17 +284,19 @@ fn protocol_doc_examples_are_current_and_verify() {
     let poll = parse_poll_response(&account, &d("poll_response"), T + 101, &store).unwrap();
     assert_eq!(poll.requests.len(), 1);
     assert_eq!(poll.requests[0].request_hash, r1.request_hash);
-    // The answers bind the request hashes and verify with the device key.
+    // The answers bind the request hashes and verify with the answer key, not the device key.
     for (k, r) in [("answer_approve_payload", &r1), ("answer_deny_payload", &r2)] {
         let a: serde_json::Value = serde_json::from_str(&found[k]).unwrap();
         assert_eq!(a["rh"], b64u(&r.request_hash));
     }
     for k in ["answer_approve_body", "answer_deny_body"] {
         let env = wire::Envelope::parse(&d(k)).unwrap();
-        duet_server::verifier::verify_device_signature(&device, &env.payload, &env.sig).unwrap();
+        verify_signature(SignatureAlgorithm::EcdsaP256Sha256, &key("answer_public_key"), &env.payload, &env.sig).unwrap();
+        assert!(duet_server::verifier::verify_device_signature(&device, &env.payload, &env.sig).is_err(), "{k}");
     }
     let device2 = server.verify_device_key_rotation(&device, &d("rotate_device_key_body"), T + 400).unwrap();
     assert_eq!(device2.public_key, key("new_device_public_key"));
+    assert_eq!(device2.answer_key, device.answer_key, "the answer key stays");
     assert!(server.verify_device_call(&device2, &d("unenroll_body"), T + 600).is_ok());
     assert_eq!(apply_server_key_rotation(&account, &d("rotate_server_key_body")).unwrap().server_key, key("new_server_public_key"));
 }

@@ -329,7 +329,7 @@ proptest! {
     fn request_verifier_rejects_arbitrary_bytes(body in proptest::collection::vec(any::<u8>(), 0..400)) {
         let account = PushAccount {
             account_id: "a".into(), url: "https://x.example".into(), server_key: vec![4; 65],
-            issuer: "i".into(), user: "u".into(), device_alg: "ES256".into(), device_key: vec![4; 65],
+            issuer: "i".into(), user: "u".into(), device_alg: "ES256".into(), device_key: vec![4; 65], answer_key: None,
             via_manual_code: false,
         };
         prop_assert!(verify_request(&account, &body, NOW, &MemoryReplayStore::new()).is_err());

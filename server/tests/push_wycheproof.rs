@@ -27,6 +27,7 @@ fn device(key: &[u8]) -> DeviceRecord {
         user: "u".into(),
         alg: "ES256".into(),
         public_key: key.to_vec(),
+        answer_key: None,
         name: "n".into(),
         platform: "cli".into(),
         keystore: "software".into(),

@@ -157,10 +157,13 @@ def main():
     # Keys: private keys match the published public keys; fingerprint.
     server_pk = b64u(ex["server_public_key"])
     device_pk = b64u(ex["device_public_key"])
+    answer_pk = b64u(ex["answer_public_key"])
     new_device_pk = b64u(ex["new_device_public_key"])
     new_server_pk = b64u(ex["new_server_public_key"])
     ok(pub_bytes(load_private(ex["server_private_key_pkcs8"])) == server_pk, "server key pair")
     ok(pub_bytes(load_private(ex["device_private_key_pkcs8"])) == device_pk, "device key pair")
+    ok(pub_bytes(load_private(ex["answer_private_key_pkcs8"])) == answer_pk, "answer key pair")
+    ok(answer_pk != device_pk, "the answer key is not the device key")
     ok(pub_bytes(load_private(ex["new_device_private_key_pkcs8"])) == new_device_pk, "new device key pair")
     ok(pub_bytes(load_private(ex["new_server_private_key_pkcs8"])) == new_server_pk, "new server key pair")
     ok(fingerprint(server_pk) == ex["server_key_fingerprint"], "server key fingerprint")
@@ -189,6 +192,8 @@ def main():
     _, reg_payload, reg = envelope(ex["register_body"], device_pk, "register (device key)", "register")
     ok(reg_payload.decode() == ex["register_payload"], "register payload shown verbatim")
     ok(b64u(reg["dk"]) == device_pk and reg["alg"] == "ES256" and reg["eid"] == q["eid"], "register names key and enrollment")
+    public_key(b64u(reg["ak"]))
+    ok(b64u(reg["ak"]) == answer_pk, "register names the answer key")
     proof = hmac.new(secret, f"duet/v1/register|{reg['eid']}|{reg['dk']}".encode(), hashlib.sha256).digest()
     ok(hmac.compare_digest(proof, b64u(reg["proof"])), "registration proof HMAC")
     _, rr_payload, rr = envelope(ex["registered_body"], server_pk, "registered (server key)", "registered")
@@ -209,7 +214,17 @@ def main():
     shown = int(ex["shown_number"])
     ok(10 <= shown <= 99, "two-digit shown number")
     for name, req_name in (("answer_approve", "request_type"), ("answer_deny", "request_pick")):
-        _, payload, ans = envelope(ex[f"{name}_body"], device_pk, f"{name} (device key)", "answer")
+        env, payload, ans = envelope(ex[f"{name}_body"], answer_pk, f"{name} (answer key)", "answer")
+        sig = b64u(env["sig"])
+        try:
+            public_key(device_pk).verify(
+                encode_dss_signature(int.from_bytes(sig[:32], "big"), int.from_bytes(sig[32:], "big")),
+                payload,
+                ec.ECDSA(hashes.SHA256()),
+            )
+            fail(f"{name}: verifies with the device key")
+        except InvalidSignature:
+            ok(True, f"{name}: not signed by the device key")
         ok(payload.decode() == ex[f"{name}_payload"], f"{name} payload shown verbatim")
         req_payload, req = requests[req_name]
         ok(b64u(ans["rh"]) == hashlib.sha256(req_payload).digest(), f"{name} binds SHA-256 of the request bytes")

@@ -1,7 +1,8 @@
 //! The application layer (`duet_core::app`) against the real reference server on 127.0.0.1:
 //! enrollment by link and by manual code, polling, one-step answers with the vault's software
-//! key, two-step answers signed by a platform keystore, answered elsewhere, expiry on the phone
-//! and on the server, key rotation, unenrollment. Every phone call is real HTTP over loopback.
+//! keys, two-step answers signed by a platform keystore's answer key inside the prompt, wrong
+//! numbers, answered elsewhere, expiry on the phone and on the server, key rotation,
+//! unenrollment. Every phone call is real HTTP over loopback.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicI64, Ordering};
@@ -10,7 +11,7 @@ use std::sync::{Arc, Mutex};
 use duet_core::ErrorCode;
 use duet_core::app::accounts::Added;
 use duet_core::app::push::{AnswerOutcome, KeyLocation};
-use duet_core::app::{App, AppEnv, PlatformKey, PlatformKeys};
+use duet_core::app::{App, AppEnv, KeyPurpose, PlatformKey, PlatformKeys};
 use duet_core::keys::{Passphrase, ScryptParams};
 use duet_core::push::{
     Answer, DenyReason, DeviceInfo, DeviceSigner, ManualCode, NumberMatching, SignatureAlgorithm, SignerError,
@@ -40,22 +41,59 @@ impl HttpTransport for Loopback {
     }
 }
 
-/// A platform keystore stand-in: P-256 keys by alias, each signing with ring.
+/// A platform keystore stand-in: P-256 keys by alias, each signing with ring. Like a keystore
+/// whose answer keys need the user for every use, an answer key signs only in [`Keystore::prompt`].
 #[derive(Default)]
-struct Keystore(Mutex<HashMap<Vec<u8>, Arc<SoftwareP256Signer>>>);
+struct Keystore(Mutex<HashMap<Vec<u8>, (KeyPurpose, Arc<SoftwareP256Signer>)>>);
+
+/// An answer key outside the prompt: its public key reads, signing is refused.
+struct NeedsUser(Arc<SoftwareP256Signer>);
+
+impl DeviceSigner for NeedsUser {
+    fn algorithm(&self) -> SignatureAlgorithm {
+        self.0.algorithm()
+    }
+    fn public_key(&self) -> Vec<u8> {
+        self.0.public_key()
+    }
+    fn sign(&self, _: &[u8]) -> Result<Vec<u8>, SignerError> {
+        Err(SignerError::Cancelled)
+    }
+}
+
+impl Keystore {
+    /// Signs `msg` with the key `handle` names, as inside a biometric prompt the user confirmed.
+    fn prompt(&self, handle: &[u8], msg: &[u8]) -> Vec<u8> {
+        self.0.lock().unwrap()[handle].1.sign(msg).unwrap()
+    }
+
+    fn public_key(&self, handle: &[u8]) -> Vec<u8> {
+        self.0.lock().unwrap()[handle].1.public_key()
+    }
+
+    fn purpose(&self, handle: &[u8]) -> KeyPurpose {
+        self.0.lock().unwrap()[handle].0
+    }
+}
 
 impl PlatformKeys for Keystore {
-    fn create_key(&self, algorithm: SignatureAlgorithm) -> Result<PlatformKey, SignerError> {
+    fn create_key(&self, algorithm: SignatureAlgorithm, purpose: KeyPurpose) -> Result<PlatformKey, SignerError> {
         assert_eq!(algorithm, SignatureAlgorithm::EcdsaP256Sha256);
-        let mut keys = self.0.lock().unwrap();
-        let handle = format!("alias-{}", keys.len() + 1).into_bytes();
-        let key = Arc::new(SoftwareP256Signer::generate(Arc::new(ring::rand::SystemRandom::new())).unwrap());
-        keys.insert(handle.clone(), key.clone());
-        Ok(PlatformKey { handle, signer: key })
+        let handle = {
+            let mut keys = self.0.lock().unwrap();
+            let handle = format!("alias-{}", keys.len() + 1).into_bytes();
+            let key = Arc::new(SoftwareP256Signer::generate(Arc::new(ring::rand::SystemRandom::new())).unwrap());
+            keys.insert(handle.clone(), (purpose, key));
+            handle
+        };
+        Ok(PlatformKey { signer: self.signer(&handle, algorithm)?, handle })
     }
     fn signer(&self, handle: &[u8], _: SignatureAlgorithm) -> Result<Arc<dyn DeviceSigner>, SignerError> {
-        let key = self.0.lock().unwrap().get(handle).cloned().ok_or(SignerError::KeyUnavailable)?;
-        Ok(key)
+        let (purpose, key) = self.0.lock().unwrap().get(handle).cloned().ok_or(SignerError::KeyUnavailable)?;
+        Ok(match purpose {
+            KeyPurpose::DeviceCalls => key,
+            KeyPurpose::Answers => Arc::new(NeedsUser(key)),
+        })
     }
 }
 
@@ -147,35 +185,61 @@ fn platform_key_answers_in_two_steps_and_a_cancelled_prompt_changes_nothing() {
     app.poll().unwrap();
     // Step one, then the user cancels the prompt: nothing recorded, nothing sent.
     let first = app.prepare_answer(&cid, Answer::Deny { reason: DenyReason::NotMe }).unwrap();
-    assert_eq!(first.key, KeyLocation::Platform { handle: b"alias-1".to_vec(), public_key: app_device_key(&app) });
+    // Two keys: the device key signs the poll without the user, the answer key only in the prompt.
+    assert_eq!((keys.purpose(b"alias-1"), keys.purpose(b"alias-2")), (KeyPurpose::DeviceCalls, KeyPurpose::Answers));
+    assert_eq!(first.key, KeyLocation::Platform { handle: b"alias-2".to_vec(), public_key: app_answer_key(&app) });
+    assert_eq!(app_answer_key(&app), keys.public_key(b"alias-2"));
+    assert_eq!(w.server.device(&app.push_accounts().unwrap()[0].as_ref().unwrap().account_id).unwrap().answer_key, Some(keys.public_key(b"alias-2")));
     assert_eq!(w.status(&cid), SignInStatus::Pending);
+    // Without the prompt the answer key signs nothing: a one-step answer is refused on the phone.
+    assert_eq!(app.answer(&cid, Answer::Approve { number: None }).unwrap_err().code(), "E_PUSH_SIGNER_CANCELLED");
+    app.poll().unwrap();
     // The user tries again and approves; the app signs the exact bytes inside its prompt.
     let prepared = app.prepare_answer(&cid, Answer::Approve { number: None }).unwrap();
     assert!(serde_json::from_slice::<serde_json::Value>(&prepared.message).unwrap()["decision"] == "approve");
-    let signature = keys.signer(b"alias-1", SignatureAlgorithm::EcdsaP256Sha256).unwrap().sign(&prepared.message).unwrap();
-    // A signature over other bytes is refused on the phone.
-    let wrong = keys.signer(b"alias-1", SignatureAlgorithm::EcdsaP256Sha256).unwrap().sign(&first.message).unwrap();
+    let signature = keys.prompt(b"alias-2", &prepared.message);
+    // A signature over other bytes, or by the device key, is refused on the phone.
+    let wrong = keys.prompt(b"alias-2", &first.message);
     assert_eq!(app.submit_answer(&cid, &wrong).unwrap_err().code(), "E_PUSH_SIGNER_FAILED");
+    let prepared = app.prepare_answer(&cid, Answer::Approve { number: None }).unwrap();
+    let by_device_key = keys.prompt(b"alias-1", &prepared.message);
+    assert_eq!(app.submit_answer(&cid, &by_device_key).unwrap_err().code(), "E_PUSH_SIGNER_FAILED");
     assert_eq!(w.status(&cid), SignInStatus::Pending);
     let prepared = app.prepare_answer(&cid, Answer::Approve { number: None }).unwrap();
-    let signature2 = keys.signer(b"alias-1", SignatureAlgorithm::EcdsaP256Sha256).unwrap().sign(&prepared.message).unwrap();
+    let signature2 = keys.prompt(b"alias-2", &prepared.message);
     assert_ne!(signature, signature2, "ECDSA signatures are randomised; both are valid");
     assert_eq!(app.submit_answer(&cid, &signature2).unwrap(), AnswerOutcome::Accepted);
     assert_eq!(w.status(&cid), SignInStatus::Approved);
 }
 
-fn app_device_key(app: &App) -> Vec<u8> {
+fn app_answer_key(app: &App) -> Vec<u8> {
     let id = app.push_accounts().unwrap()[0].as_ref().unwrap().id.clone();
     let stored = app.vault().push_account(&id).unwrap();
     let v: serde_json::Value = serde_json::from_slice(&stored.payload).unwrap();
-    v["device_key"].as_array().unwrap().iter().map(|b| b.as_u64().unwrap() as u8).collect()
+    v["answer_key"].as_array().unwrap().iter().map(|b| b.as_u64().unwrap() as u8).collect()
+}
+
+#[test]
+fn a_wrong_number_is_an_outcome_and_fails_the_sign_in() {
+    let w = World::new();
+    let mut app = w.app("desktop", None);
+    w.enroll(&mut app, "alice");
+    w.at(T0 + 10);
+    let (cid, number) = w.sign_in("alice", MatchMode::Type { digits: 2 });
+    let n: u32 = number.unwrap().parse().unwrap();
+    let wrong = if n == 99 { 10 } else { n + 1 };
+    w.at(T0 + 11);
+    app.poll().unwrap();
+    assert_eq!(app.answer(&cid, Answer::Approve { number: Some(wrong.to_string()) }).unwrap(), AnswerOutcome::WrongNumber);
+    assert_eq!(w.status(&cid), SignInStatus::Failed);
 }
 
 #[test]
 fn the_second_device_is_told_it_was_answered_elsewhere() {
     let w = World::new();
     let mut phone = w.app("phone", None);
-    let mut tablet = w.app("tablet", Some(Arc::new(Keystore::default())));
+    let tablet_keys = Arc::new(Keystore::default());
+    let mut tablet = w.app("tablet", Some(tablet_keys.clone()));
     w.enroll(&mut phone, "alice");
     w.enroll(&mut tablet, "alice");
     w.at(T0 + 10);
@@ -183,7 +247,10 @@ fn the_second_device_is_told_it_was_answered_elsewhere() {
     w.at(T0 + 11);
     assert_eq!(phone.poll().unwrap().requests[0].request_id, cid);
     assert_eq!(tablet.poll().unwrap().requests[0].request_id, cid);
-    assert_eq!(tablet.answer(&cid, Answer::Deny { reason: DenyReason::Mistake }).unwrap(), AnswerOutcome::Accepted);
+    let p = tablet.prepare_answer(&cid, Answer::Deny { reason: DenyReason::Mistake }).unwrap();
+    let KeyLocation::Platform { handle, .. } = &p.key else { panic!("{:?}", p.key) };
+    let signature = tablet_keys.prompt(handle, &p.message);
+    assert_eq!(tablet.submit_answer(&cid, &signature).unwrap(), AnswerOutcome::Accepted);
     assert_eq!(phone.answer(&cid, Answer::Approve { number: None }).unwrap(), AnswerOutcome::AnsweredElsewhere);
     assert_eq!(w.status(&cid), SignInStatus::Denied(DenyReason::Mistake));
     w.at(T0 + 12);
@@ -227,14 +294,18 @@ fn manual_code_rotation_and_unenrollment() {
     let before = w.server.device(&aid).unwrap().public_key;
     w.at(T0 + 5);
     app.rotate_device_key(&id).unwrap();
-    let after = w.server.device(&aid).unwrap().public_key;
-    assert_ne!(before, after);
-    assert_eq!(after, keys.signer(b"alias-2", SignatureAlgorithm::EcdsaP256Sha256).unwrap().public_key());
+    let after = w.server.device(&aid).unwrap();
+    assert_ne!(before, after.public_key);
+    assert_eq!(after.public_key, keys.public_key(b"alias-3"));
+    assert_eq!(keys.purpose(b"alias-3"), KeyPurpose::DeviceCalls);
+    // The answer key is not rotated with the device key.
+    assert_eq!(after.answer_key, Some(keys.public_key(b"alias-2")));
     w.at(T0 + 10);
     let (cid, _) = w.sign_in("bob", MatchMode::None);
     w.at(T0 + 11);
     app.poll().unwrap();
-    assert_eq!(app.answer(&cid, Answer::Approve { number: None }).unwrap(), AnswerOutcome::Accepted);
+    let p = app.prepare_answer(&cid, Answer::Approve { number: None }).unwrap();
+    assert_eq!(app.submit_answer(&cid, &keys.prompt(b"alias-2", &p.message)).unwrap(), AnswerOutcome::Accepted);
     app.unenroll(&id).unwrap();
     assert!(app.push_accounts().unwrap().is_empty());
     assert!(w.server.device(&aid).is_none(), "the server forgot the device");

@@ -27,6 +27,7 @@ fuzz_target!(|data: &[u8]| {
         user: "alice@example.com".into(),
         alg: "ES256".into(),
         public_key: b64u_decode(DEVICE_KEY).unwrap(),
+        answer_key: None,
         name: "Pixel 8".into(),
         platform: "android".into(),
         keystore: "strongbox".into(),

@@ -21,6 +21,7 @@ fuzz_target!(|data: &[u8]| {
         user: "alice@example.com".into(),
         device_alg: "ES256".into(),
         device_key: vec![4; 65],
+        answer_key: None,
         via_manual_code: false,
     };
     let store = MemoryReplayStore::new();

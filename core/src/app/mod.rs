@@ -30,7 +30,7 @@ use crate::vault::Vault;
 
 pub use codes::CodeView;
 pub use error::AppError;
-pub use signing::{PlatformKey, PlatformKeys};
+pub use signing::{KeyPurpose, PlatformKey, PlatformKeys};
 
 /// What the platform supplies. Injected so tests run on a manual clock, fixed randomness and an
 /// in-process server.

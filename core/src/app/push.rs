@@ -7,9 +7,9 @@
 use std::sync::Arc;
 
 use super::accounts::{Added, Notice};
-use super::records::PushRecord;
+use super::records::{NewKey, PushRecord};
 use super::replay::VaultReplay;
-use super::signing::{Capture, PlatformKey, Supplied};
+use super::signing::{Capture, KeyPurpose, PlatformKey, Supplied};
 use super::{App, AppError};
 use crate::error::ErrorCode;
 use crate::pipush::{self, PiPushRequest};
@@ -19,9 +19,6 @@ use crate::push::{
 };
 use crate::transport::{Endpoint, HttpRequest, HttpResponse};
 use crate::vault::{ClockOffset, DamagedRecord, Entry, RecordId, VaultError};
-
-/// Stores an account under a key just made, once the server accepted the key.
-type NewRecord = Box<dyn FnOnce(push::PushAccount) -> PushRecord>;
 
 /// How long a privacyIDEA nonce is remembered as answered (its requests live minutes).
 const PIPUSH_ANSWERED_TTL_SECS: i64 = 3600;
@@ -143,6 +140,9 @@ pub enum AnswerOutcome {
     AnsweredElsewhere,
     /// The request expired before the answer arrived.
     Expired,
+    /// The number did not match the sign-in screen: the server closed the sign-in as failed
+    /// (there is no second try).
+    WrongNumber,
 }
 
 impl App {
@@ -206,7 +206,7 @@ impl App {
             PushRecord::DuetSoftware { key_pkcs8, .. } => {
                 Arc::new(SoftwareP256Signer::from_pkcs8(key_pkcs8.clone(), self.env.rng.clone())?)
             }
-            PushRecord::DuetPlatform { account, key_handle } => {
+            PushRecord::DuetPlatform { account, key_handle, .. } => {
                 let handle = if key_handle.is_empty() { &account.device_key } else { key_handle };
                 self.platform()?.signer(handle, SignatureAlgorithm::EcdsaP256Sha256)?
             }
@@ -217,12 +217,28 @@ impl App {
         })
     }
 
+    /// A synchronous signer for the key a stored account's answers are signed with: its answer
+    /// key, or the device key for accounts registered without one (and privacyIDEA's).
+    fn answer_signer(&self, rec: &PushRecord) -> Result<Arc<dyn DeviceSigner>, AppError> {
+        match rec {
+            PushRecord::DuetSoftware { answer_pkcs8: Some(key), .. } => {
+                Ok(Arc::new(SoftwareP256Signer::from_pkcs8(key.clone(), self.env.rng.clone())?))
+            }
+            PushRecord::DuetPlatform { answer_handle: Some(handle), .. } => {
+                Ok(self.platform()?.signer(handle, SignatureAlgorithm::EcdsaP256Sha256)?)
+            }
+            _ => self.signer(rec),
+        }
+    }
+
+    /// Where the key that signs a stored account's answers lives.
     fn key_location(&self, rec: &PushRecord) -> KeyLocation {
         match rec {
             PushRecord::DuetSoftware { .. } => KeyLocation::Vault,
-            PushRecord::DuetPlatform { account, key_handle } => {
-                KeyLocation::Platform { handle: key_handle.clone(), public_key: account.device_key.clone() }
-            }
+            PushRecord::DuetPlatform { account, key_handle, answer_handle } => KeyLocation::Platform {
+                handle: answer_handle.as_ref().unwrap_or(key_handle).clone(),
+                public_key: account.answer_public_key().to_vec(),
+            },
             PushRecord::PiPush(a) => match a.software_signer(self.env.rng.clone()) {
                 Ok(_) => KeyLocation::Vault,
                 Err(_) => KeyLocation::Platform { handle: a.device_key.expose().to_vec(), public_key: Vec::new() },
@@ -230,16 +246,16 @@ impl App {
         }
     }
 
-    /// A new duet device key, in the platform keystore or as a software key for the vault, and
-    /// how to store the account once the server accepted the key.
-    fn new_duet_key(&self, on_platform: bool) -> Result<(Arc<dyn DeviceSigner>, NewRecord), AppError> {
+    /// A new duet key for `purpose`, in the platform keystore or as a software key for the
+    /// vault, and how the record keeps it once the server accepted it.
+    fn new_duet_key(&self, on_platform: bool, purpose: KeyPurpose) -> Result<(Arc<dyn DeviceSigner>, NewKey), AppError> {
         if on_platform {
-            let PlatformKey { handle, signer } = self.platform()?.create_key(SignatureAlgorithm::EcdsaP256Sha256)?;
-            return Ok((signer, Box::new(move |account| PushRecord::DuetPlatform { account, key_handle: handle })));
+            let PlatformKey { handle, signer } = self.platform()?.create_key(SignatureAlgorithm::EcdsaP256Sha256, purpose)?;
+            return Ok((signer, NewKey::Platform(handle)));
         }
         let key = SoftwareP256Signer::generate(self.env.rng.clone())?;
         let pkcs8 = key.export_pkcs8();
-        Ok((Arc::new(key), Box::new(move |account| PushRecord::DuetSoftware { account, key_pkcs8: pkcs8 })))
+        Ok((Arc::new(key), NewKey::Software(pkcs8)))
     }
 
     fn send(&self, request: &HttpRequest) -> Result<HttpResponse, AppError> {
@@ -262,16 +278,27 @@ impl App {
         Ok(push::parse_enrollment_lookup(code, &body, self.now())?)
     }
 
-    /// Registers a new device key with a duet server and stores the account (and the OTP account
-    /// the server may hand out for offline passcodes).
+    /// Registers a new device key and answer key with a duet server and stores the account (and
+    /// the OTP account the server may hand out for offline passcodes).
     pub fn enroll_duet(&mut self, link: &EnrollmentLink) -> Result<Added, AppError> {
-        let (signer, make_record) = self.new_duet_key(self.env.platform_keys.is_some())?;
+        let on_platform = self.env.platform_keys.is_some();
+        let (signer, device) = self.new_duet_key(on_platform, KeyPurpose::DeviceCalls)?;
+        let (answer_signer, answer_key_store) = self.new_duet_key(on_platform, KeyPurpose::Answers)?;
+        let answer_key = push::normalize_public_key(SignatureAlgorithm::EcdsaP256Sha256, &answer_signer.public_key())?;
         // Used only to open this answer's offline passcode secret: never stored, wiped on return.
         let agreement = push::AgreementKey::generate(self.env.rng.as_ref())?;
-        let body = push::build_registration(link, signer.as_ref(), &agreement, &self.env.device, self.now())?;
+        let body = push::build_registration_with_answer_key(
+            link,
+            signer.as_ref(),
+            &answer_key,
+            &agreement,
+            &self.env.device,
+            self.now(),
+        )?;
         let answer = self.post_duet(&link.url, endpoints::REGISTER, body)?;
         let registered = push::finish_registration(link, signer.as_ref(), &agreement, &answer, self.now())?;
-        let rec = make_record(registered.account);
+        let account = push::PushAccount { answer_key: Some(answer_key), ..registered.account };
+        let rec = PushRecord::new_duet(account, device, answer_key_store)?;
         let id = self.store_new(&rec)?;
         let mut notices = Vec::new();
         if let Some(uri) = registered.otp_uri {
@@ -298,7 +325,7 @@ impl App {
         Endpoint::parse(&enrollment.url, enrollment.sslverify)?;
         let (signer, stored_key): (Arc<dyn DeviceSigner>, crate::secret::Secret) = match &self.env.platform_keys {
             Some(keys) => {
-                let PlatformKey { handle, signer } = keys.create_key(SignatureAlgorithm::RsaPkcs1Sha256)?;
+                let PlatformKey { handle, signer } = keys.create_key(SignatureAlgorithm::RsaPkcs1Sha256, KeyPurpose::DeviceCalls)?;
                 (signer, crate::secret::Secret::new(handle))
             }
             None => {
@@ -333,17 +360,17 @@ impl App {
     }
 
     /// Replaces a duet account's device key: the server accepts the new key (signed by the old
-    /// and the new one) before it is stored.
+    /// and the new one) before it is stored. The answer key stays: a device key cannot replace it.
     pub fn rotate_device_key(&mut self, id: &RecordId) -> Result<(), AppError> {
         let rec = self.record(id)?;
         let account = rec.duet_account().ok_or(AppError::NoSuchAccount)?.clone();
         let old = self.signer(&rec)?;
         // The new key is held where the old one was.
-        let (new, make_record) = self.new_duet_key(matches!(rec, PushRecord::DuetPlatform { .. }))?;
+        let (new, key) = self.new_duet_key(matches!(rec, PushRecord::DuetPlatform { .. }), KeyPurpose::DeviceCalls)?;
         let body = push::build_device_key_rotation(&account, old.as_ref(), new.as_ref(), self.now())?;
         self.post_duet(&account.url, endpoints::ROTATE_KEY, body)?;
         let rotated = push::with_rotated_device_key(&account, new.as_ref())?;
-        self.store(id, &make_record(rotated))
+        self.store(id, &rec.with_device_key(rotated, key)?)
     }
 
     /// Sends the platform push token (FCM or APNs) to every duet server; returns the accounts
@@ -551,17 +578,18 @@ impl App {
     pub fn answer(&mut self, request_id: &str, answer: Answer) -> Result<AnswerOutcome, AppError> {
         let prepared = self.prepare_answer(request_id, answer)?;
         let record = self.waiting(request_id)?.record.clone();
-        let signer = self.signer(&self.record(&record)?)?;
+        let signer = self.answer_signer(&self.record(&record)?)?;
         let signature = signer.sign(&prepared.message)?;
         self.submit_answer(request_id, &signature)
     }
 }
 
-/// The algorithm and registered public key an answer of `rec` is signed with (privacyIDEA's
-/// RSA keys are checked by the server, so their public key is not needed here).
+/// The algorithm and registered public key an answer of `rec` is signed with: the answer key, or
+/// the device key of accounts registered without one (privacyIDEA's RSA keys are checked by the
+/// server, so their public key is not needed here).
 fn answer_key(rec: &PushRecord) -> (SignatureAlgorithm, Vec<u8>) {
     match rec.duet_account() {
-        Some(account) => (SignatureAlgorithm::EcdsaP256Sha256, account.device_key.clone()),
+        Some(account) => (SignatureAlgorithm::EcdsaP256Sha256, account.answer_public_key().to_vec()),
         None => (SignatureAlgorithm::RsaPkcs1Sha256, Vec::new()),
     }
 }
@@ -592,13 +620,17 @@ fn build(
     }
 }
 
-/// The server's word on a duet answer: another device's earlier answer and expiry are outcomes
-/// the user is shown, not failures.
+/// The server's word on a duet answer: another device's earlier answer, expiry and a wrong
+/// number closed the sign-in; they are outcomes the user is shown, not failures.
 fn duet_outcome(resp: &HttpResponse) -> Result<AnswerOutcome, AppError> {
     match endpoints::response_body(resp) {
         Ok(_) => Ok(AnswerOutcome::Accepted),
-        Err(PushError::Server { reason }) if reason == "E_VERIFIER_ALREADY_ANSWERED" => Ok(AnswerOutcome::AnsweredElsewhere),
-        Err(PushError::Server { reason }) if reason == "E_VERIFIER_EXPIRED" => Ok(AnswerOutcome::Expired),
+        Err(PushError::Server { reason }) => match reason.as_str() {
+            "E_VERIFIER_ALREADY_ANSWERED" => Ok(AnswerOutcome::AnsweredElsewhere),
+            "E_VERIFIER_EXPIRED" => Ok(AnswerOutcome::Expired),
+            "E_VERIFIER_WRONG_NUMBER" => Ok(AnswerOutcome::WrongNumber),
+            _ => Err(PushError::Server { reason }.into()),
+        },
         Err(e) => Err(e.into()),
     }
 }

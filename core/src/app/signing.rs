@@ -17,17 +17,30 @@ use crate::push::{
 pub struct PlatformKey {
     /// What the app finds the key by (its alias); stored, sealed, with the account.
     pub handle: Vec<u8>,
-    /// Signs with the key (used for the registration proof right after creation).
+    /// Signs with the key (the device key's signs the registration); gives its public key.
     pub signer: Arc<dyn DeviceSigner>,
+}
+
+/// What a new platform key signs, which decides how the keystore must guard it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeyPurpose {
+    /// Calls made without the user at hand (polls, push tokens, key rotation, unenrollment):
+    /// usable without a prompt. privacyIDEA's one key, which signs its answers too, is this kind.
+    DeviceCalls,
+    /// duet approve and deny answers, and nothing else: the keystore must demand the user
+    /// (biometric or device credential) for every use, so an answer exists only if they agreed.
+    Answers,
 }
 
 /// The app's keystore (Android Keystore, iOS Secure Enclave / Keychain). The desktop has none;
 /// its keys are software keys sealed in the vault.
 pub trait PlatformKeys: Send + Sync {
-    /// Creates a key for an account being enrolled: P-256 for duet, RSA for privacyIDEA.
-    fn create_key(&self, algorithm: SignatureAlgorithm) -> Result<PlatformKey, SignerError>;
+    /// Creates a key for an account being enrolled: P-256 for duet, RSA for privacyIDEA, guarded
+    /// as `purpose` needs.
+    fn create_key(&self, algorithm: SignatureAlgorithm, purpose: KeyPurpose) -> Result<PlatformKey, SignerError>;
     /// A synchronous signer for a key created earlier, for calls signed without a prompt
-    /// (polls, key rotation, unenrollment) and one-step answers.
+    /// (polls, key rotation, unenrollment), one-step answers, and the public key of any key
+    /// (an answer key's signer may refuse to sign outside a prompt).
     fn signer(&self, handle: &[u8], algorithm: SignatureAlgorithm) -> Result<Arc<dyn DeviceSigner>, SignerError>;
 }
 

@@ -41,6 +41,10 @@ pub struct PushAccount {
     pub device_alg: String,
     /// This device's public key as registered (wire form).
     pub device_key: Vec<u8>,
+    /// The answer key's public key as registered (wire form): answers are signed with it. `None`
+    /// for accounts registered without one, whose answers the device key signs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answer_key: Option<Vec<u8>>,
     /// `true` when enrolled with a manual code (server key fetched over TLS).
     pub via_manual_code: bool,
 }
@@ -119,12 +123,45 @@ fn to_json<T: Serialize>(v: &T) -> Vec<u8> {
     serde_json::to_vec(v).unwrap_or_default()
 }
 
-/// Builds the registration body (`POST {url}/duet/v1/register`) for `link`, signed by `signer`.
-/// `agreement` is this registration's key agreement key: keep it until
-/// [`finish_registration`], then drop it.
+impl PushAccount {
+    /// The key answers of this account are signed and verified with: the answer key, or the
+    /// device key for accounts registered without one.
+    pub fn answer_public_key(&self) -> &[u8] {
+        self.answer_key.as_deref().unwrap_or(&self.device_key)
+    }
+}
+
+/// Builds the registration body (`POST {url}/duet/v1/register`) for `link`, signed by `signer`,
+/// without an answer key (answers are then signed by the device key). `agreement` is this
+/// registration's key agreement key: keep it until [`finish_registration`], then drop it.
 pub fn build_registration(
     link: &EnrollmentLink,
     signer: &dyn DeviceSigner,
+    agreement: &AgreementKey,
+    info: &DeviceInfo,
+    now: i64,
+) -> Result<Vec<u8>, PushError> {
+    registration(link, signer, None, agreement, info, now)
+}
+
+/// As [`build_registration`], registering `answer_key` (a P-256 public key, SEC1 or SPKI) as the
+/// only key the server takes answers from. It must not be the device key.
+pub fn build_registration_with_answer_key(
+    link: &EnrollmentLink,
+    signer: &dyn DeviceSigner,
+    answer_key: &[u8],
+    agreement: &AgreementKey,
+    info: &DeviceInfo,
+    now: i64,
+) -> Result<Vec<u8>, PushError> {
+    let ak = normalize_public_key(SignatureAlgorithm::EcdsaP256Sha256, answer_key)?;
+    registration(link, signer, Some(ak), agreement, info, now)
+}
+
+fn registration(
+    link: &EnrollmentLink,
+    signer: &dyn DeviceSigner,
+    ak: Option<Vec<u8>>,
     agreement: &AgreementKey,
     info: &DeviceInfo,
     now: i64,
@@ -138,6 +175,10 @@ pub fn build_registration(
     let alg = device_alg(signer);
     let dk = normalize_public_key(alg, &signer.public_key())?;
     let dk_b64 = b64u(&dk);
+    if ak.as_ref() == Some(&dk) {
+        // One key for both would leave answers signable without the user.
+        return Err(PushError::KeyInvalid);
+    }
     let mac_key = hmac::Key::new(hmac::HMAC_SHA256, link.secret.expose());
     let proof = hmac::sign(&mac_key, &registration_proof_input(&link.enrollment_id, &dk_b64));
     let payload = RegisterPayload {
@@ -146,6 +187,7 @@ pub fn build_registration(
         eid: link.enrollment_id.clone(),
         dk: dk_b64,
         alg: alg.wire_name().into(),
+        ak: ak.as_deref().map(b64u),
         ek: b64u(agreement.public_key()),
         proof: b64u(proof.as_ref()),
         ts: now,
@@ -191,6 +233,7 @@ pub fn finish_registration(
             user: link.user.clone(),
             device_alg: alg.wire_name().into(),
             device_key: dk,
+            answer_key: None,
             via_manual_code: link.trust == EnrollmentTrust::ManualCode,
         },
         otp_uri,
@@ -343,7 +386,8 @@ fn verify_request_payload(
     Ok(VerifiedRequest { pending, request_hash: sha256(&payload), payload: p, clock_offset_secs: offset })
 }
 
-/// Builds the answer body (`POST {url}/duet/v1/answer`) and records the challenge id as
+/// Builds the answer body (`POST {url}/duet/v1/answer`), signed by `signer`, which holds the
+/// account's answer key ([`PushAccount::answer_public_key`]), and records the challenge id as
 /// answered in `store` (so the same request is never answered twice, even after a restart).
 ///
 /// Checks before signing: the request has not expired (phone clock plus allowance) and the
@@ -379,7 +423,7 @@ pub fn build_answer(
         number,
         ts: now,
     };
-    let body = signed_envelope(signer, &account.device_key, to_json(&payload))?;
+    let body = signed_envelope(signer, account.answer_public_key(), to_json(&payload))?;
     // Recorded only once signing succeeded (a cancelled biometric prompt leaves it answerable),
     // and atomically: a second answer racing this one loses.
     // Kept as long as any copy of the request could still be accepted: its expiry plus the

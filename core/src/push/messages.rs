@@ -56,6 +56,11 @@ pub struct RegisterPayload {
     pub dk: String,
     /// Device key algorithm (`"ES256"`).
     pub alg: String,
+    /// The answer key (base64url, same form as `dk`): the only key the server takes approve and
+    /// deny answers from. Phones make it so that every use needs the user; absent in
+    /// registrations of phones that sign answers with the device key.
+    #[serde(default, deserialize_with = "super::wire::present", skip_serializing_if = "Option::is_none")]
+    pub ak: Option<String>,
     /// This registration's key agreement public key (base64url, uncompressed SEC1 P-256): the
     /// server seals the offline passcode secret to it.
     pub ek: String,
@@ -139,7 +144,8 @@ pub struct RequestPayload {
     pub choices: Option<Vec<u32>>,
 }
 
-/// Device → server: approve or deny, signed by the device key.
+/// Device → server: approve or deny, signed by the answer key (the device key for devices
+/// registered without one).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AnswerPayload {

@@ -31,7 +31,7 @@ pub use code::ManualCode;
 pub use device::{
     DeviceInfo, PollOutcome, PushAccount, PushProvider, Registered, VerifiedRequest,
     apply_server_key_rotation, build_answer, verify_server_signature, build_device_key_rotation, build_poll,
-    build_push_token, build_registration, build_unenroll, finish_registration,
+    build_push_token, build_registration, build_registration_with_answer_key, build_unenroll, finish_registration,
     parse_enrollment_lookup, parse_poll_response, verify_request, with_rotated_device_key,
 };
 pub use error::PushError;

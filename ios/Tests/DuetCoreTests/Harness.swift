@@ -178,11 +178,12 @@ final class NoNetwork: HttpTransport, @unchecked Sendable {
 }
 
 /// Stands in for the Keychain / Secure Enclave (which need a device): keys made with OpenSSL
-/// (P-256 and RSA), found by a handle; `signInPrompt` is what the app does inside its biometric
-/// prompt (LAContext) in the two-step answer.
+/// (P-256 and RSA), found by a handle, with the purpose the core asked for in `purposes`;
+/// `signInPrompt` is what the app does inside its biometric prompt (LAContext) in the two-step answer.
 final class OpenSSLKeystore: PlatformKeystore, @unchecked Sendable {
     private let lock = NSLock()
     private var store: [String: DeviceSigner] = [:]
+    private var madeFor: [String: KeyPurpose] = [:]
     /// When set, `signer` throws a callback error with this code (a refused or cancelled prompt).
     var refuse: String?
     /// Bits of the RSA keys made (privacyIDEA).
@@ -193,9 +194,15 @@ final class OpenSSLKeystore: PlatformKeystore, @unchecked Sendable {
         set { lock.lock(); store = newValue; lock.unlock() }
     }
 
-    func createKey(algorithm: SignerAlgorithm) throws -> Data {
+    var purposes: [String: KeyPurpose] {
+        lock.lock(); defer { lock.unlock() }
+        return madeFor
+    }
+
+    func createKey(algorithm: SignerAlgorithm, purpose: KeyPurpose) throws -> Data {
         lock.lock(); defer { lock.unlock() }
         let handle = "duet-key-\(store.count + 1)"
+        madeFor[handle] = purpose
         switch algorithm {
         case .ecdsaP256Sha256: store[handle] = OpenSSLSigner()
         case .rsaPkcs1Sha256: store[handle] = OpenSSLRsaKey(bits: rsaBits)

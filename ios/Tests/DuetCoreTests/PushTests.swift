@@ -74,10 +74,12 @@ func pushTests(_ h: Harness) {
         h.equal(account.protocol, .duet)
         h.equal(account.url, "https://mfa.example.com")
         h.check(account.platformKey, "the key is in the keystore")
-        // The key the server verifies is the keystore's (OpenSSL) key.
-        guard let key = keystore.keys["duet-key-1"] else { h.fail("no key made in the keystore"); return }
-        h.equal(keystore.keys.count, 1)
-        h.equal(serverDeviceKey(server, account.accountId), lastPoint(key.publicKey()))
+        // The keys the server verifies are the keystore's (OpenSSL) keys: the device key, and the
+        // answer key that signs only answers.
+        guard let device = keystore.keys["duet-key-1"], let key = keystore.keys["duet-key-2"] else { h.fail("no keys made in the keystore"); return }
+        h.equal(keystore.keys.count, 2)
+        h.equal(keystore.purposes, ["duet-key-1": .deviceCalls, "duet-key-2": .answers])
+        h.equal(serverDeviceKey(server, account.accountId), lastPoint(device.publicKey()))
 
         at(clock, t0 + 10)
         let started = server.cmd("signin", "alice", "VPN", "type2", String(t0 + 10))
@@ -98,7 +100,7 @@ func pushTests(_ h: Harness) {
 
         // Step one, then the user cancels the prompt: nothing recorded, nothing sent.
         let first = try app.prepareAnswer(requestId: p.requestId, answer: .denyNotMe)
-        h.equal(first.keyHandle, Data("duet-key-1".utf8))
+        h.equal(first.keyHandle, Data("duet-key-2".utf8))
         h.equal(lastPoint(first.publicKey), lastPoint(key.publicKey()))
         h.equal(first.algorithm, .ecdsaP256Sha256)
         h.equal(server.cmd("status", started[0], String(t0 + 12)), ["pending"])
@@ -146,6 +148,23 @@ func pushTests(_ h: Harness) {
         try app.unenroll(id: id)
         h.equal(try app.pushAccounts().count, 0)
         h.equal(serverDeviceKey(server, account.accountId), nil, "the server forgot the device")
+    }
+
+    h.test("aWrongNumberIsTheAnswersOutcome") {
+        let server = try TestServerProcess()
+        defer { server.close() }
+        let clock = MutableClock(t0)
+        let phone = try Phone(server, clock, keystore: nil)
+        let app = phone.app
+        _ = try enroll(server, phone, "alice")
+        at(clock, t0 + 10)
+        let started = server.cmd("signin", "alice", "VPN", "type2", String(t0 + 10))
+        at(clock, t0 + 11)
+        guard let req = try app.poll().requests.first, let n = Int(started[1]) else { h.fail("no request: \(started)"); return }
+        let wrong = n == 99 ? 10 : n + 1
+        // The server's refusal arrives as the typed outcome: the sign-in failed, no second try.
+        h.equal(try app.answer(requestId: req.requestId, answer: .approve(number: String(wrong))), .wrongNumber)
+        h.equal(server.cmd("status", started[0], String(t0 + 12)), ["failed"])
     }
 
     h.test("secondDeviceIsToldItWasAnsweredElsewhereAndExpiryIsChecked") {
@@ -267,12 +286,14 @@ func pushTests(_ h: Harness) {
         }
         h.equal(server.cmd("pushtoken", aid), ["fcm", fcm])
 
-        // Rotation: a second keystore key, accepted by the server first; the old key is refused.
+        // Rotation: a new keystore device key, accepted by the server first; the old key is refused.
+        // The answer key (duet-key-2) stays.
         let old = keystore.keys["duet-key-1"]
         h.equal(serverDeviceKey(server, aid), old.map { lastPoint($0.publicKey()) })
         at(clock, t0 + 20)
         try app.rotateDeviceKey(id: id)
-        guard let new = keystore.keys["duet-key-2"] else { h.fail("no new key in the keystore"); return }
+        guard let new = keystore.keys["duet-key-3"] else { h.fail("no new key in the keystore"); return }
+        h.equal(keystore.purposes["duet-key-3"], .deviceCalls)
         h.equal(serverDeviceKey(server, aid), lastPoint(new.publicKey()))
         h.check(serverDeviceKey(server, aid) != old.map { lastPoint($0.publicKey()) }, "device key changed")
         at(clock, t0 + 30)
@@ -284,7 +305,7 @@ func pushTests(_ h: Harness) {
         h.equal(try app.submitAnswer(requestId: cid, signature: try keystore.signInPrompt(prepared.keyHandle, prepared.message)), .accepted)
         h.equal(server.cmd("status", cid, String(t0 + 32)), ["approved"])
         // A thief with another key in place of the keystore's: the server refuses the poll.
-        keystore.keys["duet-key-2"] = OpenSSLSigner()
+        keystore.keys["duet-key-3"] = OpenSSLSigner()
         at(clock, t0 + 40)
         let refused = try app.poll().failures
         h.equal(refused.count, 1)

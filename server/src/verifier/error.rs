@@ -20,6 +20,9 @@ pub enum VerifierError {
     /// Signature does not verify with the registered key.
     #[error("The message is not signed by the registered device key; if the phone was reset, enroll it again.")]
     BadSignature,
+    /// An answer signed by the device key of a device that registered an answer key.
+    #[error("The answer is signed by the device key, but this device's answers must be signed by its answer key, which needs the user for every use; update the duet app.")]
+    AnswerKeyRequired,
     /// Unknown enrollment.
     #[error("This enrollment or activation code is unknown; create a new enrollment.")]
     EnrollmentUnknown,
@@ -76,7 +79,7 @@ impl VerifierError {
         use VerifierError::*;
         match self {
             Malformed | UnknownVersion | WrongType | KeyInvalid | Algorithm | NumberMissing | Input(_) => 400,
-            BadSignature | EnrollmentProof | Stale => 401,
+            BadSignature | AnswerKeyRequired | EnrollmentProof | Stale => 401,
             WrongAccount | WrongNumber => 403,
             EnrollmentUnknown => 404,
             EnrollmentUsed | WrongRequest | AlreadyAnswered | ServerKeyUnknown => 409,
@@ -94,6 +97,7 @@ impl ErrorCode for VerifierError {
             UnknownVersion => "E_VERIFIER_VERSION",
             WrongType => "E_VERIFIER_WRONG_TYPE",
             BadSignature => "E_VERIFIER_BAD_SIGNATURE",
+            AnswerKeyRequired => "E_VERIFIER_ANSWER_KEY_REQUIRED",
             EnrollmentUnknown => "E_VERIFIER_ENROLLMENT_UNKNOWN",
             EnrollmentExpired => "E_VERIFIER_ENROLLMENT_EXPIRED",
             EnrollmentUsed => "E_VERIFIER_ENROLLMENT_USED",

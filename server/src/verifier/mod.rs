@@ -127,6 +127,11 @@ pub struct DeviceRecord {
     pub alg: String,
     /// Device public key (wire form).
     pub public_key: Vec<u8>,
+    /// Answer key (ES256, wire form): the only key answers are taken from. `None` for devices
+    /// registered without one, whose answers the device key signs. Never replaced: a device
+    /// key rotation keeps it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answer_key: Option<Vec<u8>>,
     /// Device name.
     pub name: String,
     /// Platform.
@@ -313,6 +318,22 @@ fn open_device(body: &[u8], typ: &str, device: &DeviceRecord) -> Result<Envelope
     Ok(env)
 }
 
+/// Opens an answer: shape, head, signature by the device's answer key (its device key when it
+/// registered none). A device key's signature on the answer of a device with an answer key is
+/// told apart, so an app that signs with the wrong key learns which one is wanted.
+fn open_answer(body: &[u8], device: &DeviceRecord) -> Result<Envelope, VerifierError> {
+    let Some(answer_key) = &device.answer_key else { return open_device(body, TYP_ANSWER, device) };
+    let env = Envelope::parse(body).ok_or(VerifierError::Malformed)?;
+    check_head(&env.payload, TYP_ANSWER).map_err(head_err)?;
+    if verify_signature(SignatureAlgorithm::EcdsaP256Sha256, answer_key, &env.payload, &env.sig).is_ok() {
+        return Ok(env);
+    }
+    Err(match verify_device_signature(device, &env.payload, &env.sig) {
+        Ok(()) => VerifierError::AnswerKeyRequired,
+        Err(e) => e,
+    })
+}
+
 fn random_id(rng: &dyn SecureRandom, n: usize) -> Result<String, VerifierError> {
     let mut b = vec![0u8; n];
     rng.fill(&mut b).map_err(|_| VerifierError::Random)?;
@@ -459,6 +480,7 @@ impl Verifier {
         if norm != dk {
             return Err(VerifierError::KeyInvalid);
         }
+        let answer_key = p.ak.as_deref().map(|ak| answer_key_of(ak, &dk)).transpose()?;
         let ek = b64u_decode(&p.ek).ok_or(VerifierError::Malformed)?;
         agreement::check_public_key(&ek).map_err(|_| VerifierError::KeyInvalid)?;
         verify_signature(alg, &dk, &env.payload, &env.sig).map_err(push_sig_err)?;
@@ -510,6 +532,7 @@ impl Verifier {
                 user: e.user.clone(),
                 alg: p.alg,
                 public_key: dk,
+                answer_key,
                 name: p.name,
                 platform: p.platform,
                 keystore: p.keystore,
@@ -620,7 +643,7 @@ impl Verifier {
         body: &[u8],
         now: i64,
     ) -> Result<AnswerOutcome, VerifierError> {
-        let env = open_device(body, TYP_ANSWER, device)?;
+        let env = open_answer(body, device)?;
         if env.sig_new.is_some() {
             return Err(VerifierError::Malformed);
         }
@@ -770,6 +793,17 @@ impl Verifier {
         resp.rotation = rotation.and_then(|r| serde_json::from_slice::<EnvelopeJson>(r).ok());
         to_json(&resp)
     }
+}
+
+/// A registration's answer key `ak`: an ES256 public key in the form of §2, not the device key
+/// `dk` (one key for both would let a background call sign answers).
+fn answer_key_of(ak: &str, dk: &[u8]) -> Result<Vec<u8>, VerifierError> {
+    let ak = b64u_decode(ak).ok_or(VerifierError::Malformed)?;
+    let norm = normalize_public_key(SignatureAlgorithm::EcdsaP256Sha256, &ak).map_err(|_| VerifierError::KeyInvalid)?;
+    if norm != ak || ak == dk {
+        return Err(VerifierError::KeyInvalid);
+    }
+    Ok(ak)
 }
 
 /// The enrollment id and the trusted server key a registration body names, so the server can

@@ -9,6 +9,8 @@ use std::sync::Arc;
 
 pub struct Phone {
     pub signer: SoftwareP256Signer,
+    /// The answer key, for phones registered with one; the others answer with `signer`.
+    pub answer_signer: Option<SoftwareP256Signer>,
     pub account: PushAccount,
     pub store: MemoryReplayStore,
     pub otp_uri: Option<String>,
@@ -56,18 +58,33 @@ impl World {
         self.register(&link).await
     }
 
+    /// Registers a phone that signs answers with its device key (as phones enrolled before
+    /// answer keys do).
     pub async fn register(&self, link: &str) -> Phone {
+        self.register_keys(link, None).await
+    }
+
+    /// Registers a phone with a separate answer key.
+    pub async fn register_with_answer_key(&self, link: &str) -> Phone {
+        self.register_keys(link, Some(SoftwareP256Signer::generate(Arc::new(SystemRandom::new())).unwrap())).await
+    }
+
+    async fn register_keys(&self, link: &str, answer_signer: Option<SoftwareP256Signer>) -> Phone {
         let now = self.now();
         let link = EnrollmentLink::parse(link, now).unwrap();
         let signer = SoftwareP256Signer::generate(Arc::new(SystemRandom::new())).unwrap();
         let agreement = AgreementKey::generate(&SystemRandom::new()).unwrap();
         let info = DeviceInfo { name: "Test phone".into(), platform: "cli".into(), keystore: "software".into() };
-        let body = build_registration(&link, &signer, &agreement, &info, now).unwrap();
+        let body = match &answer_signer {
+            Some(a) => build_registration_with_answer_key(&link, &signer, &a.public_key(), &agreement, &info, now).unwrap(),
+            None => build_registration(&link, &signer, &agreement, &info, now).unwrap(),
+        };
         let r = self.post_raw("/duet/v1/register", &body).await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);
         let reg = finish_registration(&link, &signer, &agreement, r.body.as_bytes(), now).unwrap();
         let otp_uri = reg.otp_uri.map(|u| String::from_utf8(u.expose().to_vec()).unwrap());
-        Phone { signer, account: reg.account, store: MemoryReplayStore::new(), otp_uri }
+        let account = PushAccount { answer_key: answer_signer.as_ref().map(|a| a.public_key()), ..reg.account };
+        Phone { signer, answer_signer, account, store: MemoryReplayStore::new(), otp_uri }
     }
 
     pub async fn post_raw(&self, path: &str, body: &[u8]) -> Resp {
@@ -98,7 +115,8 @@ impl World {
     pub async fn answer(&self, phone: &Phone, answer: Answer) -> (Resp, Vec<u8>) {
         let out = self.poll(phone).await;
         assert_eq!(out.requests.len(), 1, "one pending request: {:?}", out.rejected);
-        let body = build_answer(&phone.account, &out.requests[0], &answer, &phone.signer, self.now(), &phone.store).unwrap();
+        let signer = phone.answer_signer.as_ref().unwrap_or(&phone.signer);
+        let body = build_answer(&phone.account, &out.requests[0], &answer, signer, self.now(), &phone.store).unwrap();
         (self.post_raw("/duet/v1/answer", &body).await, body)
     }
 }

@@ -17,6 +17,7 @@
 //! - `fingerprint` -> `ok FP`, the fingerprint of the server's current key (as the helpdesk shows it)
 //! - `pushtoken ACCOUNT` -> `ok PROVIDER TOKEN`, the push token the server stored for the account
 //! - `devicekey ACCOUNT` -> `ok ALG HEXKEY`, the device key the server now verifies the account with
+//! - `answerkey ACCOUNT` -> `ok HEXKEY` (or `ok -` for none), the answer key the server verifies its answers with
 //! - `http METHOD PATH HEXBODY NOW` (HEXBODY `-` for empty) -> `ok STATUS HEXBODY`, sent as a
 //!   real HTTP request over loopback TCP
 //! - `signin USER SERVICE MODE NOW` (MODE `none`, `type2`, `pick3`) -> `ok CHALLENGE NUMBER|-`
@@ -74,6 +75,10 @@ fn run(server: &TestServer, words: &[&str]) -> Result<String, String> {
         ["devicekey", aid] => {
             let d = server.device(aid).ok_or("unknown account")?;
             Ok(format!("{} {}", d.alg, hex(&d.public_key)))
+        }
+        ["answerkey", aid] => {
+            let d = server.device(aid).ok_or("unknown account")?;
+            Ok(d.answer_key.map(|k| hex(&k)).unwrap_or_else(|| "-".to_string()))
         }
         ["http", method, path, body, now] => {
             let body = unhex(body).ok_or("bad hex")?;

@@ -19,6 +19,7 @@ import org.duet.core.HttpMethod
 import org.duet.core.HttpRequest
 import org.duet.core.HttpResponse
 import org.duet.core.HttpTransport
+import org.duet.core.KeyPurpose
 import org.duet.core.PlatformKeystore
 import org.duet.core.SignerAlgorithm
 import org.duet.core.VaultKeyProvider
@@ -87,14 +88,17 @@ class HelperTransport(private val server: TestServerProcess, private val clock: 
 
 /**
  * Stands in for the Android Keystore (which needs a device): keys made with java.security, found
- * by an alias; [signInPrompt] is what the app does inside BiometricPrompt.
+ * by an alias, with the purpose the core asked for in [purposes]; [signInPrompt] is what the app
+ * does inside BiometricPrompt.
  */
 class JcaKeystore : PlatformKeystore {
     val keys = mutableMapOf<String, DeviceSigner>()
+    val purposes = mutableMapOf<String, KeyPurpose>()
     var refuse: String? = null
 
-    override fun createKey(algorithm: SignerAlgorithm): ByteArray {
+    override fun createKey(algorithm: SignerAlgorithm, purpose: KeyPurpose): ByteArray {
         val alias = "duet-key-${keys.size + 1}"
+        purposes[alias] = purpose
         keys[alias] = when (algorithm) {
             SignerAlgorithm.ECDSA_P256_SHA256 -> JcaDeviceSigner.software()
             SignerAlgorithm.RSA_PKCS1_SHA256 -> JcaRsaSigner(2048)

@@ -11,6 +11,7 @@ import org.duet.core.HttpMethod
 import org.duet.core.HttpRequest
 import org.duet.core.HttpResponse
 import org.duet.core.HttpTransport
+import org.duet.core.KeyPurpose
 import org.duet.core.ManualCode
 import org.duet.core.NumberMatching
 import org.duet.core.PushAnswer
@@ -117,6 +118,22 @@ class PushTest {
                 app.prepareAnswer(cid, PushAnswer.Approve(number))
             }.code)
             assertTrue(app.poll().requests.isEmpty())
+        }
+    }
+
+    @Test
+    fun aWrongNumberIsTheAnswersOutcome() {
+        newApp().use { app ->
+            enroll(app)
+            val (cid, number) = server.cmd("signin", "alice", "VPN", "type2", "${t0 + 10}")
+            clock.now = t0 + 11
+            app.poll()
+            val wrong = if (number == "99") "10" else "${number.toInt() + 1}"
+            // The server's refusal arrives as the typed outcome, without another poll.
+            val polls = http.seen.count { it.url.endsWith("/poll") }
+            assertEquals(AnswerOutcome.WRONG_NUMBER, approveInPrompt(app, cid, PushAnswer.Approve(wrong)))
+            assertEquals(polls, http.seen.count { it.url.endsWith("/poll") })
+            assertEquals("failed", status(cid))
         }
     }
 
@@ -242,14 +259,24 @@ class PushTest {
             app.rotateDeviceKey(id)
             val after = server.cmd("devicekey", aid)[1]
             assertFalse(before == after)
-            // The new key is the keystore's second key, and it approves.
-            assertArrayEquals(lastPoint(keystore.keys.getValue("duet-key-2").publicKey()), lastPoint(after.fromHex()))
+            // Enrollment made the device key (1) and the answer key (2); the new device key is the
+            // third, and the answer key, which a device key cannot replace, still approves.
+            assertEquals(listOf(KeyPurpose.DEVICE_CALLS, KeyPurpose.ANSWERS, KeyPurpose.DEVICE_CALLS),
+                listOf("duet-key-1", "duet-key-2", "duet-key-3").map { keystore.purposes.getValue(it) })
+            assertArrayEquals(lastPoint(keystore.keys.getValue("duet-key-3").publicKey()), lastPoint(after.fromHex()))
+            val answerKey = server.cmd("answerkey", aid)[0]
+            assertArrayEquals(lastPoint(keystore.keys.getValue("duet-key-2").publicKey()), lastPoint(answerKey.fromHex()))
             val (cid, _) = server.cmd("signin", "alice", "VPN", "none", "${t0 + 20}")
             clock.now = t0 + 21
             app.poll()
             val toSign = app.prepareAnswer(cid, PushAnswer.Approve(null))
             assertArrayEquals("duet-key-2".toByteArray(), toSign.keyHandle)
-            assertEquals(AnswerOutcome.ACCEPTED, app.submitAnswer(cid, keystore.signInPrompt(toSign.keyHandle!!, toSign.message)))
+            // The rotated device key's signature is not an answer.
+            assertEquals("E_PUSH_SIGNER_FAILED", assertThrows(DuetException.Push::class.java) {
+                app.submitAnswer(cid, keystore.signInPrompt("duet-key-3".toByteArray(), toSign.message))
+            }.code)
+            val again = app.prepareAnswer(cid, PushAnswer.Approve(null))
+            assertEquals(AnswerOutcome.ACCEPTED, app.submitAnswer(cid, keystore.signInPrompt(again.keyHandle!!, again.message)))
         }
     }
 

@@ -17,19 +17,24 @@ import java.security.spec.RSAKeyGenParameterSpec
 import java.util.UUID
 import org.duet.core.DeviceSigner
 import org.duet.core.DuetException
+import org.duet.core.KeyPurpose
 import org.duet.core.PlatformKeystore
 import org.duet.core.SignerAlgorithm
 
 /**
- * Push device keys in the AndroidKeyStore: P-256 for duet, RSA for privacyIDEA, in StrongBox when
- * the phone has one (StrongBox holds RSA only up to 2048 bits, so privacyIDEA's 4096-bit keys are
- * made in the TEE).
+ * Push keys in the AndroidKeyStore: P-256 for duet, RSA for privacyIDEA, in StrongBox when the
+ * phone has one (StrongBox holds RSA only up to 2048 bits, so privacyIDEA's 4096-bit keys are made
+ * in the TEE).
  *
- * The keys do not require user authentication per use: both protocols sign every background call
- * (polls, push tokens, key rotation, unenrollment) with the one key the server knows, and a key
- * bound to a per-use prompt could sign none of them (docs/mobile.md, "Device keys"). The prompt
- * guards the answer: [answerSignature] hands the prompt the `Signature` it must authorise, and the
- * answer is signed only in its success callback.
+ * A duet account has two keys. Its device key signs the background calls (polls, push tokens, key
+ * rotation, unenrollment), so it cannot require the user per use. Its answer key
+ * ([KeyPurpose.ANSWERS]) signs approvals and denials only, and the Keystore lets it sign only after
+ * the user's strong biometric or screen lock for that one operation: [answerSignature] hands the
+ * prompt the `Signature` it authorises, and the answer is signed in its success callback. So an
+ * answer needs the user even if code in the app's process wanted to sign one on its own. A new
+ * fingerprint or face invalidates the answer key (the key-lost explanation; enroll again).
+ * privacyIDEA has one key for polls and answers, so its key stays without per-use authentication
+ * and its prompt is enforced by the app (docs/mobile.md, "Device keys").
  */
 class KeystoreKeys(context: Context) : PlatformKeystore, AnswerKeys {
     private val strongBox = context.packageManager.hasSystemFeature(PackageManager.FEATURE_STRONGBOX_KEYSTORE)
@@ -37,27 +42,35 @@ class KeystoreKeys(context: Context) : PlatformKeystore, AnswerKeys {
     /** What the registration reports as `keystore`. */
     val kind: String get() = if (strongBox) "strongbox" else "tee"
 
-    override fun createKey(algorithm: SignerAlgorithm): ByteArray {
+    override fun createKey(algorithm: SignerAlgorithm, purpose: KeyPurpose): ByteArray {
         val alias = "duet-push-" + UUID.randomUUID()
         try {
             // StrongBox holds RSA keys only up to 2048 bits; privacyIDEA's are larger.
             val inStrongBox = strongBox && algorithm == SignerAlgorithm.ECDSA_P256_SHA256
             try {
-                generate(alias, algorithm, inStrongBox)
+                generate(alias, algorithm, purpose, inStrongBox)
             } catch (e: StrongBoxUnavailableException) {
                 // Advertised but busy or too small for this key: the TEE holds it instead.
-                generate(alias, algorithm, false)
+                generate(alias, algorithm, purpose, false)
             }
         } catch (e: GeneralSecurityException) {
-            throw DuetException.Callback("E_PUSH_SIGNER_FAILED", "the keystore could not create a key (${e.javaClass.simpleName})")
+            // An answer key needs a screen lock to exist: without one the Keystore refuses to make it.
+            val hint = if (purpose == KeyPurpose.ANSWERS) "; the answer key needs a screen lock (PIN, pattern or password)" else ""
+            throw DuetException.Callback("E_PUSH_SIGNER_FAILED", "the keystore could not create a key (${e.javaClass.simpleName})$hint")
         }
         return alias.toByteArray(Charsets.UTF_8)
     }
 
-    private fun generate(alias: String, algorithm: SignerAlgorithm, inStrongBox: Boolean) {
+    private fun generate(alias: String, algorithm: SignerAlgorithm, purpose: KeyPurpose, inStrongBox: Boolean) {
         val spec = KeyGenParameterSpec.Builder(alias, KeyProperties.PURPOSE_SIGN)
             .setDigests(KeyProperties.DIGEST_SHA256)
             .setIsStrongBoxBacked(inStrongBox)
+        if (purpose == KeyPurpose.ANSWERS) {
+            // Timeout 0: each signature needs its own authentication, given by the prompt's CryptoObject.
+            spec.setUserAuthenticationRequired(true)
+                .setUserAuthenticationParameters(0, KeyProperties.AUTH_BIOMETRIC_STRONG or KeyProperties.AUTH_DEVICE_CREDENTIAL)
+                .setInvalidatedByBiometricEnrollment(true)
+        }
         val keyType = when (algorithm) {
             SignerAlgorithm.ECDSA_P256_SHA256 -> {
                 spec.setAlgorithmParameterSpec(ECGenParameterSpec("secp256r1"))

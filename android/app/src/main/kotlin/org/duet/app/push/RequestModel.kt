@@ -237,7 +237,6 @@ class RequestModel(
             app.submitAnswer(toSign.requestId, signature)
         } catch (e: DuetException) {
             synchronized(this) { failed(e) }
-            if (e.code() == "E_PUSH_SERVER") verdictAfterRefusal(toSign.requestId)
             return
         }
         synchronized(this) {
@@ -250,22 +249,10 @@ class RequestModel(
                     }
                     AnswerOutcome.ANSWERED_ELSEWHERE -> Outcome.ANSWERED_ELSEWHERE
                     AnswerOutcome.EXPIRED -> Outcome.EXPIRED
+                    AnswerOutcome.WRONG_NUMBER -> Outcome.WRONG_NUMBER
                 },
             )
         }
-    }
-
-    /**
-     * The server refused the answer: its next poll says why (a wrong number closes the sign-in as
-     * `failed`), so the user reads the reason rather than an error code.
-     */
-    private fun verdictAfterRefusal(requestId: String) {
-        val status = try {
-            app.poll().closed.firstOrNull { it.requestId == requestId }?.status
-        } catch (e: DuetException) {
-            null
-        } ?: return
-        synchronized(this) { finish(if (status == "failed") Outcome.WRONG_NUMBER else closedBy(status)) }
     }
 
     /** The key to sign with is unusable: explain, offer the ways back, delete nothing. */

@@ -40,6 +40,7 @@ import org.duet.core.HttpMethod
 import org.duet.core.HttpRequest
 import org.duet.core.HttpResponse
 import org.duet.core.HttpTransport
+import org.duet.core.KeyPurpose
 import org.duet.core.PlatformKeystore
 import org.duet.core.SignerAlgorithm
 import org.robolectric.shadows.ShadowBiometricPrompt
@@ -101,34 +102,40 @@ class HelperTransport(private val server: HelperServer, private val clock: TestC
 
 /**
  * Stands in for the AndroidKeyStore, which Robolectric does not have: software P-256 keys
- * (java.security). Unprompted calls (polls) sign with [signer]. An answer signs only through the
- * [Signature] handed to the prompt, and only once [userAuthenticated] ran while that prompt was up,
- * as the Keystore allows one operation per authentication: any other attempt to sign an answer
- * throws and is counted in [refused]. [invalidate] makes every key unusable, as a new fingerprint does.
+ * (java.security). Unprompted calls (polls) sign with the device key's [signer]. The answer key
+ * ([KeyPurpose.ANSWERS]) signs only through the [Signature] handed to the prompt, and only once
+ * [userAuthenticated] ran while that prompt was up, as the Keystore allows one operation per
+ * authentication: any other attempt to sign with it (its [signer] too) throws and is counted in
+ * [refused]. A prompt is never handed the device key. [invalidated] makes the answer keys unusable,
+ * as a new fingerprint does; the device key is not bound to the user, so polls go on.
  */
 class PromptOnlyKeys : PlatformKeystore, AnswerKeys {
     private val pairs = mutableMapOf<String, KeyPair>()
+    private val purposes = mutableMapOf<String, KeyPurpose>()
     private var lastIssued: GuardedSignature? = null
     var invalidated = false
     var refused = 0
     var signedAnswers = 0
 
-    override fun createKey(algorithm: SignerAlgorithm): ByteArray {
+    override fun createKey(algorithm: SignerAlgorithm, purpose: KeyPurpose): ByteArray {
         check(algorithm == SignerAlgorithm.ECDSA_P256_SHA256) { "duet keys only" }
         val alias = "duet-push-${pairs.size + 1}"
         pairs[alias] = KeyPairGenerator.getInstance("EC").apply { initialize(ECGenParameterSpec("secp256r1")) }.generateKeyPair()
+        purposes[alias] = purpose
         return alias.toByteArray()
     }
 
     override fun signer(handle: ByteArray, algorithm: SignerAlgorithm): DeviceSigner {
-        if (invalidated) throw DuetException.Callback("E_PUSH_SIGNER_UNAVAILABLE", "key invalidated")
-        val kp = pairs[String(handle)] ?: throw DuetException.Callback("E_PUSH_SIGNER_UNAVAILABLE", "no such key")
-        return SoftSigner(kp.private, kp.public)
+        val alias = String(handle)
+        val kp = pairs[alias] ?: throw DuetException.Callback("E_PUSH_SIGNER_UNAVAILABLE", "no such key")
+        return SoftSigner(kp.private, kp.public, needsUser = purposes[alias] == KeyPurpose.ANSWERS)
     }
 
     override fun answerSignature(handle: ByteArray, algorithm: SignerAlgorithm): Signature {
         if (invalidated) throw KeyLostException(KeyUse.PUSH_ACCOUNT, KeyLoss.INVALIDATED)
-        val kp = pairs[String(handle)] ?: throw KeyLostException(KeyUse.PUSH_ACCOUNT, KeyLoss.MISSING)
+        val alias = String(handle)
+        val kp = pairs[alias] ?: throw KeyLostException(KeyUse.PUSH_ACCOUNT, KeyLoss.MISSING)
+        check(purposes[alias] == KeyPurpose.ANSWERS) { "the prompt was handed the device key, not the answer key" }
         return GuardedSignature(kp.private).also { lastIssued = it }
     }
 
@@ -136,6 +143,19 @@ class PromptOnlyKeys : PlatformKeystore, AnswerKeys {
     fun userAuthenticated() {
         check(ShadowBiometricPrompt.getCurrentPrompt() != null) { "no prompt is showing" }
         checkNotNull(lastIssued) { "no Signature was handed to the prompt" }.authorised = true
+    }
+
+    private inner class SoftSigner(private val key: PrivateKey, private val pub: PublicKey, private val needsUser: Boolean) : DeviceSigner {
+        override fun algorithm() = SignerAlgorithm.ECDSA_P256_SHA256
+        override fun publicKey(): ByteArray = pub.encoded
+        override fun sign(message: ByteArray): ByteArray {
+            if (needsUser) {
+                // The Keystore's answer: UserNotAuthenticatedException outside the prompt.
+                refused++
+                throw DuetException.Callback("E_PUSH_SIGNER_CANCELLED", "the answer key needs the user")
+            }
+            return Signature.getInstance("SHA256withECDSA").run { initSign(key); update(message); sign() }
+        }
     }
 
     private inner class GuardedSignature(private val key: PrivateKey) : Signature("SHA256withECDSA") {
@@ -174,13 +194,6 @@ class PromptOnlyKeys : PlatformKeystore, AnswerKeys {
             initSign(key)
         }
     }
-}
-
-private class SoftSigner(private val key: PrivateKey, private val pub: PublicKey) : DeviceSigner {
-    override fun algorithm() = SignerAlgorithm.ECDSA_P256_SHA256
-    override fun publicKey(): ByteArray = pub.encoded
-    override fun sign(message: ByteArray): ByteArray =
-        Signature.getInstance("SHA256withECDSA").run { initSign(key); update(message); sign() }
 }
 
 /**
