@@ -221,6 +221,10 @@ pub struct PushAccountEntry {
     pub url: String,
     /// The key is in the platform keystore.
     pub platform_key: bool,
+    /// The device key's fingerprint as the helpdesk shows it beside the device (duet accounts).
+    pub device_key_fingerprint: Option<String>,
+    /// Answers are signed by an answer key of their own (duet accounts enrolled with one).
+    pub answer_key: bool,
     /// Stable code when the record cannot be read (`E_VAULT_RECORD_CORRUPT`,
     /// `E_APP_ACCOUNT_DAMAGED`): show the row as damaged and offer to remove it.
     pub error_code: Option<String>,
@@ -510,6 +514,8 @@ impl DuetApp {
                     }),
                     url: a.url,
                     platform_key: a.platform_key,
+                    device_key_fingerprint: a.device_key_fingerprint,
+                    answer_key: a.answer_key,
                     error_code: None,
                 },
                 Err(d) => PushAccountEntry {
@@ -519,6 +525,8 @@ impl DuetApp {
                     protocol: None,
                     url: String::new(),
                     platform_key: false,
+                    device_key_fingerprint: None,
+                    answer_key: false,
                     error_code: Some(d.code.to_string()),
                 },
             })

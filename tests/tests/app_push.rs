@@ -173,6 +173,30 @@ fn software_key_enrolls_polls_and_approves_with_the_number() {
 }
 
 #[test]
+fn the_phone_shows_the_device_key_fingerprint_the_helpdesk_shows() {
+    let w = World::new();
+    let keys = Arc::new(Keystore::default());
+    let mut app = w.app("phone", Some(keys.clone()));
+    w.enroll(&mut app, "alice");
+    let view = app.push_accounts().unwrap().remove(0).unwrap();
+    let record = w.server.device(&view.account_id).unwrap();
+    // The first 10 bytes of SHA-256 over the key the server registered, in groups of 4 hex digits
+    // (computed here with ring, not with the project's helper).
+    let digest = ring::digest::digest(&ring::digest::SHA256, &record.public_key);
+    let hex: String = digest.as_ref()[..10].iter().map(|b| format!("{b:02X}")).collect();
+    let expected = hex.as_bytes().chunks(4).map(|c| std::str::from_utf8(c).unwrap()).collect::<Vec<_>>().join("-");
+    assert_eq!(view.device_key_fingerprint.as_deref(), Some(expected.as_str()));
+    assert!(view.answer_key && view.platform_key);
+    let summary = {
+        use duet_server::services::devices;
+        let conn = w.server.state().db();
+        let id = devices::by_account(&conn, &view.account_id).unwrap().unwrap().id;
+        devices::key_summary(&conn, w.server.state().seal(), id).unwrap()
+    };
+    assert_eq!((summary.fingerprint.as_str(), summary.answer_key), (expected.as_str(), true));
+}
+
+#[test]
 fn platform_key_answers_in_two_steps_and_a_cancelled_prompt_changes_nothing() {
     let w = World::new();
     let keys = Arc::new(Keystore::default());

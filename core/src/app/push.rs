@@ -59,6 +59,11 @@ pub struct PushAccountView {
     pub url: String,
     /// The device key is held by the platform keystore (not sealed in the vault).
     pub platform_key: bool,
+    /// The device key's fingerprint as the helpdesk shows it beside the device (duet accounts).
+    pub device_key_fingerprint: Option<String>,
+    /// Answers are signed by an answer key of their own, registered beside the device key (duet
+    /// accounts enrolled with one).
+    pub answer_key: bool,
 }
 
 /// A request the server closed meanwhile.
@@ -170,13 +175,26 @@ impl App {
                 }
             };
             let platform_key = !matches!(self.key_location(&rec), KeyLocation::Vault);
-            let (protocol, url, account_id) = match &rec {
-                PushRecord::DuetSoftware { account, .. } | PushRecord::DuetPlatform { account, .. } => {
-                    (push::PushProtocol::Duet, account.url.clone(), account.account_id.clone())
-                }
-                PushRecord::PiPush(a) => (push::PushProtocol::PrivacyIdea, a.url.clone(), a.serial.clone()),
+            let (protocol, url, account_id, device_key_fingerprint, answer_key) = match &rec {
+                PushRecord::DuetSoftware { account, .. } | PushRecord::DuetPlatform { account, .. } => (
+                    push::PushProtocol::Duet,
+                    account.url.clone(),
+                    account.account_id.clone(),
+                    Some(push::wire::fingerprint(&account.device_key)),
+                    account.answer_key.is_some(),
+                ),
+                PushRecord::PiPush(a) => (push::PushProtocol::PrivacyIdea, a.url.clone(), a.serial.clone(), None, false),
             };
-            out.push(Ok(PushAccountView { id: sp.id, label: rec.label(), account_id, protocol, url, platform_key }));
+            out.push(Ok(PushAccountView {
+                id: sp.id,
+                label: rec.label(),
+                account_id,
+                protocol,
+                url,
+                platform_key,
+                device_key_fingerprint,
+                answer_key,
+            }));
         }
         Ok(out)
     }

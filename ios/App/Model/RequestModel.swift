@@ -253,26 +253,13 @@ public final class RequestModel {
                 case .accepted: finish(toSign.approving ? .approved : (denyNotMe == true ? .deniedNotMe : .deniedMistake))
                 case .answeredElsewhere: finish(.answeredElsewhere)
                 case .expired: finish(.expired)
+                case .wrongNumber: finish(.wrongNumber)
                 }
                 publish()
             case .failure(let e):
                 failed(e)
                 publish()
-                if e.errorCode() == .pushServer { verdictAfterRefusal(toSign.requestId) }
             }
-        })
-    }
-
-    /// The server refused the answer: its next poll says why (a wrong number closes the sign-in
-    /// as `failed`), so the user reads the reason rather than an error code.
-    private func verdictAfterRefusal(_ requestId: String) {
-        let session = self.session
-        threads.run({ () -> String? in
-            (try? session.app().poll())?.closed.first { $0.requestId == requestId }?.status
-        }, then: { [self] status in
-            guard let status else { return }
-            finish(status == "failed" ? .wrongNumber : closedBy(status))
-            publish()
         })
     }
 

@@ -64,6 +64,11 @@ public enum Strings {
     // Errors
     public static func errorLine(_ code: String, _ sentence: String) -> String { code.isEmpty ? sentence : "\(code): \(sentence)" }
     public static func nextStep(_ step: String) -> String { "What to do: \(step)" }
+    /// A push account's device key: its fingerprint as the helpdesk shows it, and where it is kept.
+    public static func deviceKey(_ fingerprint: String, platformKey: Bool, answerKey: Bool) -> String {
+        "Device key \(fingerprint), " + (platformKey ? "in this iPhone's Secure Enclave" : "in duet's vault")
+            + (platformKey && answerKey ? "; approvals need Face ID, Touch ID or your passcode" : "")
+    }
     public static let nothingLost = "Nothing stored was changed."
 
     // Settings screen

@@ -82,12 +82,15 @@ final class TestGate: BiometricGate {
     }
 }
 
-/// The Secure Enclave / Keychain stand-in: OpenSSL P-256 keys by handle. Unprompted calls (polls)
-/// sign with `signer`; an answer signs only through `sign(..., authorisation:)` with an unspent
-/// authorisation `gate` issued, anything else is refused and counted. `invalidated` makes every
-/// key unusable, as a changed Face ID does.
+/// The Secure Enclave / Keychain stand-in: OpenSSL P-256 keys by handle, each with the purpose the
+/// core made it for. The device key signs unprompted calls (polls) through `signer`; the answer
+/// key signs only through `sign(..., authorisation:)` with an unspent authorisation `gate` issued,
+/// and its synchronous signer refuses, as `.biometryCurrentSet` does (refusals are counted). The
+/// approval is never handed a device key. `invalidated` makes the answer keys unusable, as a
+/// changed Face ID does; the device key still polls.
 final class PromptOnlyKeystore: PlatformKeystore, AnswerKeys, @unchecked Sendable {
     private var pairs: [String: OpenSSLSigner] = [:]
+    private var purposes: [String: KeyPurpose] = [:]
     let gate: TestGate
     var invalidated = false
     private(set) var refused = 0
@@ -95,24 +98,43 @@ final class PromptOnlyKeystore: PlatformKeystore, AnswerKeys, @unchecked Sendabl
 
     init(gate: TestGate) { self.gate = gate }
 
-    func createKey(algorithm: SignerAlgorithm) throws -> Data {
+    func createKey(algorithm: SignerAlgorithm, purpose: KeyPurpose) throws -> Data {
         guard algorithm == .ecdsaP256Sha256 else { throw DuetError.Callback(code: "E_PUSH_SIGNER_FAILED", reason: "duet keys only") }
         let handle = "duet-push-\(pairs.count + 1)"
         pairs[handle] = OpenSSLSigner()
+        purposes[handle] = purpose
         return Data(handle.utf8)
     }
 
     func signer(handle: Data, algorithm: SignerAlgorithm) throws -> DeviceSigner {
-        if invalidated { throw DuetError.Callback(code: "E_PUSH_SIGNER_UNAVAILABLE", reason: "key invalidated") }
-        guard let k = pairs[String(decoding: handle, as: UTF8.self)] else {
+        let name = String(decoding: handle, as: UTF8.self)
+        guard let k = pairs[name] else {
             throw DuetError.Callback(code: "E_PUSH_SIGNER_UNAVAILABLE", reason: "no such key")
         }
-        return k
+        return purposes[name] == .answers ? UserOnlySigner(key: k, keystore: self) : k
+    }
+
+    /// The answer key outside the prompt: it names its public key but signs nothing.
+    private final class UserOnlySigner: DeviceSigner, @unchecked Sendable {
+        let key: OpenSSLSigner
+        unowned let keystore: PromptOnlyKeystore
+        init(key: OpenSSLSigner, keystore: PromptOnlyKeystore) { self.key = key; self.keystore = keystore }
+        func algorithm() -> SignerAlgorithm { key.algorithm() }
+        func publicKey() -> Data { key.publicKey() }
+        func sign(message: Data) throws -> Data {
+            keystore.refused += 1
+            throw DuetError.Callback(code: "E_PUSH_SIGNER_CANCELLED", reason: "the answer key needs the user")
+        }
     }
 
     func checkUsable(handle: Data, algorithm: SignerAlgorithm) throws {
+        let name = String(decoding: handle, as: UTF8.self)
+        if pairs[name] == nil { throw KeyLost(.pushAccount, .missing) }
+        guard purposes[name] == .answers else {
+            refused += 1
+            throw SignerFailure()
+        }
         if invalidated { throw KeyLost(.pushAccount, .invalidated) }
-        if pairs[String(decoding: handle, as: UTF8.self)] == nil { throw KeyLost(.pushAccount, .missing) }
     }
 
     func sign(handle: Data, algorithm: SignerAlgorithm, message: Data, authorisation: GateAuthorisation) throws -> Data {

@@ -87,6 +87,26 @@ pub fn record(conn: &Connection, seal: &SealKey, id: i64) -> Result<DeviceRecord
     serde_json::from_slice(&state).map_err(|e| ServerError::Storage(format!("device {id} state is unreadable: {e}")))
 }
 
+/// What the helpdesk shows of a device's keys.
+pub struct KeySummary {
+    /// The device key's fingerprint, as the phone's settings show it.
+    pub fingerprint: String,
+    /// Where the phone said it keeps the key (`strongbox`, `tee`, `secure_enclave`, `software`).
+    pub keystore: String,
+    /// Answers are signed by an answer key of their own.
+    pub answer_key: bool,
+}
+
+/// The key summary of device `id`, from its sealed record.
+pub fn key_summary(conn: &Connection, seal: &SealKey, id: i64) -> Result<KeySummary, ServerError> {
+    let r = record(conn, seal, id)?;
+    Ok(KeySummary {
+        fingerprint: duet_core::push::wire::fingerprint(&r.public_key),
+        keystore: r.keystore,
+        answer_key: r.answer_key.is_some(),
+    })
+}
+
 /// `record` sealed for device `account_id` of user `user_id`.
 pub fn seal_record(seal: &SealKey, record: &DeviceRecord, user_id: i64) -> Result<Vec<u8>, ServerError> {
     let json = serde_json::to_vec(record).map_err(|e| ServerError::Storage(e.to_string()))?;

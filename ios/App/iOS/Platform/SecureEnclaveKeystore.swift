@@ -12,11 +12,12 @@ import Security
 ///
 /// Key creation lives here alone: the access control each kind of key gets is `KeyPolicy`.
 final class SecureEnclaveKeystore: PlatformKeystore, AnswerKeys, @unchecked Sendable {
-    /// Access control of the keys made. Both protocols sign every background call (polls, push
-    /// tokens, key rotation, unenrollment) with the one key the server knows, and a key bound to
-    /// the biometric set cannot sign without a prompt; so today's device key is `device`, and the
-    /// approval passes the LAContext gate (LocalAuthenticationGate) before its bytes are signed.
-    /// `answer` is the policy of a key that signs approvals only inside the prompt.
+    /// Access control of the keys made, by what the core asks a key for. The device key signs the
+    /// background calls (polls, push tokens, key rotation, unenrollment), which no one confirms,
+    /// so it is `device`; a duet account's answer key signs approve and deny only, inside the
+    /// prompt, so it is `answer` and the Secure Enclave refuses it any signature the user did not
+    /// confirm with the biometrics enrolled when it was made. privacyIDEA has one RSA key for
+    /// both, so it stays `device` and its answers pass the LAContext gate first.
     enum KeyPolicy {
         case device, answer
 
@@ -40,16 +41,17 @@ final class SecureEnclaveKeystore: PlatformKeystore, AnswerKeys, @unchecked Send
     static let rsaBits = 4096
     private static let service = "org.duet.push-keys"
 
-    func createKey(algorithm: SignerAlgorithm) throws -> Data {
+    func createKey(algorithm: SignerAlgorithm, purpose: KeyPurpose) throws -> Data {
         let name = "duet-push-" + UUID().uuidString
+        let policy: KeyPolicy = purpose == .answers ? .answer : .device
         do {
             switch algorithm {
             case .ecdsaP256Sha256:
                 let key = try SecureEnclave.P256.Signing.PrivateKey(compactRepresentable: false,
-                                                                    accessControl: KeyPolicy.device.accessControl())
+                                                                    accessControl: policy.accessControl())
                 try Keychain.add(service: Self.service, account: name, data: key.dataRepresentation)
             case .rsaPkcs1Sha256:
-                try RsaKeys.create(tag: name, bits: Self.rsaBits, access: KeyPolicy.device.accessControl())
+                try RsaKeys.create(tag: name, bits: Self.rsaBits, access: policy.accessControl())
             }
         } catch let e as DuetError {
             throw e

@@ -38,6 +38,9 @@ struct SettingsView: View {
                     VStack(alignment: .leading) {
                         Text(a.label.isEmpty ? a.id : a.label)
                         Text(a.url).font(.footnote).foregroundStyle(.secondary)
+                        if let fp = a.deviceKeyFingerprint {
+                            Text(Strings.deviceKey(fp, platformKey: a.platformKey, answerKey: a.answerKey)).font(.footnote)
+                        }
                         Button(Strings.unenroll, role: .destructive) { unenrolling = a }.disabled(model.busy)
                     }
                 }

@@ -101,6 +101,9 @@ pub async fn user_page(AxState(st): AxState<Arc<State>>, AdminSession(s): AdminS
     let conn = st.db();
     signins::expire(&conn, now)?;
     let devs = devices::for_user(&conn, u.id)?;
+    // The key as the phone shows it in its settings, so the helpdesk and the user can tell which
+    // phone a row is; a record that does not open is shown as such, never hiding the row.
+    let keys: Vec<Option<devices::KeySummary>> = devs.iter().map(|d| devices::key_summary(&conn, st.seal(), d.id).ok()).collect();
     let recent = signins::recent_for_user(&conn, u.id, 20)?;
     let live_bypass = bypass::live(&conn, u.id, now)?;
     drop(conn);
@@ -136,10 +139,17 @@ pub async fn user_page(AxState(st): AxState<Arc<State>>, AdminSession(s): AdminS
         }
         h2 { "Devices" }
         table #devices {
-            tr { th { "Device" } th { "Platform" } th { "Enrolled" } th { "Last seen" } th { "Clock offset" } th {} }
-            @for d in &devs {
+            tr { th { "Device" } th { "Platform" } th { "Device key" } th { "Enrolled" } th { "Last seen" } th { "Clock offset" } th {} }
+            @for (d, key) in devs.iter().zip(&keys) {
                 tr {
-                    td { (d.label) } td { (d.platform) } td { (when(d.enrolled_at)) }
+                    td { (d.label) } td { (d.platform) }
+                    td.device-key {
+                        @if let Some(k) = key {
+                            code { (k.fingerprint) } " " (k.keystore)
+                            @if k.answer_key { " " span.badge { "answers need the user" } }
+                        } @else { span.badge.warn { "record unreadable" } }
+                    }
+                    td { (when(d.enrolled_at)) }
                     td { @if let Some(t) = d.last_seen { (when(t)) } @else { "never" } }
                     td { @if let Some(o) = d.clock_offset { (o) " s" @if o.abs() > 30 { " " span.badge.warn { "phone clock is off" } } } @else { "–" } }
                     td {

@@ -107,6 +107,10 @@ object Strings {
     fun unenrollQuestion(label: String) =
         "Unenroll $label? The server is told this phone no longer answers its sign-in requests."
     fun pushAccount(label: String, url: String) = "$label\n$url"
+    /** A push account's device key: its fingerprint as the helpdesk shows it, and where it is kept. */
+    fun deviceKey(fingerprint: String, platformKey: Boolean, answerKey: Boolean) =
+        "Device key $fingerprint, " + (if (platformKey) "in this phone's keystore" else "in duet's vault") +
+            (if (platformKey && answerKey) "; approvals need your fingerprint, face or screen lock" else "")
 
     // ---- Sign-in requests: the request screen, its prompt and its notification (push/, platform/) ----
     object Request {

@@ -57,6 +57,19 @@ class PushSettingsTest {
     }
 
     @Test
+    fun eachPushAccountShowsTheFingerprintOfTheKeyTheServerRegistered() {
+        val id = enrollAndPoll(t0 + 12)
+        val account = t.app.pushAccounts().single().accountId
+        // The server's registered key (the helper reads it from the server's record), hashed here.
+        val key = server.cmd("devicekey", account)[1].chunked(2).map { it.toInt(16).toByte() }.toByteArray()
+        val hex = java.security.MessageDigest.getInstance("SHA-256").digest(key).take(10).joinToString("") { "%02X".format(it) }
+        val fingerprint = hex.chunked(4).joinToString("-")
+        val s = Robolectric.buildActivity(SettingsActivity::class.java).setup().get()
+        val row = s.allText("push:$id")
+        assertTrue(row, row.contains(Strings.deviceKey(fingerprint, platformKey = false, answerKey = true)))
+    }
+
+    @Test
     fun unenrollAfterConfirmationForgetsTheAccount() {
         val id = enrollAndPoll(t0 + 12)
         val s = Robolectric.buildActivity(SettingsActivity::class.java).setup().get()

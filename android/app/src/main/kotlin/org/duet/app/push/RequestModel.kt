@@ -11,6 +11,7 @@ import org.duet.app.platform.VaultLockedException
 import org.duet.core.AnswerOutcome
 import org.duet.core.DuetApp
 import org.duet.core.DuetException
+import org.duet.core.ErrorCode
 import org.duet.core.NumberMatching
 import org.duet.core.PushAnswer
 import org.duet.core.SignerAlgorithm
@@ -291,14 +292,14 @@ class RequestModel(
     }
 
     private fun failed(e: DuetException) {
-        when (e.code()) {
-            "E_PUSH_EXPIRED" -> finish(Outcome.EXPIRED)
-            "E_APP_REQUEST_NOT_WAITING", "E_PUSH_REPLAYED" -> finish(Outcome.CLOSED, Strings.Request.GONE)
-            "E_PUSH_NUMBER_INVALID", "E_PUSH_NUMBER_REQUIRED" -> {
+        when (e.errorCode()) {
+            ErrorCode.PUSH_EXPIRED -> finish(Outcome.EXPIRED)
+            ErrorCode.APP_REQUEST_NOT_WAITING, ErrorCode.PUSH_REPLAYED -> finish(Outcome.CLOSED, Strings.Request.GONE)
+            ErrorCode.PUSH_NUMBER_INVALID, ErrorCode.PUSH_NUMBER_REQUIRED -> {
                 phase = Phase.ASK
                 note = e.reason()
             }
-            "E_PUSH_SIGNER_UNAVAILABLE" -> keyLost(KeyLostException(KeyUse.PUSH_ACCOUNT, KeyLoss.MISSING))
+            ErrorCode.PUSH_SIGNER_UNAVAILABLE -> keyLost(KeyLostException(KeyUse.PUSH_ACCOUNT, KeyLoss.MISSING))
             else -> problem(e.code(), e.reason())
         }
     }

@@ -121,7 +121,8 @@ class SettingsActivity : DuetActivity() {
                 for (a in r.value) {
                     val row = Views.row(this).apply { tag = "push:${a.id}" }
                     val error = a.errorCode
-                    val line = if (error != null) UiError.ofCode(error).let { Strings.damaged(a.id, it.code, it.sentence) } else Strings.pushAccount(a.label, a.url)
+                    val key = a.deviceKeyFingerprint?.let { "\n" + Strings.deviceKey(it, a.platformKey, a.answerKey) }.orEmpty()
+                    val line = if (error != null) UiError.ofCode(error).let { Strings.damaged(a.id, it.code, it.sentence) } else Strings.pushAccount(a.label, a.url) + key
                     row.addView(Views.text(this, line, color = if (error != null) Views.ERROR_COLOR else android.graphics.Color.BLACK), Views.weight())
                     row.addView(Views.button(this, Strings.UNENROLL, tag = "unenroll:${a.id}") { confirmUnenroll(a.id, a.label.ifEmpty { a.id }) })
                     push.addView(row, Views.fill())
